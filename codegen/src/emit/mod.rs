@@ -1,0 +1,119 @@
+//! Stage 3: [`ir::Api`] → token streams. Infallible: everything that can be wrong was
+//! found by `lower`. This module never looks at `openapiv3`.
+
+pub mod docs;
+mod operations;
+mod types;
+
+use crate::ident;
+use crate::ir::{Api, Docs, TypeRef};
+use proc_macro2::TokenStream;
+use quote::quote;
+use std::collections::BTreeMap;
+
+/// The generated modules, as token streams.
+pub struct EmittedApi {
+    pub types: TokenStream,
+    pub operations: TokenStream,
+    pub api: TokenStream,
+}
+
+pub fn emit(api: &Api) -> EmittedApi {
+    let ops: BTreeMap<String, String> = api
+        .operations
+        .iter()
+        .map(|o| (o.operation_id.clone(), o.method_name.clone()))
+        .collect();
+    let cx = Cx { ops };
+    EmittedApi {
+        types: types::emit(api, &cx),
+        operations: operations::emit(api, &cx),
+        api: emit_api(api),
+    }
+}
+
+pub(crate) struct Cx {
+    /// operationId → method name, for links.
+    pub ops: BTreeMap<String, String>,
+}
+
+impl Cx {
+    /// Doc attributes for an item: title/summary as the first paragraph, then the description.
+    pub fn docs(&self, d: &Docs, fallback: &str, extra: &[String]) -> TokenStream {
+        let mut parts: Vec<String> = Vec::new();
+        for head in [&d.summary, &d.title].into_iter().flatten() {
+            let head = head.trim();
+            if !head.is_empty() && !parts.iter().any(|p| p == head) {
+                parts.push(docs::sanitize(head, &self.ops));
+            }
+        }
+        if let Some(desc) = &d.description {
+            let desc = docs::sanitize(desc.trim(), &self.ops);
+            if !desc.is_empty() && !parts.contains(&desc) {
+                parts.push(desc);
+            }
+        }
+        if parts.is_empty() && !fallback.is_empty() {
+            parts.push(fallback.to_string());
+        }
+        parts.extend(extra.iter().cloned());
+        docs::attrs(&parts.join("\n\n"))
+    }
+}
+
+/// Tokens for a type reference; `types` is the path to the types module.
+pub(crate) fn ty(t: &TypeRef, types: &TokenStream) -> TokenStream {
+    match t {
+        TypeRef::Named(n) => {
+            let id = ident::to_ident(n);
+            quote!(#types #id)
+        }
+        TypeRef::String => quote!(String),
+        TypeRef::Secret => quote!(crate::SecretString),
+        TypeRef::Bool => quote!(bool),
+        TypeRef::I32 => quote!(i32),
+        TypeRef::I64 => quote!(i64),
+        TypeRef::U32 => quote!(u32),
+        TypeRef::U64 => quote!(u64),
+        TypeRef::F32 => quote!(f32),
+        TypeRef::F64 => quote!(f64),
+        TypeRef::DateTime => quote!(chrono::DateTime<chrono::Utc>),
+        TypeRef::Date => quote!(chrono::NaiveDate),
+        TypeRef::Json => quote!(serde_json::Value),
+        TypeRef::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
+        TypeRef::Bytes => quote!(Vec<u8>),
+        TypeRef::Vec(inner) => {
+            let inner = ty(inner, types);
+            quote!(Vec<#inner>)
+        }
+        TypeRef::Map(inner) => {
+            let inner = ty(inner, types);
+            quote!(std::collections::BTreeMap<String, #inner>)
+        }
+    }
+}
+
+fn emit_api(api: &Api) -> TokenStream {
+    let version = &api.spec_version;
+    let sha = &api.sha256;
+    let openapi = &api.openapi_version;
+    let title = &api.title;
+    let server = match &api.default_server {
+        Some(s) => quote!(Some(#s)),
+        None => quote!(None),
+    };
+    quote! {
+        //! Facts about the API description this crate was generated from.
+
+        /// `info.title` of the API description.
+        pub const API_TITLE: &str = #title;
+        /// `info.version` of the API description this crate was generated from.
+        pub const SPEC_VERSION: &str = #version;
+        /// sha256 of the API description file this crate was generated from.
+        pub const SPEC_SHA256: &str = #sha;
+        /// The `openapi` version field of the API description.
+        pub const OPENAPI_VERSION: &str = #openapi;
+        /// The first server of the API description, if it names one.
+        pub const DEFAULT_SERVER: Option<&str> = #server;
+    }
+}

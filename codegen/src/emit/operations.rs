@@ -1,0 +1,433 @@
+//! The `operations` module: one request builder and one error enum per operation, and
+//! the methods on `Client` that start them.
+
+use super::{Cx, ty};
+use crate::ident::{self, to_ident};
+use crate::ir::{
+    Api, BodyEncoding, Operation, Param, ParamLocation, ResponseEncoding, StatusMatch, TypeRef,
+};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+pub fn emit(api: &Api, cx: &Cx) -> TokenStream {
+    let types = quote!(super::types::);
+    let ops: Vec<TokenStream> = api
+        .operations
+        .iter()
+        .map(|op| operation(op, cx, &types))
+        .collect();
+    let infos = api.operations.iter().map(|op| info_ident(op));
+    quote! {
+        //! Request builders and documented error responses, one per operation.
+        //!
+        //! Start a request with the method of the same name on [`crate::Client`], set the
+        //! optional parameters, then `.await` it (or call `.send().await`).
+        #( #ops )*
+
+        /// Every operation of the API, in document order.
+        pub static OPERATIONS: &[&crate::runtime::OperationInfo] = &[ #( &#infos ),* ];
+    }
+}
+
+fn info_ident(op: &Operation) -> proc_macro2::Ident {
+    format_ident!("{}_INFO", ident::const_name(&op.method_name))
+}
+
+fn is_display(t: &TypeRef, api_named_display: bool) -> bool {
+    match t {
+        TypeRef::String
+        | TypeRef::Bool
+        | TypeRef::I32
+        | TypeRef::I64
+        | TypeRef::U32
+        | TypeRef::U64
+        | TypeRef::F32
+        | TypeRef::F64
+        | TypeRef::DateTime
+        | TypeRef::Date => true,
+        TypeRef::Named(_) => api_named_display,
+        _ => false,
+    }
+}
+
+/// Expression turning `v` (a reference) into the string sent for a parameter value.
+fn to_wire(t: &TypeRef, v: TokenStream, named_display: bool) -> TokenStream {
+    match t {
+        TypeRef::DateTime => quote!(#v.to_rfc3339()),
+        _ if is_display(t, named_display) => quote!(#v.to_string()),
+        _ => quote!(serde_json::to_string(#v).unwrap_or_default()),
+    }
+}
+
+fn operation(op: &Operation, cx: &Cx, types: &TokenStream) -> TokenStream {
+    let builder = to_ident(&op.type_name);
+    let error = format_ident!("{}Error", op.type_name);
+    let method = to_ident(&op.method_name);
+    let info = info_ident(op);
+    let op_id = &op.operation_id;
+    let rust_name = &op.method_name;
+    let http_method = &op.http_method;
+    let path_template = &op.path;
+    let deprecation = match &op.deprecation {
+        None => quote!(None),
+        Some(d) => {
+            let date = match &d.removal_date {
+                Some(x) => quote!(Some(#x)),
+                None => quote!(None),
+            };
+            let repl = match &d.replacement {
+                Some((_, m)) => quote!(Some(#m)),
+                None => quote!(None),
+            };
+            quote!(Some(crate::runtime::Deprecation { removal_date: #date, replacement: #repl }))
+        }
+    };
+    let sends = format!("Sends `{} {}`.", op.http_method, op.path);
+
+    // Positional: path parameters, required query/header parameters, the body.
+    let named_display = true;
+    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
+    let optional: Vec<&Param> = op.params.iter().filter(|p| !p.required).collect();
+    let mut struct_fields = Vec::new();
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    for p in &required {
+        let n = to_ident(&p.rust_name);
+        let t = ty(&p.ty, types);
+        struct_fields.push(quote!(#n: #t,));
+        if p.ty == TypeRef::String {
+            args.push(quote!(#n: impl Into<String>));
+            inits.push(quote!(#n: #n.into(),));
+        } else {
+            args.push(quote!(#n: #t));
+            inits.push(quote!(#n,));
+        }
+    }
+    let body_field = op.body.as_ref().map(|b| {
+        let t = ty(&b.ty, types);
+        struct_fields.push(quote!(body: #t,));
+        args.push(quote!(body: #t));
+        inits.push(quote!(body,));
+        b
+    });
+    let mut setters = Vec::new();
+    for p in &optional {
+        let n = to_ident(&p.rust_name);
+        let t = ty(&p.ty, types);
+        struct_fields.push(quote!(#n: Option<#t>,));
+        inits.push(quote!(#n: None,));
+        let mut d = cx.docs(&p.docs, &format!("`{}`", p.wire_name), &[]);
+        if p.deprecated {
+            let note = " Deprecated in the API description.";
+            d = quote!(#d #[doc = ""] #[doc = #note]);
+        }
+        let dep = p
+            .deprecated
+            .then(|| quote!(#[deprecated(note = "deprecated in the API description")]));
+        let setter = if p.ty == TypeRef::String {
+            quote! {
+                #d #dep
+                pub fn #n(mut self, value: impl Into<String>) -> Self {
+                    self.#n = Some(value.into());
+                    self
+                }
+            }
+        } else {
+            quote! {
+                #d #dep
+                pub fn #n(mut self, value: #t) -> Self {
+                    self.#n = Some(value);
+                    self
+                }
+            }
+        };
+        setters.push(setter);
+    }
+
+    // The path, with each parameter percent-encoded.
+    let mut pieces: Vec<TokenStream> = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(start) = rest.find('{') {
+        let Some(end) = rest[start..].find('}') else {
+            break;
+        };
+        let literal = &rest[..start];
+        if !literal.is_empty() {
+            pieces.push(quote!(#literal));
+        }
+        let var = &rest[start + 1..start + end];
+        if let Some(p) = op
+            .params
+            .iter()
+            .find(|p| p.location == ParamLocation::Path && p.wire_name == var)
+        {
+            let n = to_ident(&p.rust_name);
+            let s = to_wire(&p.ty, quote!(self.#n), named_display);
+            pieces.push(quote!(&crate::runtime::encode_path(&#s)));
+        }
+        rest = &rest[start + end + 1..];
+    }
+    if !rest.is_empty() {
+        pieces.push(quote!(#rest));
+    }
+    let path_expr = if pieces.len() == 1 && !op.path.contains('{') {
+        let p = &op.path;
+        quote!(#p.to_string())
+    } else {
+        quote!([#( #pieces ),*].concat())
+    };
+
+    let mut stmts = Vec::new();
+    for p in op
+        .params
+        .iter()
+        .filter(|p| p.location != ParamLocation::Path)
+    {
+        let n = to_ident(&p.rust_name);
+        let wire = &p.wire_name;
+        let call = match p.location {
+            ParamLocation::Query => quote!(query),
+            _ => quote!(header),
+        };
+        let (elem_ty, is_vec) = match &p.ty {
+            TypeRef::Vec(inner) => (&**inner, true),
+            t => (t, false),
+        };
+        let val = to_wire(elem_ty, quote!(v), named_display);
+        let one = if is_vec {
+            quote!(for v in values { req.#call(#wire, #val); })
+        } else {
+            quote!(req.#call(#wire, #val);)
+        };
+        let binding = if is_vec { quote!(values) } else { quote!(v) };
+        if p.required {
+            stmts.push(quote! { let #binding = &self.#n; #one });
+        } else {
+            stmts.push(quote! { if let Some(#binding) = &self.#n { #one } });
+        }
+    }
+    if let Some(b) = body_field {
+        let ct = &b.content_type;
+        stmts.push(match b.encoding {
+            BodyEncoding::Json => quote!(req.json(&self.body);),
+            BodyEncoding::Form => quote!(req.form(&self.body);),
+            BodyEncoding::Text => quote!(req.bytes(#ct, self.body.into_bytes());),
+            BodyEncoding::Bytes => quote!(req.bytes(#ct, self.body);),
+        });
+    }
+    let req_mut = if stmts.is_empty() {
+        quote!()
+    } else {
+        quote!(mut)
+    };
+
+    // Success type: one type, or an enum when statuses carry different types.
+    let same = op
+        .success
+        .windows(2)
+        .all(|w| w[0].encoding == w[1].encoding && w[0].ty == w[1].ty);
+    let success_ty = |r: &crate::ir::Response| match (&r.ty, r.encoding) {
+        (_, ResponseEncoding::Empty) | (None, _) => quote!(()),
+        (Some(t), _) => ty(t, types),
+    };
+    let decode_success = |r: &crate::ir::Response| match r.encoding {
+        ResponseEncoding::Json => quote!(resp.json()),
+        ResponseEncoding::Text => quote!(resp.text()),
+        ResponseEncoding::Bytes => quote!(resp.bytes()),
+        ResponseEncoding::Empty => quote!(resp.empty()),
+    };
+    let pat = |s: &StatusMatch| match s {
+        StatusMatch::Code(c) => {
+            let c = proc_macro2::Literal::u16_unsuffixed(*c);
+            quote!(#c)
+        }
+        StatusMatch::Range(r) => {
+            let lo = proc_macro2::Literal::u16_unsuffixed(r * 100);
+            let hi = proc_macro2::Literal::u16_unsuffixed(r * 100 + 99);
+            quote!(#lo..=#hi)
+        }
+        StatusMatch::Default => quote!(_),
+    };
+    let mut extra_items = Vec::new();
+    let (ok_ty, success_arms): (TokenStream, Vec<TokenStream>) = if same {
+        let t = success_ty(&op.success[0]);
+        let arms = op.success.iter().map(|r| {
+            let p = pat(&r.status);
+            let d = decode_success(r);
+            quote!(#p => #d,)
+        });
+        (t, arms.collect())
+    } else {
+        let enum_name = format_ident!("{}Response", op.type_name);
+        let mut variants = Vec::new();
+        let mut arms = Vec::new();
+        for r in &op.success {
+            let token = match &r.status {
+                StatusMatch::Code(c) => format!("Status{c}"),
+                StatusMatch::Range(x) => format!("Status{x}xx"),
+                StatusMatch::Default => "Default".to_string(),
+            };
+            let vn = format_ident!("{}", token);
+            let p = pat(&r.status);
+            let d = decode_success(r);
+            let vdoc = super::docs::sanitize(&r.description, &cx.ops);
+            let vdoc = super::docs::attrs(&vdoc);
+            if matches!(r.encoding, ResponseEncoding::Empty) || r.ty.is_none() {
+                variants.push(quote!(#vdoc #vn,));
+                arms.push(quote!(#p => #d.map(|()| #enum_name::#vn),));
+            } else {
+                let t = success_ty(r);
+                variants.push(quote!(#vdoc #vn(#t),));
+                arms.push(quote!(#p => #d.map(#enum_name::#vn),));
+            }
+        }
+        let doc = format!(
+            " Success responses of [`crate::Client::{}`].",
+            op.method_name
+        );
+        extra_items.push(quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone, PartialEq)]
+            #[non_exhaustive]
+            pub enum #enum_name { #( #variants )* }
+        });
+        (quote!(#enum_name), arms)
+    };
+
+    let mut error_variants = Vec::new();
+    let mut error_arms = Vec::new();
+    let mut has_default = false;
+    let mut sorted_errors: Vec<&crate::ir::ErrorResponse> = op.errors.iter().collect();
+    sorted_errors.sort_by_key(|e| match e.status {
+        StatusMatch::Code(_) => 0,
+        StatusMatch::Range(_) => 1,
+        StatusMatch::Default => 2,
+    });
+    for e in &op.errors {
+        let vn = to_ident(&e.variant);
+        let status_text = match &e.status {
+            StatusMatch::Code(c) => format!("{c}"),
+            StatusMatch::Range(r) => format!("{r}XX"),
+            StatusMatch::Default => "Any other status".to_string(),
+        };
+        let d = format!(
+            "{status_text}: {}",
+            super::docs::sanitize(e.description.trim(), &cx.ops)
+        );
+        let d = super::docs::attrs(&d);
+        match (&e.ty, e.encoding) {
+            (
+                Some(t),
+                ResponseEncoding::Json | ResponseEncoding::Text | ResponseEncoding::Bytes,
+            ) => {
+                let t = ty(t, types);
+                error_variants.push(quote!(#d #vn(#t),));
+            }
+            _ => error_variants.push(quote!(#d #vn,)),
+        }
+    }
+    for e in sorted_errors {
+        let vn = to_ident(&e.variant);
+        let p = pat(&e.status);
+        has_default |= e.status == StatusMatch::Default;
+        let decode = match (&e.ty, e.encoding) {
+            (Some(_), ResponseEncoding::Json) => {
+                quote!(|body| serde_json::from_slice(body).map(#error::#vn))
+            }
+            (Some(_), ResponseEncoding::Text) => {
+                quote!(|body| Ok(#error::#vn(String::from_utf8_lossy(body).into_owned())))
+            }
+            (Some(_), ResponseEncoding::Bytes) => quote!(|body| Ok(#error::#vn(body.to_vec()))),
+            _ => quote!(|_| Ok(#error::#vn)),
+        };
+        error_arms.push(quote!(#p => Err(resp.error(#decode)),));
+    }
+    let fallback = (!has_default).then(|| quote!(_ => Err(resp.unexpected()),));
+
+    let op_docs = cx.docs(
+        &op.docs,
+        &format!("`{}`", op.operation_id),
+        &[sends.clone()],
+    );
+    let deprecated_attr = op.deprecation.as_ref().map(|d| {
+        let mut note = match &d.removal_date {
+            Some(date) => format!("Gcore removes `{} {}` on {date}", op.http_method, op.path),
+            None => format!(
+                "`{} {}` is deprecated in the API description",
+                op.http_method, op.path
+            ),
+        };
+        match &d.replacement {
+            Some((_, m)) => note.push_str(&format!("; use `Client::{m}` instead")),
+            None => note.push('.'),
+        }
+        quote!(#[deprecated(note = #note)])
+    });
+    let builder_doc = format!(
+        " Request builder for [`crate::Client::{}`]: set optional parameters, then `.await` it.",
+        op.method_name
+    );
+    let error_doc = format!(
+        " Error responses of [`crate::Client::{}`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.",
+        op.method_name
+    );
+    let into_future_doc = " Sends the request.";
+    quote! {
+        static #info: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            operation_id: #op_id,
+            rust_name: #rust_name,
+            method: #http_method,
+            path_template: #path_template,
+            deprecation: #deprecation,
+        };
+
+        #[doc = #builder_doc]
+        #[derive(Debug)]
+        #[must_use = "a request does nothing until it is awaited"]
+        pub struct #builder<'a> {
+            client: &'a crate::Client,
+            #( #struct_fields )*
+        }
+
+        impl<'a> #builder<'a> {
+            #( #setters )*
+
+            #[doc = #into_future_doc]
+            pub async fn send(self) -> Result<#ok_ty, crate::Error<#error>> {
+                let #req_mut req = self.client.request(&#info, #path_expr);
+                #( #stmts )*
+                let resp = self.client.execute::<#error>(req).await?;
+                match resp.status() {
+                    #( #success_arms )*
+                    #( #error_arms )*
+                    #fallback
+                }
+            }
+        }
+
+        impl<'a> std::future::IntoFuture for #builder<'a> {
+            type Output = Result<#ok_ty, crate::Error<#error>>;
+            type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+
+        #[doc = #error_doc]
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum #error {
+            #( #error_variants )*
+        }
+
+        #( #extra_items )*
+
+        impl crate::Client {
+            #op_docs
+            #deprecated_attr
+            pub fn #method(&self, #( #args ),*) -> #builder<'_> {
+                #builder { client: self, #( #inits )* }
+            }
+        }
+    }
+}

@@ -1,0 +1,392 @@
+//! The `types` module: one Rust type per schema that needs a name.
+
+use super::{Cx, ty};
+use crate::ident::to_ident;
+use crate::ir::{Api, OneOf, OneOfDecoding, Presence, Struct, TypeDef, TypeKind, TypeRef};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+pub fn emit(api: &Api, cx: &Cx) -> TokenStream {
+    let here = TokenStream::new();
+    let items = api.types.iter().map(|t| type_def(t, cx, &here));
+    let uses_shape = api.types.iter().any(
+        |t| matches!(&t.kind, TypeKind::OneOf(o) if matches!(o.how, OneOfDecoding::ByShape { .. })),
+    );
+    let uses_content = api.types.iter().any(|t| matches!(&t.kind, TypeKind::OneOf(o) if matches!(o.how, OneOfDecoding::ByContent { .. })));
+    let shape_helper = uses_shape.then(|| {
+        quote! {
+            /// Decodes `value` as `T`; `Some((v, true))` when nothing of `value` was lost.
+            fn one_of_match<T: serde::de::DeserializeOwned + serde::Serialize>(value: &serde_json::Value) -> Option<(T, bool)> {
+                let v = <T as serde::Deserialize>::deserialize(value).ok()?;
+                let exact = serde_json::to_value(&v).is_ok_and(|back| back == *value);
+                Some((v, exact))
+            }
+        }
+    });
+    let content_helper = uses_content.then(|| {
+        quote! {
+            /// The string at `pointer` in `value` (the first element when it is a list).
+            fn content_key<'v>(value: &'v serde_json::Value, pointer: &str) -> Option<&'v str> {
+                match value.pointer(pointer)? {
+                    serde_json::Value::String(s) => Some(s),
+                    serde_json::Value::Array(items) => items.first()?.as_str(),
+                    _ => None,
+                }
+            }
+        }
+    });
+    quote! {
+        //! Types of the API's request and response bodies.
+        #( #items )*
+        #shape_helper
+        #content_helper
+    }
+}
+
+fn type_def(t: &TypeDef, cx: &Cx, here: &TokenStream) -> TokenStream {
+    let name = to_ident(&t.name);
+    let docs = cx.docs(
+        &t.docs,
+        &format!("`{}` of the API description.", t.name),
+        &[],
+    );
+    let deprecated = t
+        .deprecated
+        .then(|| quote!(#[deprecated(note = "deprecated in the API description")]));
+    match &t.kind {
+        TypeKind::Struct(s) => struct_def(t, s, cx, here, docs, deprecated),
+        TypeKind::StringEnum(variants) => {
+            let idents: Vec<_> = variants.iter().map(|v| to_ident(&v.rust_name)).collect();
+            let wires: Vec<_> = variants.iter().map(|v| v.wire.as_str()).collect();
+            let vdocs = variants.iter().map(|v| {
+                let d = format!(" `{}`", v.wire.replace('`', "'"));
+                let dep = v.deprecated.then(|| quote!(#[deprecated]));
+                quote!(#[doc = #d] #dep)
+            });
+            let allow = variants
+                .iter()
+                .any(|v| v.deprecated)
+                .then(|| quote!(#[allow(deprecated)]));
+            quote! {
+                #docs
+                ///
+                /// Values the API description does not list yet decode to `Unknown`, so a
+                /// new server-side value never breaks decoding.
+                #deprecated
+                #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+                #[non_exhaustive]
+                pub enum #name {
+                    #( #vdocs #idents, )*
+                    /// A value this version of the crate does not know, as sent.
+                    Unknown(String),
+                }
+                #allow
+                impl #name {
+                    /// The value as sent on the wire.
+                    pub fn as_str(&self) -> &str {
+                        match self {
+                            #( Self::#idents => #wires, )*
+                            Self::Unknown(other) => other,
+                        }
+                    }
+                }
+                impl std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(self.as_str())
+                    }
+                }
+                #allow
+                impl std::str::FromStr for #name {
+                    type Err = std::convert::Infallible;
+                    fn from_str(s: &str) -> Result<Self, Self::Err> {
+                        Ok(match s {
+                            #( #wires => Self::#idents, )*
+                            other => Self::Unknown(other.to_string()),
+                        })
+                    }
+                }
+                impl serde::Serialize for #name {
+                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                        serializer.serialize_str(self.as_str())
+                    }
+                }
+                impl<'de> serde::Deserialize<'de> for #name {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        let s = <String as serde::Deserialize>::deserialize(deserializer)?;
+                        Ok(s.parse().unwrap_or_else(|never: std::convert::Infallible| match never {}))
+                    }
+                }
+            }
+        }
+        TypeKind::OneOf(o) => one_of_def(t, o, cx, here, docs, deprecated),
+        TypeKind::Alias(target) => {
+            let target = ty(target, here);
+            quote! {
+                #docs
+                #deprecated
+                pub type #name = #target;
+            }
+        }
+    }
+}
+
+fn field_type(f: &crate::ir::Field, here: &TokenStream) -> TokenStream {
+    let inner = ty(&f.ty, here);
+    let inner = if f.boxed { quote!(Box<#inner>) } else { inner };
+    match f.presence {
+        Presence::Required => inner,
+        Presence::RequiredNullable | Presence::Optional => quote!(Option<#inner>),
+        Presence::OptionalNullable => quote!(crate::Nullable<#inner>),
+    }
+}
+
+fn struct_def(
+    t: &TypeDef,
+    s: &Struct,
+    cx: &Cx,
+    here: &TokenStream,
+    docs: TokenStream,
+    deprecated: Option<TokenStream>,
+) -> TokenStream {
+    let name = to_ident(&t.name);
+    let mut fields = Vec::new();
+    for f in &s.fields {
+        let fname = to_ident(&f.rust_name);
+        let wire = &f.wire_name;
+        let rename = (f.rust_name.trim_start_matches("r#") != f.wire_name)
+            .then(|| quote!(#[serde(rename = #wire)]));
+        let presence = match f.presence {
+            Presence::Required => quote!(),
+            Presence::RequiredNullable => quote!(),
+            Presence::Optional => {
+                quote!(#[serde(default, skip_serializing_if = "Option::is_none")])
+            }
+            Presence::OptionalNullable => {
+                quote!(#[serde(default, skip_serializing_if = "crate::Nullable::is_absent")])
+            }
+        };
+        let note = match f.presence {
+            Presence::Required => None,
+            Presence::RequiredNullable => {
+                Some("Required, may be `null`: `None` is sent as `null`.".to_string())
+            }
+            Presence::Optional => None,
+            Presence::OptionalNullable => Some(
+                "Optional and nullable: left out when `Absent`, sent as `null` when `Null`."
+                    .to_string(),
+            ),
+        };
+        let mut extra: Vec<String> = note.into_iter().collect();
+        if f.read_only {
+            extra.push("Read-only: set by the server.".to_string());
+        }
+        let fdocs = cx.docs(&f.docs, &format!("`{wire}`"), &extra);
+        let dep = f
+            .deprecated
+            .then(|| quote!(#[deprecated(note = "deprecated in the API description")]));
+        let fty = field_type(f, here);
+        fields.push(quote! {
+            #fdocs
+            #dep
+            #rename
+            #presence
+            pub #fname: #fty,
+        });
+    }
+    if let Some(extra) = &s.additional {
+        let vty = ty(extra, here);
+        let fname = additional_name(s);
+        fields.push(quote! {
+            /// Properties beyond the declared ones (`additionalProperties`).
+            #[serde(flatten)]
+            pub #fname: std::collections::BTreeMap<String, #vty>,
+        });
+    }
+    let required: Vec<&crate::ir::Field> = s
+        .fields
+        .iter()
+        .filter(|f| matches!(f.presence, Presence::Required | Presence::RequiredNullable))
+        .collect();
+    let derive_default = required.is_empty().then(|| quote!(Default,));
+    let any_deprecated = s.fields.iter().any(|f| f.deprecated);
+    let allow = any_deprecated.then(|| quote!(#[allow(deprecated)]));
+    let ctor = (t.is_input && !required.is_empty()).then(|| {
+        let params = required.iter().map(|f| {
+            let n = to_ident(&f.rust_name);
+            let fty = field_type(f, here);
+            if f.ty == TypeRef::String && f.presence == Presence::Required && !f.boxed {
+                quote!(#n: impl Into<String>)
+            } else {
+                quote!(#n: #fty)
+            }
+        });
+        let inits = s.fields.iter().map(|f| {
+            let n = to_ident(&f.rust_name);
+            match f.presence {
+                Presence::Required if f.ty == TypeRef::String && !f.boxed => quote!(#n: #n.into()),
+                Presence::Required | Presence::RequiredNullable => quote!(#n),
+                Presence::Optional => quote!(#n: None),
+                Presence::OptionalNullable => quote!(#n: crate::Nullable::Absent),
+            }
+        });
+        let extra_init = s.additional.as_ref().map(|_| {
+            let fname = additional_name(s);
+            quote!(#fname: Default::default(),)
+        });
+        let many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        let doc = format!(
+            " A `{}` with its required fields; optional fields start unset.",
+            t.name
+        );
+        quote! {
+            #allow
+            impl #name {
+                #[doc = #doc]
+                #many
+                pub fn new(#( #params ),*) -> Self {
+                    Self { #( #inits, )* #extra_init }
+                }
+            }
+        }
+    });
+    quote! {
+        #docs
+        #deprecated
+        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize, serde::Deserialize)]
+        #[non_exhaustive]
+        #allow
+        pub struct #name {
+            #( #fields )*
+        }
+        #ctor
+    }
+}
+
+fn additional_name(s: &Struct) -> proc_macro2::Ident {
+    let mut n = "additional_properties".to_string();
+    while s.fields.iter().any(|f| f.rust_name == n) {
+        n.push('_');
+    }
+    format_ident!("{}", n)
+}
+
+fn one_of_def(
+    t: &TypeDef,
+    o: &OneOf,
+    cx: &Cx,
+    here: &TokenStream,
+    docs: TokenStream,
+    deprecated: Option<TokenStream>,
+) -> TokenStream {
+    let name = to_ident(&t.name);
+    let variants = o.variants.iter().map(|v| {
+        let vn = to_ident(&v.rust_name);
+        let vty = ty(&v.ty, here);
+        let vdocs = cx.docs(&v.docs, &format!("The `{}` variant.", v.rust_name), &[]);
+        quote!(#vdocs #vn(#vty),)
+    });
+    let ser_arms = o.variants.iter().map(|v| {
+        let vn = to_ident(&v.rust_name);
+        quote!(Self::#vn(v) => serde::Serialize::serialize(v, serializer),)
+    });
+    let decode = match &o.how {
+        OneOfDecoding::Tagged { property } => {
+            let arms = o.variants.iter().filter_map(|v| {
+                let vn = to_ident(&v.rust_name);
+                let vty = ty(&v.ty, here);
+                let tag = v.tag.as_ref()?;
+                Some(quote!(Some(#tag) => serde_json::from_value::<#vty>(value.clone()).map(Self::#vn).unwrap_or(Self::Other(value)),))
+            });
+            quote! {
+                match value.get(#property).and_then(serde_json::Value::as_str) {
+                    #( #arms )*
+                    _ => Self::Other(value),
+                }
+            }
+        }
+        OneOfDecoding::ByContent { pointer, prefixes } => {
+            let arms = prefixes.iter().map(|(prefix, i)| {
+                let v = &o.variants[*i];
+                let vn = to_ident(&v.rust_name);
+                let vty = ty(&v.ty, here);
+                quote!(Some(key) if key.starts_with(#prefix) => serde_json::from_value::<#vty>(value.clone()).map(Self::#vn).unwrap_or(Self::Other(value)),)
+            });
+            quote! {
+                match content_key(&value, #pointer) {
+                    #( #arms )*
+                    _ => Self::Other(value),
+                }
+            }
+        }
+        OneOfDecoding::ByShape { ambiguous } => {
+            let tries = o
+                .try_order
+                .iter()
+                .filter(|i| !ambiguous.iter().any(|g| g.contains(i)))
+                .map(|&i| {
+                    let v = &o.variants[i];
+                    let vn = to_ident(&v.rust_name);
+                    let vty = ty(&v.ty, here);
+                    quote! {
+                        if let Some((v, exact)) = one_of_match::<#vty>(&value) {
+                            if exact {
+                                return Self::#vn(v);
+                            }
+                            loose.push(Self::#vn(v));
+                        }
+                    }
+                });
+            quote! {
+                let mut loose: Vec<Self> = Vec::new();
+                #( #tries )*
+                if loose.len() == 1 {
+                    if let Some(only) = loose.pop() {
+                        return only;
+                    }
+                }
+                Self::Other(value)
+            }
+        }
+    };
+    let how_doc = match &o.how {
+        OneOfDecoding::Tagged { property } => format!(" Decoded by the `{property}` property."),
+        OneOfDecoding::ByContent { pointer, .. } => format!(" Decoded by the message at `{pointer}`, since the variants have the same shape."),
+        OneOfDecoding::ByShape { ambiguous } if !ambiguous.is_empty() => " Decoded by shape. Some variants have the same shape and cannot be told apart: such values decode to `Other`, never to a guessed variant.".to_string(),
+        OneOfDecoding::ByShape { .. } => " Decoded by shape: the variant that holds the whole value; a value that fits none, or several equally, decodes to `Other`.".to_string(),
+    };
+    let from_json_body = decode;
+    quote! {
+        #docs
+        ///
+        #[doc = #how_doc]
+        #deprecated
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #( #variants )*
+            /// A value that matches no documented variant (or several that cannot be told
+            /// apart), kept as JSON.
+            Other(serde_json::Value),
+        }
+        impl #name {
+            /// Decodes a JSON value; never fails, see the type's documentation.
+            pub fn from_json(value: serde_json::Value) -> Self {
+                #from_json_body
+            }
+        }
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #( #ser_arms )*
+                    Self::Other(v) => serde::Serialize::serialize(v, serializer),
+                }
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                Ok(Self::from_json(value))
+            }
+        }
+    }
+}

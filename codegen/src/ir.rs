@@ -1,0 +1,253 @@
+//! The intermediate representation: a resolved, validated, named view of the API.
+//!
+//! Invariants: every [`TypeRef::Named`] names a [`TypeDef`] in [`Api::types`]; every name
+//! is a valid, unique Rust identifier; nothing here refers to `openapiv3` or to token types.
+//! Collections are ordered (`Vec` in a fixed order), so emission is deterministic.
+
+/// The whole API.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    pub title: String,
+    /// `info.version`.
+    pub spec_version: String,
+    /// The `openapi` field.
+    pub openapi_version: String,
+    /// sha256 of the spec file.
+    pub sha256: String,
+    /// The spec file as named on the command line.
+    pub source: String,
+    /// `servers[0].url`, variables substituted with their defaults.
+    pub default_server: Option<String>,
+    /// Sorted by name.
+    pub types: Vec<TypeDef>,
+    /// In document order.
+    pub operations: Vec<Operation>,
+}
+
+/// Documentation carried to the generated item.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Docs {
+    pub title: Option<String>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    pub name: String,
+    /// JSON pointer of the schema that defines it.
+    pub pointer: String,
+    pub docs: Docs,
+    pub deprecated: bool,
+    /// Used in a request (body or parameter): gets a constructor.
+    pub is_input: bool,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    Struct(Struct),
+    /// A string enum; unknown wire values decode to an `Unknown(String)` variant.
+    StringEnum(Vec<EnumVariant>),
+    /// `oneOf`/`anyOf`.
+    OneOf(OneOf),
+    /// A named schema that is not an object (an array, a primitive, a map): `pub type`.
+    Alias(TypeRef),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+    /// `additionalProperties` beside declared properties: a flattened map of this type.
+    pub additional: Option<TypeRef>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub rust_name: String,
+    pub wire_name: String,
+    pub ty: TypeRef,
+    pub presence: Presence,
+    pub docs: Docs,
+    pub deprecated: bool,
+    /// Recursion needs a `Box` here.
+    pub boxed: bool,
+    pub read_only: bool,
+    pub write_only: bool,
+}
+
+/// Required × nullable, exactly as the spec says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// `T`, always sent.
+    Required,
+    /// `Option<T>`, always sent (`null` when `None`).
+    RequiredNullable,
+    /// `Option<T>`, omitted when `None`.
+    Optional,
+    /// `Nullable<T>`: omitted, `null`, or a value.
+    OptionalNullable,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumVariant {
+    pub rust_name: String,
+    pub wire: String,
+    pub deprecated: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OneOf {
+    pub variants: Vec<OneOfVariant>,
+    pub how: OneOfDecoding,
+    /// Order in which variants are tried when decoding by shape: most specific first
+    /// (enum-constrained and declared properties before maps and free-form objects).
+    pub try_order: Vec<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OneOfVariant {
+    pub rust_name: String,
+    pub ty: TypeRef,
+    pub docs: Docs,
+    /// Mapping value of a discriminator, when there is one.
+    pub tag: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum OneOfDecoding {
+    /// `discriminator.propertyName`: internally tagged.
+    Tagged { property: String },
+    /// By shape: the variant the value matches exactly, else the first it matches at all,
+    /// else the fallback variant carrying the raw JSON.
+    ByShape {
+        /// Groups of variants (indices) that cannot be told apart by shape; they never
+        /// decode to a named variant (the value goes to the fallback) unless a rule is set.
+        ambiguous: Vec<Vec<usize>>,
+    },
+    /// A configured content rule: the string at `pointer` selects the variant by prefix.
+    ByContent {
+        pointer: String,
+        prefixes: Vec<(String, usize)>,
+    },
+}
+
+/// A reference to a Rust type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TypeRef {
+    Named(String),
+    String,
+    /// A string that must not be printed (`SecretString`).
+    Secret,
+    Bool,
+    I32,
+    I64,
+    U32,
+    U64,
+    F32,
+    F64,
+    DateTime,
+    Date,
+    /// Free-form JSON.
+    Json,
+    /// A JSON object of unknown shape.
+    JsonObject,
+    Bytes,
+    Vec(Box<TypeRef>),
+    Map(Box<TypeRef>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    pub operation_id: String,
+    /// `create_api_token_v2`.
+    pub method_name: String,
+    /// `CreateApiTokenV2`: the request builder; errors are `CreateApiTokenV2Error`.
+    pub type_name: String,
+    /// `GET`, `POST`, …
+    pub http_method: String,
+    pub path: String,
+    pub pointer: String,
+    pub docs: Docs,
+    pub deprecation: Option<Deprecation>,
+    pub params: Vec<Param>,
+    pub body: Option<Body>,
+    pub success: Vec<Response>,
+    pub errors: Vec<ErrorResponse>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Deprecation {
+    pub removal_date: Option<String>,
+    /// operationId and Rust method name of the replacement.
+    pub replacement: Option<(String, String)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    pub wire_name: String,
+    pub rust_name: String,
+    pub location: ParamLocation,
+    pub required: bool,
+    pub ty: TypeRef,
+    pub docs: Docs,
+    pub deprecated: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyEncoding {
+    Json,
+    Form,
+    Text,
+    Bytes,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    pub content_type: String,
+    pub encoding: BodyEncoding,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub docs: Docs,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum StatusMatch {
+    Code(u16),
+    /// `4XX` → 4.
+    Range(u16),
+    Default,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResponseEncoding {
+    Json,
+    Text,
+    Bytes,
+    Empty,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    pub status: StatusMatch,
+    pub encoding: ResponseEncoding,
+    /// `None` for [`ResponseEncoding::Empty`].
+    pub ty: Option<TypeRef>,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorResponse {
+    pub status: StatusMatch,
+    pub variant: String,
+    pub encoding: ResponseEncoding,
+    pub ty: Option<TypeRef>,
+    pub description: String,
+}

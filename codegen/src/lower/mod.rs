@@ -1,0 +1,930 @@
+//! Stage 2: `openapiv3` document → [`ir::Api`]. Every problem in the spec is found here
+//! and collected (not only the first); emission after a successful `lower` cannot fail.
+
+mod schema;
+mod view;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, Severity, escape_pointer_token};
+use crate::ident::{self, Namer};
+use crate::ir::{
+    Api, Body, BodyEncoding, Deprecation, Docs, ErrorResponse, Operation, Param, ParamLocation,
+    Response, ResponseEncoding, StatusMatch, TypeDef, TypeKind, TypeRef,
+};
+use crate::load::LoadedSpec;
+use crate::settings::Settings;
+use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
+use schema::{Resolved, Src};
+use std::collections::{BTreeMap, BTreeSet};
+
+pub(crate) struct Lowerer<'a> {
+    spec: &'a LoadedSpec,
+    settings: &'a Settings,
+    diags: Diagnostics,
+    current_op: Option<String>,
+    type_names: Namer,
+    component_names: BTreeMap<String, String>,
+    component_types: BTreeMap<String, Resolved>,
+    in_progress: Vec<String>,
+    inline_cache: BTreeMap<String, Resolved>,
+    types: BTreeMap<String, TypeDef>,
+    /// operationId → method name.
+    op_methods: BTreeMap<String, String>,
+}
+
+/// Type names generated code uses unqualified in the `types` module or that would read
+/// confusingly beside the client.
+const RESERVED_TYPE_NAMES: &[&str] = &[];
+
+/// Lowers a loaded spec. On success returns the API and the warnings.
+pub fn lower(spec: &LoadedSpec, settings: &Settings) -> Result<(Api, Diagnostics), Diagnostics> {
+    let mut l = Lowerer {
+        spec,
+        settings,
+        diags: spec.warnings.clone(),
+        current_op: None,
+        type_names: Namer::with_reserved(RESERVED_TYPE_NAMES),
+        component_names: BTreeMap::new(),
+        component_types: BTreeMap::new(),
+        in_progress: Vec::new(),
+        inline_cache: BTreeMap::new(),
+        types: BTreeMap::new(),
+        op_methods: BTreeMap::new(),
+    };
+    l.name_components();
+    l.name_operations();
+    l.lower_components();
+    let operations = l.operations();
+    l.finish(operations)
+}
+
+impl<'a> Lowerer<'a> {
+    fn push(&mut self, severity: Severity, ptr: &str, message: String) {
+        self.diags.push(Diagnostic {
+            severity,
+            file: self.spec.file.clone(),
+            location: Location::Pointer(ptr.to_string()),
+            operation_id: self.current_op.clone(),
+            message,
+        });
+    }
+    fn error(&mut self, ptr: &str, message: String) {
+        self.push(Severity::Error, ptr, message);
+    }
+    fn warn(&mut self, ptr: &str, message: String) {
+        self.push(Severity::Warning, ptr, message);
+    }
+
+    /// Iterates operations in document order with their pointers.
+    fn each_operation(
+        &self,
+    ) -> Vec<(
+        &'a str,
+        &'a str,
+        &'a openapiv3::Operation,
+        &'a openapiv3::PathItem,
+        String,
+    )> {
+        let mut out = Vec::new();
+        for (path, item) in &self.spec.document.paths.paths {
+            let ReferenceOr::Item(item) = item else {
+                continue;
+            };
+            for (method, op) in item.iter() {
+                let ptr = format!("#/paths/{}/{method}", escape_pointer_token(path));
+                out.push((path.as_str(), method, op, item, ptr));
+            }
+        }
+        out
+    }
+
+    /// Names every operation first, so that links between operations resolve.
+    fn name_operations(&mut self) {
+        for (path, item) in &self.spec.document.paths.paths {
+            if let ReferenceOr::Reference { .. } = item {
+                self.error(
+                    &format!("#/paths/{}", escape_pointer_token(path)),
+                    "a path item given as $ref is not supported".to_string(),
+                );
+            }
+        }
+        let ops = self.each_operation();
+        let prefix = match &self.settings.strip_operation_prefix {
+            Some(p) => Some(p.clone()),
+            None => ident::common_operation_prefix(
+                ops.iter()
+                    .filter_map(|(_, _, op, _, _)| op.operation_id.as_deref()),
+            ),
+        };
+        let mut reserved: Vec<&str> = vec![
+            "new", "builder", "from_env", "request", "execute", "clone", "base_url",
+        ];
+        reserved.extend(self.settings.reserved_methods.iter().map(String::as_str));
+        let mut namer = Namer::with_reserved(&reserved);
+        let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
+        for (path, method, op, _, ptr) in ops {
+            let base = match &op.operation_id {
+                Some(id) => {
+                    if let Some(first) = seen_ids.insert(id.clone(), ptr.clone()) {
+                        self.current_op = Some(id.clone());
+                        self.error(
+                            &format!("{ptr}/operationId"),
+                            format!("duplicate operationId {id:?}; first used at {first}"),
+                        );
+                        self.current_op = None;
+                    }
+                    let stripped = match &prefix {
+                        Some(p)
+                            if id.len() > p.len()
+                                && id.starts_with(p.as_str())
+                                && id[p.len()..].starts_with(|c: char| c.is_ascii_uppercase()) =>
+                        {
+                            &id[p.len()..]
+                        }
+                        _ => id.as_str(),
+                    };
+                    ident::snake_name(stripped)
+                }
+                None => ident::snake_name(&format!("{method} {path}")),
+            };
+            let name = ident::claim_snake(&mut namer, &base);
+            let key = op
+                .operation_id
+                .clone()
+                .unwrap_or_else(|| format!("{method} {path}"));
+            self.op_methods.entry(key).or_insert(name);
+        }
+    }
+
+    fn operations(&mut self) -> Vec<Operation> {
+        let mut out = Vec::new();
+        let mut type_namer_ops = Namer::default();
+        for (path, method, op, item, ptr) in self.each_operation() {
+            let key = op
+                .operation_id
+                .clone()
+                .unwrap_or_else(|| format!("{method} {path}"));
+            self.current_op = Some(key.clone());
+            let method_name = self
+                .op_methods
+                .get(&key)
+                .cloned()
+                .unwrap_or_else(|| ident::snake_name(&key));
+            let type_name = type_namer_ops.claim(&ident::type_name(&method_name));
+            let mut params = self.params(path, item, op, &ptr, &type_name);
+            let body = self.body(op, &ptr, &type_name);
+            let (success, errors) = self.responses(op, &ptr, &type_name);
+            let deprecation = if op.deprecated {
+                Some(self.deprecation(op, &ptr))
+            } else {
+                None
+            };
+            // path parameters in template order, then the rest in spec order
+            let order: Vec<String> = path_vars(path);
+            params.sort_by_key(|p| match p.location {
+                ParamLocation::Path => order.iter().position(|v| *v == p.wire_name).unwrap_or(0),
+                _ => usize::MAX,
+            });
+            out.push(Operation {
+                operation_id: key,
+                method_name,
+                type_name,
+                http_method: method.to_ascii_uppercase(),
+                path: path.to_string(),
+                pointer: ptr,
+                docs: Docs {
+                    title: None,
+                    summary: op.summary.clone(),
+                    description: op.description.clone(),
+                },
+                deprecation,
+                params,
+                body,
+                success,
+                errors,
+            });
+            self.current_op = None;
+        }
+        out
+    }
+
+    fn deprecation(&mut self, op: &openapiv3::Operation, ptr: &str) -> Deprecation {
+        let text = op.description.clone().unwrap_or_default();
+        let removal_date = find_date(&text);
+        let replacement = match find_operation_links(&text).first() {
+            Some(target) => {
+                match self.op_methods.get(target) {
+                    Some(m) => Some((target.clone(), m.clone())),
+                    None => {
+                        self.error(&format!("{ptr}/description"), format!("links to #operation/{target}, but no operation has that operationId"));
+                        None
+                    }
+                }
+            }
+            None => None,
+        };
+        Deprecation {
+            removal_date,
+            replacement,
+        }
+    }
+
+    fn resolve_parameter(
+        &mut self,
+        p: &'a ReferenceOr<Parameter>,
+        ptr: &str,
+    ) -> Option<(&'a Parameter, String)> {
+        match p {
+            ReferenceOr::Item(p) => Some((p, ptr.to_string())),
+            ReferenceOr::Reference { reference } => {
+                let key = reference.strip_prefix("#/components/parameters/");
+                let found = key.and_then(|k| {
+                    self.spec
+                        .document
+                        .components
+                        .as_ref()?
+                        .parameters
+                        .get(k)
+                        .and_then(|p| match p {
+                            ReferenceOr::Item(p) => Some((
+                                p,
+                                format!("#/components/parameters/{}", escape_pointer_token(k)),
+                            )),
+                            ReferenceOr::Reference { .. } => None,
+                        })
+                });
+                if found.is_none() {
+                    self.error(ptr, format!("cannot resolve parameter $ref {reference:?}"));
+                }
+                found
+            }
+        }
+    }
+
+    fn params(
+        &mut self,
+        path: &str,
+        item: &'a openapiv3::PathItem,
+        op: &'a openapiv3::Operation,
+        ptr: &str,
+        type_name: &str,
+    ) -> Vec<Param> {
+        let mut merged: Vec<(&'a Parameter, String)> = Vec::new();
+        let item_ptr = ptr
+            .rsplit_once('/')
+            .map(|(a, _)| a.to_string())
+            .unwrap_or_default();
+        for (i, p) in item.parameters.iter().enumerate() {
+            if let Some(r) = self.resolve_parameter(p, &format!("{item_ptr}/parameters/{i}")) {
+                merged.push(r);
+            }
+        }
+        for (i, p) in op.parameters.iter().enumerate() {
+            if let Some((p, pptr)) = self.resolve_parameter(p, &format!("{ptr}/parameters/{i}")) {
+                let d = p.parameter_data_ref();
+                merged.retain(|(q, _)| {
+                    let e = q.parameter_data_ref();
+                    !(e.name == d.name && std::mem::discriminant(*q) == std::mem::discriminant(p))
+                });
+                merged.push((p, pptr));
+            }
+        }
+        let mut namer = Namer::default();
+        let mut out = Vec::new();
+        let vars = path_vars(path);
+        for (p, pptr) in merged {
+            let data = p.parameter_data_ref();
+            let location = match p {
+                Parameter::Path { .. } => ParamLocation::Path,
+                Parameter::Query { style, .. } => {
+                    if matches!(style, openapiv3::QueryStyle::DeepObject) {
+                        self.warn(&pptr, format!("deepObject style of query parameter {:?} is not supported; it is sent form-style", data.name));
+                    }
+                    ParamLocation::Query
+                }
+                Parameter::Header { .. } => ParamLocation::Header,
+                Parameter::Cookie { .. } => {
+                    self.warn(
+                        &pptr,
+                        format!(
+                            "cookie parameter {:?} is not supported and is left out of the method",
+                            data.name
+                        ),
+                    );
+                    continue;
+                }
+            };
+            if location == ParamLocation::Path && !vars.contains(&data.name) {
+                self.error(
+                    &pptr,
+                    format!(
+                        "path parameter {:?} does not appear in the path {path:?}",
+                        data.name
+                    ),
+                );
+                continue;
+            }
+            let hint = format!("{type_name}{}", ident::type_name(&data.name));
+            let ty = match &data.format {
+                ParameterSchemaOrContent::Schema(s) => {
+                    self.src(Src::from(s), &format!("{pptr}/schema"), &hint).ty
+                }
+                ParameterSchemaOrContent::Content(_) => {
+                    self.warn(&pptr, format!("parameter {:?} is described with `content`; it is sent as a JSON string", data.name));
+                    TypeRef::String
+                }
+            };
+            let ty = match ty {
+                TypeRef::Secret => TypeRef::String,
+                t => t,
+            };
+            out.push(Param {
+                wire_name: data.name.clone(),
+                rust_name: ident::claim_snake(&mut namer, &ident::snake_name(&data.name)),
+                location,
+                required: data.required || location == ParamLocation::Path,
+                ty,
+                docs: Docs {
+                    title: None,
+                    summary: None,
+                    description: data.description.clone(),
+                },
+                deprecated: data.deprecated.unwrap_or(false),
+            });
+        }
+        for v in &vars {
+            if !out
+                .iter()
+                .any(|p| p.location == ParamLocation::Path && &p.wire_name == v)
+            {
+                self.error(
+                    ptr,
+                    format!(
+                        "the path {path:?} uses {{{v}}}, but no path parameter {v:?} is declared"
+                    ),
+                );
+            }
+        }
+        out
+    }
+
+    fn body(&mut self, op: &'a openapiv3::Operation, ptr: &str, type_name: &str) -> Option<Body> {
+        let rb = op.request_body.as_ref()?;
+        let (rb, bptr) = match rb {
+            ReferenceOr::Item(rb) => (rb, format!("{ptr}/requestBody")),
+            ReferenceOr::Reference { reference } => {
+                let key = reference.strip_prefix("#/components/requestBodies/");
+                let found = key.and_then(|k| {
+                    match self
+                        .spec
+                        .document
+                        .components
+                        .as_ref()?
+                        .request_bodies
+                        .get(k)?
+                    {
+                        ReferenceOr::Item(rb) => Some((
+                            rb,
+                            format!("#/components/requestBodies/{}", escape_pointer_token(k)),
+                        )),
+                        _ => None,
+                    }
+                });
+                match found {
+                    Some(f) => f,
+                    None => {
+                        self.error(
+                            &format!("{ptr}/requestBody"),
+                            format!("cannot resolve requestBody $ref {reference:?}"),
+                        );
+                        return None;
+                    }
+                }
+            }
+        };
+        let (ct, media) = pick_content(&rb.content)?;
+        let mptr = format!("{bptr}/content/{}", escape_pointer_token(ct));
+        let encoding = encoding_of(ct);
+        let hint = format!("{type_name}Body");
+        let ty = match (&media.schema, encoding) {
+            (_, BodyEncoding::Text) => TypeRef::String,
+            (Some(s), BodyEncoding::Json | BodyEncoding::Form) => {
+                self.src(Src::from(s), &format!("{mptr}/schema"), &hint).ty
+            }
+            (None, BodyEncoding::Json) => TypeRef::Json,
+            (None, BodyEncoding::Form) => TypeRef::JsonObject,
+            (_, BodyEncoding::Bytes) => {
+                if ct.starts_with("multipart/") {
+                    self.warn(&mptr, format!("{ct} bodies are not encoded by the generator: the method takes the encoded bytes, sent with Content-Type {ct}"));
+                }
+                TypeRef::Bytes
+            }
+        };
+        Some(Body {
+            content_type: ct.to_string(),
+            encoding,
+            ty,
+            required: rb.required,
+            docs: Docs {
+                title: None,
+                summary: None,
+                description: rb.description.clone(),
+            },
+        })
+    }
+
+    fn responses(
+        &mut self,
+        op: &'a openapiv3::Operation,
+        ptr: &str,
+        type_name: &str,
+    ) -> (Vec<Response>, Vec<ErrorResponse>) {
+        let mut entries: Vec<(StatusMatch, &'a ReferenceOr<openapiv3::Response>, String)> =
+            Vec::new();
+        for (code, r) in &op.responses.responses {
+            let (status, tok) = match code {
+                StatusCode::Code(c) => (StatusMatch::Code(*c), c.to_string()),
+                StatusCode::Range(r) => (StatusMatch::Range(*r), format!("{r}XX")),
+            };
+            entries.push((status, r, format!("{ptr}/responses/{tok}")));
+        }
+        if let Some(d) = &op.responses.default {
+            entries.push((StatusMatch::Default, d, format!("{ptr}/responses/default")));
+        }
+        let success_count = entries.iter().filter(|(s, _, _)| is_success(s)).count();
+        let mut success = Vec::new();
+        let mut errors = Vec::new();
+        let mut variant_namer = Namer::default();
+        for (status, r, rptr) in entries {
+            let (resp, rptr) = match r {
+                ReferenceOr::Item(resp) => (resp, rptr),
+                ReferenceOr::Reference { reference } => {
+                    let key = reference.strip_prefix("#/components/responses/");
+                    let found = key.and_then(|k| {
+                        match self.spec.document.components.as_ref()?.responses.get(k)? {
+                            ReferenceOr::Item(resp) => Some((
+                                resp,
+                                format!("#/components/responses/{}", escape_pointer_token(k)),
+                            )),
+                            _ => None,
+                        }
+                    });
+                    match found {
+                        Some(f) => f,
+                        None => {
+                            self.error(
+                                &rptr,
+                                format!("cannot resolve response $ref {reference:?}"),
+                            );
+                            continue;
+                        }
+                    }
+                }
+            };
+            let ok = is_success(&status);
+            let variant = variant_namer.claim(&status_variant(&status));
+            let hint = if ok {
+                if success_count > 1 {
+                    format!("{type_name}Response{}", status_token(&status))
+                } else {
+                    format!("{type_name}Response")
+                }
+            } else {
+                format!("{type_name}{variant}Body")
+            };
+            let (encoding, ty) = match pick_content(&resp.content) {
+                None => (ResponseEncoding::Empty, None),
+                Some((ct, media)) => {
+                    let mptr = format!("{rptr}/content/{}", escape_pointer_token(ct));
+                    match encoding_of(ct) {
+                        BodyEncoding::Json => {
+                            let ty = match &media.schema {
+                                Some(s) => {
+                                    self.src(Src::from(s), &format!("{mptr}/schema"), &hint).ty
+                                }
+                                None => TypeRef::Json,
+                            };
+                            (ResponseEncoding::Json, Some(ty))
+                        }
+                        BodyEncoding::Text => (ResponseEncoding::Text, Some(TypeRef::String)),
+                        BodyEncoding::Form | BodyEncoding::Bytes => {
+                            (ResponseEncoding::Bytes, Some(TypeRef::Bytes))
+                        }
+                    }
+                }
+            };
+            if ok {
+                success.push(Response {
+                    status,
+                    encoding,
+                    ty,
+                    description: resp.description.clone(),
+                });
+            } else {
+                errors.push(ErrorResponse {
+                    status,
+                    variant,
+                    encoding,
+                    ty,
+                    description: resp.description.clone(),
+                });
+            }
+        }
+        if success.is_empty() {
+            self.warn(ptr, "no success response is documented: the method returns the raw body of any 2xx response".to_string());
+            success.push(Response {
+                status: StatusMatch::Range(2),
+                encoding: ResponseEncoding::Bytes,
+                ty: Some(TypeRef::Bytes),
+                description: "Any success response, undocumented: the raw body.".to_string(),
+            });
+        }
+        (success, errors)
+    }
+
+    /// Marks input types, boxes recursive fields, checks that every name resolves.
+    fn finish(mut self, operations: Vec<Operation>) -> Result<(Api, Diagnostics), Diagnostics> {
+        // Inputs: everything reachable from bodies and parameters.
+        let mut stack: Vec<String> = Vec::new();
+        for op in &operations {
+            for p in &op.params {
+                p.ty.named(&mut stack);
+            }
+            if let Some(b) = &op.body {
+                b.ty.named(&mut stack);
+            }
+        }
+        let mut inputs = BTreeSet::new();
+        while let Some(n) = stack.pop() {
+            if !inputs.insert(n.clone()) {
+                continue;
+            }
+            if let Some(t) = self.types.get(&n) {
+                t.kind.named(&mut stack);
+            }
+        }
+        for n in &inputs {
+            if let Some(t) = self.types.get_mut(n) {
+                t.is_input = true;
+            }
+        }
+        // Box fields that lead back to their own struct without a Vec or Map in between.
+        let direct: BTreeMap<String, Vec<String>> = self
+            .types
+            .iter()
+            .map(|(n, t)| {
+                let mut out = Vec::new();
+                match &t.kind {
+                    TypeKind::Struct(s) => {
+                        for f in &s.fields {
+                            if let TypeRef::Named(x) = &f.ty {
+                                out.push(x.clone());
+                            }
+                        }
+                    }
+                    TypeKind::OneOf(o) => {
+                        for v in &o.variants {
+                            if let TypeRef::Named(x) = &v.ty {
+                                out.push(x.clone());
+                            }
+                        }
+                    }
+                    TypeKind::Alias(TypeRef::Named(x)) => out.push(x.clone()),
+                    _ => {}
+                }
+                (n.clone(), out)
+            })
+            .collect();
+        let reaches = |from: &str, to: &str| -> bool {
+            let mut seen = BTreeSet::new();
+            let mut stack = vec![from.to_string()];
+            while let Some(n) = stack.pop() {
+                if n == to {
+                    return true;
+                }
+                if seen.insert(n.clone()) {
+                    if let Some(next) = direct.get(&n) {
+                        stack.extend(next.iter().cloned());
+                    }
+                }
+            }
+            false
+        };
+        let names: Vec<String> = self.types.keys().cloned().collect();
+        for n in &names {
+            let mut boxes = Vec::new();
+            if let Some(TypeKind::Struct(s)) = self.types.get(n).map(|t| &t.kind) {
+                for (i, f) in s.fields.iter().enumerate() {
+                    if let TypeRef::Named(x) = &f.ty {
+                        if reaches(x, n) {
+                            boxes.push(i);
+                        }
+                    }
+                }
+            }
+            if let Some(TypeDef {
+                kind: TypeKind::Struct(s),
+                ..
+            }) = self.types.get_mut(n)
+            {
+                for i in boxes {
+                    s.fields[i].boxed = true;
+                }
+            }
+            let mut boxes = Vec::new();
+            if let Some(TypeKind::OneOf(o)) = self.types.get(n).map(|t| &t.kind) {
+                for (i, v) in o.variants.iter().enumerate() {
+                    if let TypeRef::Named(x) = &v.ty {
+                        if reaches(x, n) {
+                            boxes.push(i);
+                        }
+                    }
+                }
+            }
+            if !boxes.is_empty() {
+                let ptr = self.types[n].pointer.clone();
+                self.error(&ptr, format!("oneOf {n} contains itself directly; recursion through oneOf variants is not supported"));
+            }
+        }
+        // Every Named must exist.
+        let mut dangling = Vec::new();
+        {
+            let mut check = |t: &TypeRef, ptr: &str| {
+                let mut names = Vec::new();
+                t.named(&mut names);
+                for n in names {
+                    if !self.types.contains_key(&n) {
+                        dangling.push((ptr.to_string(), n));
+                    }
+                }
+            };
+            for t in self.types.values() {
+                let mut names = Vec::new();
+                t.kind.named(&mut names);
+                for n in names {
+                    check(&TypeRef::Named(n), &t.pointer);
+                }
+            }
+            for op in &operations {
+                for p in &op.params {
+                    check(&p.ty, &op.pointer);
+                }
+                if let Some(b) = &op.body {
+                    check(&b.ty, &op.pointer);
+                }
+                for r in &op.success {
+                    if let Some(t) = &r.ty {
+                        check(t, &op.pointer);
+                    }
+                }
+                for r in &op.errors {
+                    if let Some(t) = &r.ty {
+                        check(t, &op.pointer);
+                    }
+                }
+            }
+        }
+        for (ptr, n) in dangling {
+            self.error(&ptr, format!("the type {n} cannot be resolved: the schema is a cycle made only of $ref, or refers to a schema that failed"));
+        }
+        // Links between operations in descriptions.
+        let mut links = Vec::new();
+        for op in &operations {
+            for text in [&op.docs.description, &op.docs.summary]
+                .into_iter()
+                .flatten()
+            {
+                for target in find_operation_links(text) {
+                    if !self.op_methods.contains_key(&target) {
+                        links.push((op.pointer.clone(), op.operation_id.clone(), target));
+                    }
+                }
+            }
+        }
+        for (ptr, op, target) in links {
+            if !self
+                .diags
+                .items
+                .iter()
+                .any(|d| d.message.contains(&format!("#operation/{target}")))
+            {
+                self.current_op = Some(op);
+                self.error(
+                    &format!("{ptr}/description"),
+                    format!("links to #operation/{target}, but no operation has that operationId"),
+                );
+                self.current_op = None;
+            }
+        }
+
+        if self.diags.has_errors() {
+            return Err(self.diags);
+        }
+        let doc = &self.spec.document;
+        let default_server = doc.servers.first().map(|s| {
+            let mut url = s.url.clone();
+            for (k, v) in s.variables.iter().flatten() {
+                url = url.replace(&format!("{{{k}}}"), &v.default);
+            }
+            url
+        });
+        let api = Api {
+            title: doc.info.title.clone(),
+            spec_version: doc.info.version.clone(),
+            openapi_version: self.spec.openapi_version.clone(),
+            sha256: self.spec.sha256.clone(),
+            source: self.spec.file.clone(),
+            default_server,
+            types: self.types.into_values().collect(),
+            operations,
+        };
+        Ok((api, self.diags))
+    }
+}
+
+impl TypeRef {
+    fn named(&self, out: &mut Vec<String>) {
+        match self {
+            TypeRef::Named(n) => out.push(n.clone()),
+            TypeRef::Vec(i) | TypeRef::Map(i) => i.named(out),
+            _ => {}
+        }
+    }
+}
+
+impl TypeKind {
+    fn named(&self, out: &mut Vec<String>) {
+        match self {
+            TypeKind::Struct(s) => {
+                for f in &s.fields {
+                    f.ty.named(out);
+                }
+                if let Some(a) = &s.additional {
+                    a.named(out);
+                }
+            }
+            TypeKind::OneOf(o) => {
+                for v in &o.variants {
+                    v.ty.named(out);
+                }
+            }
+            TypeKind::Alias(t) => t.named(out),
+            TypeKind::StringEnum(_) => {}
+        }
+    }
+}
+
+fn is_success(s: &StatusMatch) -> bool {
+    match s {
+        StatusMatch::Code(c) => (200..300).contains(c),
+        StatusMatch::Range(r) => *r == 2,
+        StatusMatch::Default => false,
+    }
+}
+
+fn status_token(s: &StatusMatch) -> String {
+    match s {
+        StatusMatch::Code(c) => c.to_string(),
+        StatusMatch::Range(r) => format!("{r}XX"),
+        StatusMatch::Default => "Default".to_string(),
+    }
+}
+
+/// `BadRequest` for 400 and so on; `Status418` for codes without a common name.
+fn status_variant(s: &StatusMatch) -> String {
+    match s {
+        StatusMatch::Code(c) => match c {
+            400 => "BadRequest".into(),
+            401 => "Unauthorized".into(),
+            402 => "PaymentRequired".into(),
+            403 => "Forbidden".into(),
+            404 => "NotFound".into(),
+            405 => "MethodNotAllowed".into(),
+            406 => "NotAcceptable".into(),
+            409 => "Conflict".into(),
+            410 => "Gone".into(),
+            412 => "PreconditionFailed".into(),
+            413 => "PayloadTooLarge".into(),
+            415 => "UnsupportedMediaType".into(),
+            422 => "UnprocessableEntity".into(),
+            429 => "TooManyRequests".into(),
+            500 => "InternalServerError".into(),
+            501 => "NotImplemented".into(),
+            502 => "BadGateway".into(),
+            503 => "ServiceUnavailable".into(),
+            504 => "GatewayTimeout".into(),
+            c => format!("Status{c}"),
+        },
+        StatusMatch::Range(4) => "ClientError".into(),
+        StatusMatch::Range(5) => "ServerError".into(),
+        StatusMatch::Range(r) => format!("Status{r}xx"),
+        StatusMatch::Default => "Default".into(),
+    }
+}
+
+fn pick_content(
+    content: &indexmap::IndexMap<String, openapiv3::MediaType>,
+) -> Option<(&str, &openapiv3::MediaType)> {
+    if content.is_empty() {
+        return None;
+    }
+    let rank = |ct: &str| {
+        let ct = ct.to_ascii_lowercase();
+        if ct == "application/json" {
+            0
+        } else if ct.ends_with("+json") || ct.contains("json") {
+            1
+        } else if ct == "application/x-www-form-urlencoded" {
+            2
+        } else if ct.starts_with("text/") {
+            3
+        } else {
+            4
+        }
+    };
+    content
+        .iter()
+        .min_by_key(|(ct, _)| rank(ct))
+        .map(|(ct, m)| (ct.as_str(), m))
+}
+
+fn encoding_of(ct: &str) -> BodyEncoding {
+    let ct = ct.to_ascii_lowercase();
+    if ct.contains("json") || ct == "*/*" {
+        BodyEncoding::Json
+    } else if ct == "application/x-www-form-urlencoded" {
+        BodyEncoding::Form
+    } else if ct.starts_with("text/") {
+        BodyEncoding::Text
+    } else {
+        BodyEncoding::Bytes
+    }
+}
+
+/// `{clientId}` names in a path template, in order.
+pub fn path_vars(path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let Some(end) = rest[start..].find('}') else {
+            break;
+        };
+        out.push(rest[start + 1..start + end].to_string());
+        rest = &rest[start + end + 1..];
+    }
+    out
+}
+
+/// The first `YYYY-MM-DD` in a text.
+pub fn find_date(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    (0..b.len().saturating_sub(9)).find_map(|i| {
+        let s = &b[i..i + 10];
+        let ok = s.iter().enumerate().all(|(j, c)| {
+            if j == 4 || j == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+        let bounded = (i == 0 || !b[i - 1].is_ascii_digit())
+            && b.get(i + 10).is_none_or(|c| !c.is_ascii_digit());
+        (ok && bounded).then(|| text[i..i + 10].to_string())
+    })
+}
+
+/// operationIds linked as `#operation/<id>`.
+pub fn find_operation_links(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("#operation/") {
+        let after = &rest[i + "#operation/".len()..];
+        let id: String = after
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-' || *c == '.')
+            .collect();
+        if !id.is_empty() {
+            out.push(id);
+        }
+        rest = after;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_dates_and_links() {
+        assert_eq!(
+            find_date("removed on **2026-07-17**.").as_deref(),
+            Some("2026-07-17")
+        );
+        assert_eq!(find_date("no date 12026-07-170"), None);
+        assert_eq!(
+            find_operation_links("Use [x](#operation/iamGetApiTokensV2) instead."),
+            vec!["iamGetApiTokensV2"]
+        );
+        assert_eq!(path_vars("/a/{b}/c/{d}"), vec!["b", "d"]);
+    }
+}

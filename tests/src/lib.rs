@@ -1,0 +1,53 @@
+//! Test support for gcore-iam: generating fixture specs, and (in [`fake_gcore`]) a fake
+//! Gcore IAM server.
+
+use codegen::diagnostics::Diagnostics;
+use std::path::{Path, PathBuf};
+
+/// The workspace root.
+pub fn workspace_root() -> PathBuf {
+    codegen::project::workspace_root()
+}
+
+/// Generates a fixture spec with default settings. Headers name the fixture by its path
+/// relative to the workspace, so output does not depend on where the checkout lives.
+pub fn generate_fixture(path: &Path) -> Result<codegen::Generated, Diagnostics> {
+    let root = workspace_root();
+    let shown = path
+        .strip_prefix(&root)
+        .unwrap_or(path)
+        .display()
+        .to_string();
+    let mut spec = codegen::load::load_file(path)?;
+    spec.file = shown.clone();
+    codegen::generate(
+        &spec,
+        &codegen::Settings::default(),
+        &codegen::Provenance {
+            command: "cargo test -p gcore-iam-tests".to_string(),
+            spec_path: shown,
+        },
+    )
+}
+
+/// One text with every generated file of a fixture and its warnings, for snapshots.
+pub fn render(generated: &codegen::Generated) -> String {
+    let mut out = String::new();
+    for w in generated.warnings.warnings() {
+        out.push_str(&format!("// {w}\n"));
+    }
+    for f in &generated.files {
+        if f.path == "api.rs" {
+            continue;
+        }
+        out.push_str(&format!("// ===== {} =====\n", f.path));
+        // the header line carries the sha256 of the fixture; keep it out of the snapshot
+        out.push_str(
+            f.contents
+                .split_once('\n')
+                .map(|(_, rest)| rest)
+                .unwrap_or(&f.contents),
+        );
+    }
+    out
+}
