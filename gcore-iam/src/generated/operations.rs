@@ -11,7 +11,7 @@ static LOGIN_USER_INFO: crate::runtime::OperationInfo = crate::runtime::Operatio
     path_template: "/iam/auth/jwt/login",
     deprecation: None,
 };
-///Request builder for [`crate::Client::login_user`]: set optional parameters, then `.await` it.
+/// Request builder for [`crate::Client::login_user`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct LoginUser<'a> {
@@ -19,7 +19,7 @@ pub struct LoginUser<'a> {
     body: super::types::LoginRequest,
 }
 impl<'a> LoginUser<'a> {
-    ///Sends the request.
+    /// Sends the request.
     pub async fn send(
         self,
     ) -> Result<super::types::Token, crate::Error<LoginUserError>> {
@@ -29,8 +29,8 @@ impl<'a> LoginUser<'a> {
         req.json(&self.body);
         let resp = self.client.execute::<LoginUserError>(req).await?;
         match resp.status() {
-            200u16 => resp.json(),
-            400u16 => {
+            200 => resp.json(),
+            400 => {
                 Err(
                     resp
                         .error(|body| {
@@ -51,7 +51,7 @@ impl<'a> std::future::IntoFuture for LoginUser<'a> {
         Box::pin(self.send())
     }
 }
-///Error responses of [`crate::Client::login_user`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
+/// Error responses of [`crate::Client::login_user`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum LoginUserError {
@@ -85,7 +85,7 @@ static REFRESH_TOKEN_INFO: crate::runtime::OperationInfo = crate::runtime::Opera
     path_template: "/iam/auth/jwt/refresh",
     deprecation: None,
 };
-///Request builder for [`crate::Client::refresh_token`]: set optional parameters, then `.await` it.
+/// Request builder for [`crate::Client::refresh_token`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RefreshToken<'a> {
@@ -93,7 +93,7 @@ pub struct RefreshToken<'a> {
     body: super::types::RefreshRequest,
 }
 impl<'a> RefreshToken<'a> {
-    ///Sends the request.
+    /// Sends the request.
     pub async fn send(
         self,
     ) -> Result<super::types::Token, crate::Error<RefreshTokenError>> {
@@ -103,8 +103,8 @@ impl<'a> RefreshToken<'a> {
         req.json(&self.body);
         let resp = self.client.execute::<RefreshTokenError>(req).await?;
         match resp.status() {
-            200u16 => resp.json(),
-            400u16 => {
+            200 => resp.json(),
+            400 => {
                 Err(
                     resp
                         .error(|body| {
@@ -113,7 +113,7 @@ impl<'a> RefreshToken<'a> {
                         }),
                 )
             }
-            401u16 => Err(resp.error(|_| Ok(RefreshTokenError::Unauthorized))),
+            401 => Err(resp.error(|_| Ok(RefreshTokenError::Unauthorized))),
             _ => Err(resp.unexpected()),
         }
     }
@@ -127,7 +127,7 @@ impl<'a> std::future::IntoFuture for RefreshToken<'a> {
         Box::pin(self.send())
     }
 }
-///Error responses of [`crate::Client::refresh_token`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
+/// Error responses of [`crate::Client::refresh_token`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RefreshTokenError {
@@ -159,7 +159,7 @@ static SELECT_ACCOUNT_INFO: crate::runtime::OperationInfo = crate::runtime::Oper
     path_template: "/iam/auth/jwt/clients/{clientId}/login",
     deprecation: None,
 };
-///Request builder for [`crate::Client::select_account`]: set optional parameters, then `.await` it.
+/// Request builder for [`crate::Client::select_account`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct SelectAccount<'a> {
@@ -167,7 +167,7 @@ pub struct SelectAccount<'a> {
     client_id: i64,
 }
 impl<'a> SelectAccount<'a> {
-    ///Sends the request.
+    /// Sends the request.
     pub async fn send(
         self,
     ) -> Result<super::types::Token, crate::Error<SelectAccountError>> {
@@ -175,17 +175,19 @@ impl<'a> SelectAccount<'a> {
             .client
             .request(
                 &SELECT_ACCOUNT_INFO,
-                format!(
-                    "/iam/auth/jwt/clients/{}/login", crate ::runtime::encode_path(& self
-                    .client_id.to_string())
-                ),
+                [
+                    "/iam/auth/jwt/clients/",
+                    &crate::runtime::encode_path(&self.client_id.to_string()),
+                    "/login",
+                ]
+                    .concat(),
             );
         let resp = self.client.execute::<SelectAccountError>(req).await?;
         match resp.status() {
-            200u16 => resp.json(),
-            401u16 => Err(resp.error(|_| Ok(SelectAccountError::Unauthorized))),
-            403u16 => Err(resp.error(|_| Ok(SelectAccountError::Forbidden))),
-            404u16 => Err(resp.error(|_| Ok(SelectAccountError::NotFound))),
+            200 => resp.json(),
+            401 => Err(resp.error(|_| Ok(SelectAccountError::Unauthorized))),
+            403 => Err(resp.error(|_| Ok(SelectAccountError::Forbidden))),
+            404 => Err(resp.error(|_| Ok(SelectAccountError::NotFound))),
             _ => Err(resp.unexpected()),
         }
     }
@@ -199,7 +201,7 @@ impl<'a> std::future::IntoFuture for SelectAccount<'a> {
         Box::pin(self.send())
     }
 }
-///Error responses of [`crate::Client::select_account`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
+/// Error responses of [`crate::Client::select_account`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum SelectAccountError {
@@ -230,7 +232,7 @@ static CREATE_ACCOUNT_INFO: crate::runtime::OperationInfo = crate::runtime::Oper
     path_template: "/iam/clients/create",
     deprecation: None,
 };
-///Request builder for [`crate::Client::create_account`]: set optional parameters, then `.await` it.
+/// Request builder for [`crate::Client::create_account`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CreateAccount<'a> {
@@ -238,7 +240,7 @@ pub struct CreateAccount<'a> {
     body: super::types::CreateAccountRequest,
 }
 impl<'a> CreateAccount<'a> {
-    ///Sends the request.
+    /// Sends the request.
     pub async fn send(
         self,
     ) -> Result<super::types::CreateAccountRequest, crate::Error<CreateAccountError>> {
@@ -248,8 +250,8 @@ impl<'a> CreateAccount<'a> {
         req.json(&self.body);
         let resp = self.client.execute::<CreateAccountError>(req).await?;
         match resp.status() {
-            201u16 => resp.json(),
-            400u16 => {
+            201 => resp.json(),
+            400 => {
                 Err(
                     resp
                         .error(|body| {
@@ -258,8 +260,8 @@ impl<'a> CreateAccount<'a> {
                         }),
                 )
             }
-            401u16 => Err(resp.error(|_| Ok(CreateAccountError::Unauthorized))),
-            403u16 => Err(resp.error(|_| Ok(CreateAccountError::Forbidden))),
+            401 => Err(resp.error(|_| Ok(CreateAccountError::Unauthorized))),
+            403 => Err(resp.error(|_| Ok(CreateAccountError::Forbidden))),
             _ => Err(resp.unexpected()),
         }
     }
@@ -276,7 +278,7 @@ impl<'a> std::future::IntoFuture for CreateAccount<'a> {
         Box::pin(self.send())
     }
 }
-///Error responses of [`crate::Client::create_account`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
+/// Error responses of [`crate::Client::create_account`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateAccountError {
@@ -310,14 +312,14 @@ static GET_ACCOUNT_DETAILS_INFO: crate::runtime::OperationInfo = crate::runtime:
     path_template: "/iam/clients/me",
     deprecation: None,
 };
-///Request builder for [`crate::Client::get_account_details`]: set optional parameters, then `.await` it.
+/// Request builder for [`crate::Client::get_account_details`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GetAccountDetails<'a> {
     client: &'a crate::Client,
 }
 impl<'a> GetAccountDetails<'a> {
-    ///Sends the request.
+    /// Sends the request.
     pub async fn send(
         self,
     ) -> Result<super::types::ClientBase, crate::Error<GetAccountDetailsError>> {
@@ -326,8 +328,8 @@ impl<'a> GetAccountDetails<'a> {
             .request(&GET_ACCOUNT_DETAILS_INFO, "/iam/clients/me".to_string());
         let resp = self.client.execute::<GetAccountDetailsError>(req).await?;
         match resp.status() {
-            200u16 => resp.json(),
-            401u16 => Err(resp.error(|_| Ok(GetAccountDetailsError::Unauthorized))),
+            200 => resp.json(),
+            401 => Err(resp.error(|_| Ok(GetAccountDetailsError::Unauthorized))),
             _ => Err(resp.unexpected()),
         }
     }
@@ -341,7 +343,7 @@ impl<'a> std::future::IntoFuture for GetAccountDetails<'a> {
         Box::pin(self.send())
     }
 }
-///Error responses of [`crate::Client::get_account_details`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
+/// Error responses of [`crate::Client::get_account_details`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetAccountDetailsError {
@@ -365,7 +367,7 @@ static FORGOT_PASSWORD_INFO: crate::runtime::OperationInfo = crate::runtime::Ope
     path_template: "/iam/auth/password/forgot",
     deprecation: None,
 };
-///Request builder for [`crate::Client::forgot_password`]: set optional parameters, then `.await` it.
+/// Request builder for [`crate::Client::forgot_password`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ForgotPassword<'a> {
@@ -373,7 +375,7 @@ pub struct ForgotPassword<'a> {
     body: super::types::EmailRequest,
 }
 impl<'a> ForgotPassword<'a> {
-    ///Sends the request.
+    /// Sends the request.
     pub async fn send(
         self,
     ) -> Result<serde_json::Value, crate::Error<ForgotPasswordError>> {
@@ -383,8 +385,8 @@ impl<'a> ForgotPassword<'a> {
         req.json(&self.body);
         let resp = self.client.execute::<ForgotPasswordError>(req).await?;
         match resp.status() {
-            200u16 => resp.json(),
-            400u16 => {
+            200 => resp.json(),
+            400 => {
                 Err(
                     resp
                         .error(|body| {
@@ -406,7 +408,7 @@ impl<'a> std::future::IntoFuture for ForgotPassword<'a> {
         Box::pin(self.send())
     }
 }
-///Error responses of [`crate::Client::forgot_password`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
+/// Error responses of [`crate::Client::forgot_password`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ForgotPasswordError {
@@ -438,7 +440,7 @@ static CHANGE_PASSWORD_INFO: crate::runtime::OperationInfo = crate::runtime::Ope
     path_template: "/iam/users/{userId}/password",
     deprecation: None,
 };
-///Request builder for [`crate::Client::change_password`]: set optional parameters, then `.await` it.
+/// Request builder for [`crate::Client::change_password`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct ChangePassword<'a> {
@@ -447,7 +449,7 @@ pub struct ChangePassword<'a> {
     body: super::types::ChangePasswordRequest,
 }
 impl<'a> ChangePassword<'a> {
-    ///Sends the request.
+    /// Sends the request.
     pub async fn send(
         self,
     ) -> Result<super::types::Token, crate::Error<ChangePasswordError>> {
@@ -455,16 +457,18 @@ impl<'a> ChangePassword<'a> {
             .client
             .request(
                 &CHANGE_PASSWORD_INFO,
-                format!(
-                    "/iam/users/{}/password", crate ::runtime::encode_path(& self.user_id
-                    .to_string())
-                ),
+                [
+                    "/iam/users/",
+                    &crate::runtime::encode_path(&self.user_id.to_string()),
+                    "/password",
+                ]
+                    .concat(),
             );
         req.json(&self.body);
         let resp = self.client.execute::<ChangePasswordError>(req).await?;
         match resp.status() {
-            200u16 => resp.json(),
-            400u16 => {
+            200 => resp.json(),
+            400 => {
                 Err(
                     resp
                         .error(|body| {
@@ -473,8 +477,8 @@ impl<'a> ChangePassword<'a> {
                         }),
                 )
             }
-            401u16 => Err(resp.error(|_| Ok(ChangePasswordError::Unauthorized))),
-            403u16 => Err(resp.error(|_| Ok(ChangePasswordError::Forbidden))),
+            401 => Err(resp.error(|_| Ok(ChangePasswordError::Unauthorized))),
+            403 => Err(resp.error(|_| Ok(ChangePasswordError::Forbidden))),
             _ => Err(resp.unexpected()),
         }
     }
@@ -488,7 +492,7 @@ impl<'a> std::future::IntoFuture for ChangePassword<'a> {
         Box::pin(self.send())
     }
 }
-///Error responses of [`crate::Client::change_password`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
+/// Error responses of [`crate::Client::change_password`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ChangePasswordError {
@@ -524,7 +528,7 @@ static GET_LAST_LOGIN_TIME_INFO: crate::runtime::OperationInfo = crate::runtime:
     path_template: "/iam/activity_log/logins",
     deprecation: None,
 };
-///Request builder for [`crate::Client::get_last_login_time`]: set optional parameters, then `.await` it.
+/// Request builder for [`crate::Client::get_last_login_time`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GetLastLoginTime<'a> {
@@ -543,7 +547,7 @@ impl<'a> GetLastLoginTime<'a> {
         self.offset = Some(value);
         self
     }
-    ///Sends the request.
+    /// Sends the request.
     pub async fn send(
         self,
     ) -> Result<super::types::LastLoginTimeSchema, crate::Error<GetLastLoginTimeError>> {
@@ -558,8 +562,8 @@ impl<'a> GetLastLoginTime<'a> {
         }
         let resp = self.client.execute::<GetLastLoginTimeError>(req).await?;
         match resp.status() {
-            200u16 => resp.json(),
-            400u16 => {
+            200 => resp.json(),
+            400 => {
                 Err(
                     resp
                         .error(|body| {
@@ -568,8 +572,8 @@ impl<'a> GetLastLoginTime<'a> {
                         }),
                 )
             }
-            403u16 => Err(resp.error(|_| Ok(GetLastLoginTimeError::Forbidden))),
-            404u16 => Err(resp.error(|_| Ok(GetLastLoginTimeError::NotFound))),
+            403 => Err(resp.error(|_| Ok(GetLastLoginTimeError::Forbidden))),
+            404 => Err(resp.error(|_| Ok(GetLastLoginTimeError::NotFound))),
             _ => Err(resp.unexpected()),
         }
     }
@@ -586,7 +590,7 @@ impl<'a> std::future::IntoFuture for GetLastLoginTime<'a> {
         Box::pin(self.send())
     }
 }
-///Error responses of [`crate::Client::get_last_login_time`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
+/// Error responses of [`crate::Client::get_last_login_time`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetLastLoginTimeError {
@@ -618,7 +622,7 @@ static GET_USERS_INFO: crate::runtime::OperationInfo = crate::runtime::Operation
     path_template: "/iam/users",
     deprecation: None,
 };
-///Request builder for [`crate::Client::get_users`]: set optional parameters, then `.await` it.
+/// Request builder for [`crate::Client::get_users`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GetUsers<'a> {
@@ -637,7 +641,7 @@ impl<'a> GetUsers<'a> {
         self.offset = Some(value);
         self
     }
-    ///Sends the request.
+    /// Sends the request.
     pub async fn send(
         self,
     ) -> Result<super::types::PaginatedUsersArray, crate::Error<GetUsersError>> {
@@ -650,8 +654,8 @@ impl<'a> GetUsers<'a> {
         }
         let resp = self.client.execute::<GetUsersError>(req).await?;
         match resp.status() {
-            200u16 => resp.json(),
-            401u16 => Err(resp.error(|_| Ok(GetUsersError::Unauthorized))),
+            200 => resp.json(),
+            401 => Err(resp.error(|_| Ok(GetUsersError::Unauthorized))),
             _ => Err(resp.unexpected()),
         }
     }
@@ -665,7 +669,7 @@ impl<'a> std::future::IntoFuture for GetUsers<'a> {
         Box::pin(self.send())
     }
 }
-///Error responses of [`crate::Client::get_users`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
+/// Error responses of [`crate::Client::get_users`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetUsersError {
@@ -695,7 +699,7 @@ static GET_USER_INFO: crate::runtime::OperationInfo = crate::runtime::OperationI
     path_template: "/iam/users/{userId}",
     deprecation: None,
 };
-///Request builder for [`crate::Client::get_user`]: set optional parameters, then `.await` it.
+/// Request builder for [`crate::Client::get_user`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GetUser<'a> {
@@ -703,7 +707,7 @@ pub struct GetUser<'a> {
     user_id: i64,
 }
 impl<'a> GetUser<'a> {
-    ///Sends the request.
+    /// Sends the request.
     pub async fn send(
         self,
     ) -> Result<super::types::UserPublic, crate::Error<GetUserError>> {
@@ -711,16 +715,14 @@ impl<'a> GetUser<'a> {
             .client
             .request(
                 &GET_USER_INFO,
-                format!(
-                    "/iam/users/{}", crate ::runtime::encode_path(& self.user_id
-                    .to_string())
-                ),
+                ["/iam/users/", &crate::runtime::encode_path(&self.user_id.to_string())]
+                    .concat(),
             );
         let resp = self.client.execute::<GetUserError>(req).await?;
         match resp.status() {
-            200u16 => resp.json(),
-            401u16 => Err(resp.error(|_| Ok(GetUserError::Unauthorized))),
-            404u16 => Err(resp.error(|_| Ok(GetUserError::NotFound))),
+            200 => resp.json(),
+            401 => Err(resp.error(|_| Ok(GetUserError::Unauthorized))),
+            404 => Err(resp.error(|_| Ok(GetUserError::NotFound))),
             _ => Err(resp.unexpected()),
         }
     }
@@ -734,7 +736,7 @@ impl<'a> std::future::IntoFuture for GetUser<'a> {
         Box::pin(self.send())
     }
 }
-///Error responses of [`crate::Client::get_user`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
+/// Error responses of [`crate::Client::get_user`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetUserError {
@@ -758,7 +760,7 @@ static UPDATE_USER_INFO: crate::runtime::OperationInfo = crate::runtime::Operati
     path_template: "/iam/users/{userId}",
     deprecation: None,
 };
-///Request builder for [`crate::Client::update_user`]: set optional parameters, then `.await` it.
+/// Request builder for [`crate::Client::update_user`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UpdateUser<'a> {
@@ -767,7 +769,7 @@ pub struct UpdateUser<'a> {
     body: super::types::PutUser,
 }
 impl<'a> UpdateUser<'a> {
-    ///Sends the request.
+    /// Sends the request.
     pub async fn send(
         self,
     ) -> Result<super::types::User, crate::Error<UpdateUserError>> {
@@ -775,16 +777,14 @@ impl<'a> UpdateUser<'a> {
             .client
             .request(
                 &UPDATE_USER_INFO,
-                format!(
-                    "/iam/users/{}", crate ::runtime::encode_path(& self.user_id
-                    .to_string())
-                ),
+                ["/iam/users/", &crate::runtime::encode_path(&self.user_id.to_string())]
+                    .concat(),
             );
         req.json(&self.body);
         let resp = self.client.execute::<UpdateUserError>(req).await?;
         match resp.status() {
-            200u16 => resp.json(),
-            400u16 => {
+            200 => resp.json(),
+            400 => {
                 Err(
                     resp
                         .error(|body| {
@@ -792,8 +792,8 @@ impl<'a> UpdateUser<'a> {
                         }),
                 )
             }
-            403u16 => Err(resp.error(|_| Ok(UpdateUserError::Forbidden))),
-            404u16 => Err(resp.error(|_| Ok(UpdateUserError::NotFound))),
+            403 => Err(resp.error(|_| Ok(UpdateUserError::Forbidden))),
+            404 => Err(resp.error(|_| Ok(UpdateUserError::NotFound))),
             _ => Err(resp.unexpected()),
         }
     }
@@ -807,7 +807,7 @@ impl<'a> std::future::IntoFuture for UpdateUser<'a> {
         Box::pin(self.send())
     }
 }
-///Error responses of [`crate::Client::update_user`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
+/// Error responses of [`crate::Client::update_user`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum UpdateUserError {
@@ -843,7 +843,7 @@ static UPDATE_USER_EMAIL_INFO: crate::runtime::OperationInfo = crate::runtime::O
     path_template: "/iam/users/{userId}/email",
     deprecation: None,
 };
-///Request builder for [`crate::Client::update_user_email`]: set optional parameters, then `.await` it.
+/// Request builder for [`crate::Client::update_user_email`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UpdateUserEmail<'a> {
@@ -852,7 +852,7 @@ pub struct UpdateUserEmail<'a> {
     body: super::types::UpdateUserEmailRequest,
 }
 impl<'a> UpdateUserEmail<'a> {
-    ///Sends the request.
+    /// Sends the request.
     pub async fn send(
         self,
     ) -> Result<
@@ -863,16 +863,18 @@ impl<'a> UpdateUserEmail<'a> {
             .client
             .request(
                 &UPDATE_USER_EMAIL_INFO,
-                format!(
-                    "/iam/users/{}/email", crate ::runtime::encode_path(& self.user_id
-                    .to_string())
-                ),
+                [
+                    "/iam/users/",
+                    &crate::runtime::encode_path(&self.user_id.to_string()),
+                    "/email",
+                ]
+                    .concat(),
             );
         req.json(&self.body);
         let resp = self.client.execute::<UpdateUserEmailError>(req).await?;
         match resp.status() {
-            200u16 => resp.json(),
-            400u16 => {
+            200 => resp.json(),
+            400 => {
                 Err(
                     resp
                         .error(|body| {
@@ -881,7 +883,7 @@ impl<'a> UpdateUserEmail<'a> {
                         }),
                 )
             }
-            401u16 => Err(resp.error(|_| Ok(UpdateUserEmailError::Unauthorized))),
+            401 => Err(resp.error(|_| Ok(UpdateUserEmailError::Unauthorized))),
             _ => Err(resp.unexpected()),
         }
     }
@@ -898,7 +900,7 @@ impl<'a> std::future::IntoFuture for UpdateUserEmail<'a> {
         Box::pin(self.send())
     }
 }
-///Error responses of [`crate::Client::update_user_email`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
+/// Error responses of [`crate::Client::update_user_email`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum UpdateUserEmailError {
@@ -932,7 +934,7 @@ static INVITE_USER_INFO: crate::runtime::OperationInfo = crate::runtime::Operati
     path_template: "/iam/clients/invite_user",
     deprecation: None,
 };
-///Request builder for [`crate::Client::invite_user`]: set optional parameters, then `.await` it.
+/// Request builder for [`crate::Client::invite_user`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct InviteUser<'a> {
@@ -940,7 +942,7 @@ pub struct InviteUser<'a> {
     body: super::types::InviteUserRequest,
 }
 impl<'a> InviteUser<'a> {
-    ///Sends the request.
+    /// Sends the request.
     pub async fn send(
         self,
     ) -> Result<super::types::InviteUserResponseSchema, crate::Error<InviteUserError>> {
@@ -950,8 +952,8 @@ impl<'a> InviteUser<'a> {
         req.json(&self.body);
         let resp = self.client.execute::<InviteUserError>(req).await?;
         match resp.status() {
-            200u16 => resp.json(),
-            400u16 => {
+            200 => resp.json(),
+            400 => {
                 Err(
                     resp
                         .error(|body| {
@@ -959,8 +961,8 @@ impl<'a> InviteUser<'a> {
                         }),
                 )
             }
-            401u16 => Err(resp.error(|_| Ok(InviteUserError::Unauthorized))),
-            403u16 => Err(resp.error(|_| Ok(InviteUserError::Forbidden))),
+            401 => Err(resp.error(|_| Ok(InviteUserError::Unauthorized))),
+            403 => Err(resp.error(|_| Ok(InviteUserError::Forbidden))),
             _ => Err(resp.unexpected()),
         }
     }
@@ -977,7 +979,7 @@ impl<'a> std::future::IntoFuture for InviteUser<'a> {
         Box::pin(self.send())
     }
 }
-///Error responses of [`crate::Client::invite_user`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
+/// Error responses of [`crate::Client::invite_user`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum InviteUserError {
@@ -1007,7 +1009,7 @@ static GET_CLIENT_USER_ROLE_INFO: crate::runtime::OperationInfo = crate::runtime
     path_template: "/iam/clients/{clientId}/client-users/{userId}",
     deprecation: None,
 };
-///Request builder for [`crate::Client::get_client_user_role`]: set optional parameters, then `.await` it.
+/// Request builder for [`crate::Client::get_client_user_role`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GetClientUserRole<'a> {
@@ -1016,7 +1018,7 @@ pub struct GetClientUserRole<'a> {
     user_id: i64,
 }
 impl<'a> GetClientUserRole<'a> {
-    ///Sends the request.
+    /// Sends the request.
     pub async fn send(
         self,
     ) -> Result<super::types::UserRole, crate::Error<GetClientUserRoleError>> {
@@ -1024,17 +1026,19 @@ impl<'a> GetClientUserRole<'a> {
             .client
             .request(
                 &GET_CLIENT_USER_ROLE_INFO,
-                format!(
-                    "/iam/clients/{}/client-users/{}", crate ::runtime::encode_path(&
-                    self.client_id.to_string()), crate ::runtime::encode_path(& self
-                    .user_id.to_string())
-                ),
+                [
+                    "/iam/clients/",
+                    &crate::runtime::encode_path(&self.client_id.to_string()),
+                    "/client-users/",
+                    &crate::runtime::encode_path(&self.user_id.to_string()),
+                ]
+                    .concat(),
             );
         let resp = self.client.execute::<GetClientUserRoleError>(req).await?;
         match resp.status() {
-            200u16 => resp.json(),
-            403u16 => Err(resp.error(|_| Ok(GetClientUserRoleError::Forbidden))),
-            404u16 => Err(resp.error(|_| Ok(GetClientUserRoleError::NotFound))),
+            200 => resp.json(),
+            403 => Err(resp.error(|_| Ok(GetClientUserRoleError::Forbidden))),
+            404 => Err(resp.error(|_| Ok(GetClientUserRoleError::NotFound))),
             _ => Err(resp.unexpected()),
         }
     }
@@ -1048,7 +1052,7 @@ impl<'a> std::future::IntoFuture for GetClientUserRole<'a> {
         Box::pin(self.send())
     }
 }
-///Error responses of [`crate::Client::get_client_user_role`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
+/// Error responses of [`crate::Client::get_client_user_role`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetClientUserRoleError {
@@ -1082,7 +1086,7 @@ static UPDATE_CLIENT_USER_ROLE_INFO: crate::runtime::OperationInfo = crate::runt
     path_template: "/iam/clients/{clientId}/client-users/{userId}",
     deprecation: None,
 };
-///Request builder for [`crate::Client::update_client_user_role`]: set optional parameters, then `.await` it.
+/// Request builder for [`crate::Client::update_client_user_role`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct UpdateClientUserRole<'a> {
@@ -1092,23 +1096,25 @@ pub struct UpdateClientUserRole<'a> {
     body: super::types::UserRole,
 }
 impl<'a> UpdateClientUserRole<'a> {
-    ///Sends the request.
+    /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error<UpdateClientUserRoleError>> {
         let mut req = self
             .client
             .request(
                 &UPDATE_CLIENT_USER_ROLE_INFO,
-                format!(
-                    "/iam/clients/{}/client-users/{}", crate ::runtime::encode_path(&
-                    self.client_id.to_string()), crate ::runtime::encode_path(& self
-                    .user_id.to_string())
-                ),
+                [
+                    "/iam/clients/",
+                    &crate::runtime::encode_path(&self.client_id.to_string()),
+                    "/client-users/",
+                    &crate::runtime::encode_path(&self.user_id.to_string()),
+                ]
+                    .concat(),
             );
         req.json(&self.body);
         let resp = self.client.execute::<UpdateClientUserRoleError>(req).await?;
         match resp.status() {
-            204u16 => resp.empty(),
-            400u16 => {
+            204 => resp.empty(),
+            400 => {
                 Err(
                     resp
                         .error(|body| {
@@ -1117,8 +1123,8 @@ impl<'a> UpdateClientUserRole<'a> {
                         }),
                 )
             }
-            403u16 => Err(resp.error(|_| Ok(UpdateClientUserRoleError::Forbidden))),
-            404u16 => Err(resp.error(|_| Ok(UpdateClientUserRoleError::NotFound))),
+            403 => Err(resp.error(|_| Ok(UpdateClientUserRoleError::Forbidden))),
+            404 => Err(resp.error(|_| Ok(UpdateClientUserRoleError::NotFound))),
             _ => Err(resp.unexpected()),
         }
     }
@@ -1132,7 +1138,7 @@ impl<'a> std::future::IntoFuture for UpdateClientUserRole<'a> {
         Box::pin(self.send())
     }
 }
-///Error responses of [`crate::Client::update_client_user_role`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
+/// Error responses of [`crate::Client::update_client_user_role`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum UpdateClientUserRoleError {
@@ -1168,7 +1174,7 @@ static REVOKE_CLIENT_USER_ACCESS_INFO: crate::runtime::OperationInfo = crate::ru
     path_template: "/iam/clients/{clientId}/client-users/{userId}",
     deprecation: None,
 };
-///Request builder for [`crate::Client::revoke_client_user_access`]: set optional parameters, then `.await` it.
+/// Request builder for [`crate::Client::revoke_client_user_access`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct RevokeClientUserAccess<'a> {
@@ -1177,22 +1183,24 @@ pub struct RevokeClientUserAccess<'a> {
     user_id: i64,
 }
 impl<'a> RevokeClientUserAccess<'a> {
-    ///Sends the request.
+    /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error<RevokeClientUserAccessError>> {
         let req = self
             .client
             .request(
                 &REVOKE_CLIENT_USER_ACCESS_INFO,
-                format!(
-                    "/iam/clients/{}/client-users/{}", crate ::runtime::encode_path(&
-                    self.client_id.to_string()), crate ::runtime::encode_path(& self
-                    .user_id.to_string())
-                ),
+                [
+                    "/iam/clients/",
+                    &crate::runtime::encode_path(&self.client_id.to_string()),
+                    "/client-users/",
+                    &crate::runtime::encode_path(&self.user_id.to_string()),
+                ]
+                    .concat(),
             );
         let resp = self.client.execute::<RevokeClientUserAccessError>(req).await?;
         match resp.status() {
-            200u16 => resp.empty(),
-            403u16 => {
+            200 => resp.empty(),
+            403 => {
                 Err(
                     resp
                         .error(|body| {
@@ -1201,7 +1209,7 @@ impl<'a> RevokeClientUserAccess<'a> {
                         }),
                 )
             }
-            404u16 => Err(resp.error(|_| Ok(RevokeClientUserAccessError::NotFound))),
+            404 => Err(resp.error(|_| Ok(RevokeClientUserAccessError::NotFound))),
             _ => Err(resp.unexpected()),
         }
     }
@@ -1215,7 +1223,7 @@ impl<'a> std::future::IntoFuture for RevokeClientUserAccess<'a> {
         Box::pin(self.send())
     }
 }
-///Error responses of [`crate::Client::revoke_client_user_access`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
+/// Error responses of [`crate::Client::revoke_client_user_access`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RevokeClientUserAccessError {
@@ -1252,7 +1260,7 @@ static GET_API_TOKENS_INFO: crate::runtime::OperationInfo = crate::runtime::Oper
         replacement: Some("get_api_tokens_v2"),
     }),
 };
-///Request builder for [`crate::Client::get_api_tokens`]: set optional parameters, then `.await` it.
+/// Request builder for [`crate::Client::get_api_tokens`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GetApiTokens<'a> {
@@ -1292,7 +1300,7 @@ impl<'a> GetApiTokens<'a> {
         self.deleted = Some(value);
         self
     }
-    ///Sends the request.
+    /// Sends the request.
     pub async fn send(
         self,
     ) -> Result<Vec<super::types::TokenResponse>, crate::Error<GetApiTokensError>> {
@@ -1300,10 +1308,12 @@ impl<'a> GetApiTokens<'a> {
             .client
             .request(
                 &GET_API_TOKENS_INFO,
-                format!(
-                    "/iam/clients/{}/tokens", crate ::runtime::encode_path(& self
-                    .client_id.to_string())
-                ),
+                [
+                    "/iam/clients/",
+                    &crate::runtime::encode_path(&self.client_id.to_string()),
+                    "/tokens",
+                ]
+                    .concat(),
             );
         if let Some(v) = &self.role {
             req.query("role", v.to_string());
@@ -1319,9 +1329,9 @@ impl<'a> GetApiTokens<'a> {
         }
         let resp = self.client.execute::<GetApiTokensError>(req).await?;
         match resp.status() {
-            200u16 => resp.json(),
-            403u16 => Err(resp.error(|_| Ok(GetApiTokensError::Forbidden))),
-            404u16 => Err(resp.error(|_| Ok(GetApiTokensError::NotFound))),
+            200 => resp.json(),
+            403 => Err(resp.error(|_| Ok(GetApiTokensError::Forbidden))),
+            404 => Err(resp.error(|_| Ok(GetApiTokensError::NotFound))),
             _ => Err(resp.unexpected()),
         }
     }
@@ -1338,7 +1348,7 @@ impl<'a> std::future::IntoFuture for GetApiTokens<'a> {
         Box::pin(self.send())
     }
 }
-///Error responses of [`crate::Client::get_api_tokens`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
+/// Error responses of [`crate::Client::get_api_tokens`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetApiTokensError {
@@ -1380,7 +1390,7 @@ static CREATE_API_TOKEN_INFO: crate::runtime::OperationInfo = crate::runtime::Op
         replacement: Some("create_api_token_v2"),
     }),
 };
-///Request builder for [`crate::Client::create_api_token`]: set optional parameters, then `.await` it.
+/// Request builder for [`crate::Client::create_api_token`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CreateApiToken<'a> {
@@ -1389,7 +1399,7 @@ pub struct CreateApiToken<'a> {
     body: super::types::Token2,
 }
 impl<'a> CreateApiToken<'a> {
-    ///Sends the request.
+    /// Sends the request.
     pub async fn send(
         self,
     ) -> Result<super::types::CreateTokenResponse, crate::Error<CreateApiTokenError>> {
@@ -1397,16 +1407,18 @@ impl<'a> CreateApiToken<'a> {
             .client
             .request(
                 &CREATE_API_TOKEN_INFO,
-                format!(
-                    "/iam/clients/{}/tokens", crate ::runtime::encode_path(& self
-                    .client_id.to_string())
-                ),
+                [
+                    "/iam/clients/",
+                    &crate::runtime::encode_path(&self.client_id.to_string()),
+                    "/tokens",
+                ]
+                    .concat(),
             );
         req.json(&self.body);
         let resp = self.client.execute::<CreateApiTokenError>(req).await?;
         match resp.status() {
-            200u16 => resp.json(),
-            400u16 => {
+            200 => resp.json(),
+            400 => {
                 Err(
                     resp
                         .error(|body| {
@@ -1431,7 +1443,7 @@ impl<'a> std::future::IntoFuture for CreateApiToken<'a> {
         Box::pin(self.send())
     }
 }
-///Error responses of [`crate::Client::create_api_token`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
+/// Error responses of [`crate::Client::create_api_token`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateApiTokenError {
@@ -1472,7 +1484,7 @@ static GET_API_TOKEN_INFO: crate::runtime::OperationInfo = crate::runtime::Opera
         replacement: Some("get_api_token_v2"),
     }),
 };
-///Request builder for [`crate::Client::get_api_token`]: set optional parameters, then `.await` it.
+/// Request builder for [`crate::Client::get_api_token`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GetApiToken<'a> {
@@ -1481,7 +1493,7 @@ pub struct GetApiToken<'a> {
     token_id: i64,
 }
 impl<'a> GetApiToken<'a> {
-    ///Sends the request.
+    /// Sends the request.
     pub async fn send(
         self,
     ) -> Result<super::types::TokenResponse, crate::Error<GetApiTokenError>> {
@@ -1489,17 +1501,19 @@ impl<'a> GetApiToken<'a> {
             .client
             .request(
                 &GET_API_TOKEN_INFO,
-                format!(
-                    "/iam/clients/{}/tokens/{}", crate ::runtime::encode_path(& self
-                    .client_id.to_string()), crate ::runtime::encode_path(& self.token_id
-                    .to_string())
-                ),
+                [
+                    "/iam/clients/",
+                    &crate::runtime::encode_path(&self.client_id.to_string()),
+                    "/tokens/",
+                    &crate::runtime::encode_path(&self.token_id.to_string()),
+                ]
+                    .concat(),
             );
         let resp = self.client.execute::<GetApiTokenError>(req).await?;
         match resp.status() {
-            200u16 => resp.json(),
-            403u16 => Err(resp.error(|_| Ok(GetApiTokenError::Forbidden))),
-            404u16 => Err(resp.error(|_| Ok(GetApiTokenError::NotFound))),
+            200 => resp.json(),
+            403 => Err(resp.error(|_| Ok(GetApiTokenError::Forbidden))),
+            404 => Err(resp.error(|_| Ok(GetApiTokenError::NotFound))),
             _ => Err(resp.unexpected()),
         }
     }
@@ -1513,7 +1527,7 @@ impl<'a> std::future::IntoFuture for GetApiToken<'a> {
         Box::pin(self.send())
     }
 }
-///Error responses of [`crate::Client::get_api_token`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
+/// Error responses of [`crate::Client::get_api_token`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetApiTokenError {
@@ -1552,7 +1566,7 @@ static DELETE_API_TOKEN_INFO: crate::runtime::OperationInfo = crate::runtime::Op
         replacement: Some("delete_api_token_v2"),
     }),
 };
-///Request builder for [`crate::Client::delete_api_token`]: set optional parameters, then `.await` it.
+/// Request builder for [`crate::Client::delete_api_token`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteApiToken<'a> {
@@ -1561,23 +1575,25 @@ pub struct DeleteApiToken<'a> {
     token_id: i64,
 }
 impl<'a> DeleteApiToken<'a> {
-    ///Sends the request.
+    /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error<DeleteApiTokenError>> {
         let req = self
             .client
             .request(
                 &DELETE_API_TOKEN_INFO,
-                format!(
-                    "/iam/clients/{}/tokens/{}", crate ::runtime::encode_path(& self
-                    .client_id.to_string()), crate ::runtime::encode_path(& self.token_id
-                    .to_string())
-                ),
+                [
+                    "/iam/clients/",
+                    &crate::runtime::encode_path(&self.client_id.to_string()),
+                    "/tokens/",
+                    &crate::runtime::encode_path(&self.token_id.to_string()),
+                ]
+                    .concat(),
             );
         let resp = self.client.execute::<DeleteApiTokenError>(req).await?;
         match resp.status() {
-            204u16 => resp.empty(),
-            403u16 => Err(resp.error(|_| Ok(DeleteApiTokenError::Forbidden))),
-            404u16 => Err(resp.error(|_| Ok(DeleteApiTokenError::NotFound))),
+            204 => resp.empty(),
+            403 => Err(resp.error(|_| Ok(DeleteApiTokenError::Forbidden))),
+            404 => Err(resp.error(|_| Ok(DeleteApiTokenError::NotFound))),
             _ => Err(resp.unexpected()),
         }
     }
@@ -1591,7 +1607,7 @@ impl<'a> std::future::IntoFuture for DeleteApiToken<'a> {
         Box::pin(self.send())
     }
 }
-///Error responses of [`crate::Client::delete_api_token`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
+/// Error responses of [`crate::Client::delete_api_token`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DeleteApiTokenError {
@@ -1627,7 +1643,7 @@ static GET_API_TOKENS_V2_INFO: crate::runtime::OperationInfo = crate::runtime::O
     path_template: "/iam/v2/clients/{clientId}/tokens",
     deprecation: None,
 };
-///Request builder for [`crate::Client::get_api_tokens_v2`]: set optional parameters, then `.await` it.
+/// Request builder for [`crate::Client::get_api_tokens_v2`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GetApiTokensV2<'a> {
@@ -1667,7 +1683,7 @@ impl<'a> GetApiTokensV2<'a> {
         self.deleted = Some(value);
         self
     }
-    ///Sends the request.
+    /// Sends the request.
     pub async fn send(
         self,
     ) -> Result<Vec<super::types::TokenResponse>, crate::Error<GetApiTokensV2Error>> {
@@ -1675,10 +1691,12 @@ impl<'a> GetApiTokensV2<'a> {
             .client
             .request(
                 &GET_API_TOKENS_V2_INFO,
-                format!(
-                    "/iam/v2/clients/{}/tokens", crate ::runtime::encode_path(& self
-                    .client_id.to_string())
-                ),
+                [
+                    "/iam/v2/clients/",
+                    &crate::runtime::encode_path(&self.client_id.to_string()),
+                    "/tokens",
+                ]
+                    .concat(),
             );
         if let Some(v) = &self.role {
             req.query("role", v.to_string());
@@ -1694,9 +1712,9 @@ impl<'a> GetApiTokensV2<'a> {
         }
         let resp = self.client.execute::<GetApiTokensV2Error>(req).await?;
         match resp.status() {
-            200u16 => resp.json(),
-            403u16 => Err(resp.error(|_| Ok(GetApiTokensV2Error::Forbidden))),
-            404u16 => Err(resp.error(|_| Ok(GetApiTokensV2Error::NotFound))),
+            200 => resp.json(),
+            403 => Err(resp.error(|_| Ok(GetApiTokensV2Error::Forbidden))),
+            404 => Err(resp.error(|_| Ok(GetApiTokensV2Error::NotFound))),
             _ => Err(resp.unexpected()),
         }
     }
@@ -1713,7 +1731,7 @@ impl<'a> std::future::IntoFuture for GetApiTokensV2<'a> {
         Box::pin(self.send())
     }
 }
-///Error responses of [`crate::Client::get_api_tokens_v2`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
+/// Error responses of [`crate::Client::get_api_tokens_v2`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetApiTokensV2Error {
@@ -1748,7 +1766,7 @@ static CREATE_API_TOKEN_V2_INFO: crate::runtime::OperationInfo = crate::runtime:
     path_template: "/iam/v2/clients/{clientId}/tokens",
     deprecation: None,
 };
-///Request builder for [`crate::Client::create_api_token_v2`]: set optional parameters, then `.await` it.
+/// Request builder for [`crate::Client::create_api_token_v2`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct CreateApiTokenV2<'a> {
@@ -1757,7 +1775,7 @@ pub struct CreateApiTokenV2<'a> {
     body: super::types::Token2,
 }
 impl<'a> CreateApiTokenV2<'a> {
-    ///Sends the request.
+    /// Sends the request.
     pub async fn send(
         self,
     ) -> Result<
@@ -1768,16 +1786,18 @@ impl<'a> CreateApiTokenV2<'a> {
             .client
             .request(
                 &CREATE_API_TOKEN_V2_INFO,
-                format!(
-                    "/iam/v2/clients/{}/tokens", crate ::runtime::encode_path(& self
-                    .client_id.to_string())
-                ),
+                [
+                    "/iam/v2/clients/",
+                    &crate::runtime::encode_path(&self.client_id.to_string()),
+                    "/tokens",
+                ]
+                    .concat(),
             );
         req.json(&self.body);
         let resp = self.client.execute::<CreateApiTokenV2Error>(req).await?;
         match resp.status() {
-            200u16 => resp.json(),
-            400u16 => {
+            200 => resp.json(),
+            400 => {
                 Err(
                     resp
                         .error(|body| {
@@ -1802,7 +1822,7 @@ impl<'a> std::future::IntoFuture for CreateApiTokenV2<'a> {
         Box::pin(self.send())
     }
 }
-///Error responses of [`crate::Client::create_api_token_v2`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
+/// Error responses of [`crate::Client::create_api_token_v2`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateApiTokenV2Error {
@@ -1836,7 +1856,7 @@ static GET_API_TOKEN_V2_INFO: crate::runtime::OperationInfo = crate::runtime::Op
     path_template: "/iam/v2/clients/{clientId}/tokens/{tokenId}",
     deprecation: None,
 };
-///Request builder for [`crate::Client::get_api_token_v2`]: set optional parameters, then `.await` it.
+/// Request builder for [`crate::Client::get_api_token_v2`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct GetApiTokenV2<'a> {
@@ -1845,7 +1865,7 @@ pub struct GetApiTokenV2<'a> {
     token_id: i64,
 }
 impl<'a> GetApiTokenV2<'a> {
-    ///Sends the request.
+    /// Sends the request.
     pub async fn send(
         self,
     ) -> Result<super::types::TokenResponse, crate::Error<GetApiTokenV2Error>> {
@@ -1853,17 +1873,19 @@ impl<'a> GetApiTokenV2<'a> {
             .client
             .request(
                 &GET_API_TOKEN_V2_INFO,
-                format!(
-                    "/iam/v2/clients/{}/tokens/{}", crate ::runtime::encode_path(& self
-                    .client_id.to_string()), crate ::runtime::encode_path(& self.token_id
-                    .to_string())
-                ),
+                [
+                    "/iam/v2/clients/",
+                    &crate::runtime::encode_path(&self.client_id.to_string()),
+                    "/tokens/",
+                    &crate::runtime::encode_path(&self.token_id.to_string()),
+                ]
+                    .concat(),
             );
         let resp = self.client.execute::<GetApiTokenV2Error>(req).await?;
         match resp.status() {
-            200u16 => resp.json(),
-            403u16 => Err(resp.error(|_| Ok(GetApiTokenV2Error::Forbidden))),
-            404u16 => Err(resp.error(|_| Ok(GetApiTokenV2Error::NotFound))),
+            200 => resp.json(),
+            403 => Err(resp.error(|_| Ok(GetApiTokenV2Error::Forbidden))),
+            404 => Err(resp.error(|_| Ok(GetApiTokenV2Error::NotFound))),
             _ => Err(resp.unexpected()),
         }
     }
@@ -1877,7 +1899,7 @@ impl<'a> std::future::IntoFuture for GetApiTokenV2<'a> {
         Box::pin(self.send())
     }
 }
-///Error responses of [`crate::Client::get_api_token_v2`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
+/// Error responses of [`crate::Client::get_api_token_v2`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetApiTokenV2Error {
@@ -1909,7 +1931,7 @@ static DELETE_API_TOKEN_V2_INFO: crate::runtime::OperationInfo = crate::runtime:
     path_template: "/iam/v2/clients/{clientId}/tokens/{tokenId}",
     deprecation: None,
 };
-///Request builder for [`crate::Client::delete_api_token_v2`]: set optional parameters, then `.await` it.
+/// Request builder for [`crate::Client::delete_api_token_v2`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
 pub struct DeleteApiTokenV2<'a> {
@@ -1918,23 +1940,25 @@ pub struct DeleteApiTokenV2<'a> {
     token_id: i64,
 }
 impl<'a> DeleteApiTokenV2<'a> {
-    ///Sends the request.
+    /// Sends the request.
     pub async fn send(self) -> Result<(), crate::Error<DeleteApiTokenV2Error>> {
         let req = self
             .client
             .request(
                 &DELETE_API_TOKEN_V2_INFO,
-                format!(
-                    "/iam/v2/clients/{}/tokens/{}", crate ::runtime::encode_path(& self
-                    .client_id.to_string()), crate ::runtime::encode_path(& self.token_id
-                    .to_string())
-                ),
+                [
+                    "/iam/v2/clients/",
+                    &crate::runtime::encode_path(&self.client_id.to_string()),
+                    "/tokens/",
+                    &crate::runtime::encode_path(&self.token_id.to_string()),
+                ]
+                    .concat(),
             );
         let resp = self.client.execute::<DeleteApiTokenV2Error>(req).await?;
         match resp.status() {
-            204u16 => resp.empty(),
-            403u16 => Err(resp.error(|_| Ok(DeleteApiTokenV2Error::Forbidden))),
-            404u16 => Err(resp.error(|_| Ok(DeleteApiTokenV2Error::NotFound))),
+            204 => resp.empty(),
+            403 => Err(resp.error(|_| Ok(DeleteApiTokenV2Error::Forbidden))),
+            404 => Err(resp.error(|_| Ok(DeleteApiTokenV2Error::NotFound))),
             _ => Err(resp.unexpected()),
         }
     }
@@ -1948,7 +1972,7 @@ impl<'a> std::future::IntoFuture for DeleteApiTokenV2<'a> {
         Box::pin(self.send())
     }
 }
-///Error responses of [`crate::Client::delete_api_token_v2`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
+/// Error responses of [`crate::Client::delete_api_token_v2`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum DeleteApiTokenV2Error {

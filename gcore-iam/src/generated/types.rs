@@ -10,13 +10,13 @@ pub type AccessToken = String;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AuthType {
-    ///`password`
+    /// `password`
     Password,
-    ///`sso`
+    /// `sso`
     Sso,
-    ///`github`
+    /// `github`
     Github,
-    ///`google-oauth2`
+    /// `google-oauth2`
     GoogleOauth2,
     /// A value this version of the crate does not know, as sent.
     Unknown(String),
@@ -160,7 +160,7 @@ pub struct ChangePasswordRequest {
     pub double: crate::SecretString,
 }
 impl ChangePasswordRequest {
-    ///A `ChangePasswordRequest` with its required fields; optional fields start unset.
+    /// A `ChangePasswordRequest` with its required fields; optional fields start unset.
     pub fn new(
         old: crate::SecretString,
         new: crate::SecretString,
@@ -275,21 +275,21 @@ pub type ClientPhone = String;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ClientStatus {
-    ///`new`
+    /// `new`
     New,
-    ///`trial`
+    /// `trial`
     Trial,
-    ///`trialend`
+    /// `trialend`
     Trialend,
-    ///`active`
+    /// `active`
     Active,
-    ///`integration`
+    /// `integration`
     Integration,
-    ///`paused`
+    /// `paused`
     Paused,
-    ///`preparation`
+    /// `preparation`
     Preparation,
-    ///`ready`
+    /// `ready`
     Ready,
     /// A value this version of the crate does not know, as sent.
     Unknown(String),
@@ -380,7 +380,7 @@ pub struct CreateAccountRequest {
     pub company: String,
 }
 impl CreateAccountRequest {
-    ///A `CreateAccountRequest` with its required fields; optional fields start unset.
+    /// A `CreateAccountRequest` with its required fields; optional fields start unset.
     pub fn new(company: impl Into<String>) -> Self {
         Self {
             id: None,
@@ -390,7 +390,7 @@ impl CreateAccountRequest {
 }
 /// `CreateTokenError` of the API description.
 ///
-///Decoded by the message at `/errors/client_user/role`, since the variants have the same shape.
+/// Decoded by the message at `/errors/client_user/role`, since the variants have the same shape.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateTokenError {
@@ -474,6 +474,8 @@ pub struct CreateTokenResponse {
     ///
     /// Required, may be `null`: `None` is sent as `null`.
     pub exp_date: Option<String>,
+    /// API token role and issuer data.
+    pub client_user: ClientUser,
     /// API token ID.
     pub id: i64,
     /// Deletion flag. If true, then the API token was deleted.
@@ -483,8 +485,6 @@ pub struct CreateTokenResponse {
     pub expired: bool,
     /// Date when the API token was issued (ISO 8086/RFC 3339 format), UTC.
     pub created: String,
-    /// API token role and issuer data.
-    pub client_user: ClientUser,
     /// Date when the API token was last used (ISO 8086/RFC 3339 format), UTC.
     pub last_usage: String,
 }
@@ -505,6 +505,8 @@ pub struct CreateTokenResponseV2 {
     ///
     /// Required, may be `null`: `None` is sent as `null`.
     pub exp_date: Option<String>,
+    /// API token role and issuer data.
+    pub client_user: ClientUser,
     /// API token ID.
     pub id: i64,
     /// Deletion flag. If true, then the API token was deleted.
@@ -514,8 +516,6 @@ pub struct CreateTokenResponseV2 {
     pub expired: bool,
     /// Date when the API token was issued (ISO 8086/RFC 3339 format), UTC.
     pub created: String,
-    /// API token role and issuer data.
-    pub client_user: ClientUser,
     /// Date when the API token was last used (ISO 8086/RFC 3339 format), UTC.
     pub last_usage: String,
 }
@@ -533,7 +533,7 @@ pub struct EmailRequest {
     pub email: String,
 }
 impl EmailRequest {
-    ///A `EmailRequest` with its required fields; optional fields start unset.
+    /// A `EmailRequest` with its required fields; optional fields start unset.
     pub fn new(email: impl Into<String>) -> Self {
         Self { email: email.into() }
     }
@@ -591,7 +591,7 @@ pub struct FreeFeatureList {
 }
 /// `GetLastLoginTimeBadRequestBody` of the API description.
 ///
-///Decoded by shape: the variant that holds the whole value; a value that fits none, or several equally, decodes to `Other`.
+/// Decoded by shape: the variant that holds the whole value; a value that fits none, or several equally, decodes to `Other`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetLastLoginTimeBadRequestBody {
@@ -666,15 +666,15 @@ pub struct Group {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum GroupName {
-    ///`Users`
+    /// `Users`
     Users,
-    ///`Administrators`
+    /// `Administrators`
     Administrators,
-    ///`Engineers`
+    /// `Engineers`
     Engineers,
-    ///`Purge and Prefetch only (API)`
+    /// `Purge and Prefetch only (API)`
     PurgeAndPrefetchOnlyApi,
-    ///`Purge and Prefetch only (API+Web)`
+    /// `Purge and Prefetch only (API+Web)`
     PurgeAndPrefetchOnlyApiPlusWeb,
     /// A value this version of the crate does not know, as sent.
     Unknown(String),
@@ -729,7 +729,7 @@ impl<'de> serde::Deserialize<'de> for GroupName {
 }
 /// `InviteUserError` of the API description.
 ///
-///Decoded by shape: the variant that holds the whole value; a value that fits none, or several equally, decodes to `Other`.
+/// Decoded by shape: the variant that holds the whole value; a value that fits none, or several equally, decodes to `Other`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum InviteUserError {
@@ -810,7 +810,7 @@ impl<'de> serde::Deserialize<'de> for InviteUserError {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum InviteUserErrorUserCannotBeAddedItem {
-    ///`This user cannot be added to this client.`
+    /// `This user cannot be added to this client.`
     ThisUserCannotBeAddedToThisClient,
     /// A value this version of the crate does not know, as sent.
     Unknown(String),
@@ -864,7 +864,7 @@ impl<'de> serde::Deserialize<'de> for InviteUserErrorUserCannotBeAddedItem {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum InviteUserErrorUserHasAlreadyBeenInvitedItem {
-    ///`User {user ID} has already been invited to client {account ID}`
+    /// `User {user ID} has already been invited to client {account ID}`
     UserUserIdHasAlreadyBeenInvitedToClientAccountId,
     /// A value this version of the crate does not know, as sent.
     Unknown(String),
@@ -931,7 +931,7 @@ pub struct InviteUserRequest {
     pub name: Option<String>,
 }
 impl InviteUserRequest {
-    ///A `InviteUserRequest` with its required fields; optional fields start unset.
+    /// A `InviteUserRequest` with its required fields; optional fields start unset.
     pub fn new(email: impl Into<String>, user_role: Group, client_id: i64) -> Self {
         Self {
             email: email.into(),
@@ -968,15 +968,15 @@ pub struct JsonParseError {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Language {
-    ///`de`
+    /// `de`
     De,
-    ///`en`
+    /// `en`
     En,
-    ///`ru`
+    /// `ru`
     Ru,
-    ///`zh`
+    /// `zh`
     Zh,
-    ///`az`
+    /// `az`
     Az,
     /// A value this version of the crate does not know, as sent.
     Unknown(String),
@@ -1063,7 +1063,7 @@ pub struct LastLoginTimeSchema {
 }
 /// `LoginError` of the API description.
 ///
-///Decoded by shape: the variant that holds the whole value; a value that fits none, or several equally, decodes to `Other`.
+/// Decoded by shape: the variant that holds the whole value; a value that fits none, or several equally, decodes to `Other`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum LoginError {
@@ -1154,7 +1154,7 @@ pub struct LoginFailureNoActiveAccountFoundErrors {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum LoginFailureNoActiveAccountFoundErrorsErrorsItem {
-    ///`No active account found with the given credentials.`
+    /// `No active account found with the given credentials.`
     NoActiveAccountFoundWithTheGivenCredentials,
     /// A value this version of the crate does not know, as sent.
     Unknown(String),
@@ -1214,7 +1214,7 @@ pub struct LoginRequest {
     pub one_time_password: Option<crate::SecretString>,
 }
 impl LoginRequest {
-    ///A `LoginRequest` with its required fields; optional fields start unset.
+    /// A `LoginRequest` with its required fields; optional fields start unset.
     pub fn new(username: impl Into<String>, password: crate::SecretString) -> Self {
         Self {
             username: username.into(),
@@ -1375,7 +1375,7 @@ pub struct RefreshRequest {
     pub refresh: crate::SecretString,
 }
 impl RefreshRequest {
-    ///A `RefreshRequest` with its required fields; optional fields start unset.
+    /// A `RefreshRequest` with its required fields; optional fields start unset.
     pub fn new(refresh: crate::SecretString) -> Self {
         Self { refresh }
     }
@@ -1386,7 +1386,7 @@ pub type RefreshToken = String;
 pub type RefreshTokenError = ValidationError;
 /// `RevokeUserAccessForbiddenError` of the API description.
 ///
-///Decoded by shape. Some variants have the same shape and cannot be told apart: such values decode to `Other`, never to a guessed variant.
+/// Decoded by shape. Some variants have the same shape and cannot be told apart: such values decode to `Other`, never to a guessed variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RevokeUserAccessForbiddenError {
@@ -1482,17 +1482,17 @@ pub struct ServiceEnabledStatusObject {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ServiceName {
-    ///`CDN`
+    /// `CDN`
     Cdn,
-    ///`STORAGE`
+    /// `STORAGE`
     Storage,
-    ///`STREAMING`
+    /// `STREAMING`
     Streaming,
-    ///`DNS`
+    /// `DNS`
     Dns,
-    ///`DDOS`
+    /// `DDOS`
     Ddos,
-    ///`CLOUD`
+    /// `CLOUD`
     Cloud,
     /// A value this version of the crate does not know, as sent.
     Unknown(String),
@@ -1552,19 +1552,19 @@ impl<'de> serde::Deserialize<'de> for ServiceName {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ServiceStatus {
-    ///`new`
+    /// `new`
     New,
-    ///`trial`
+    /// `trial`
     Trial,
-    ///`trialend`
+    /// `trialend`
     Trialend,
-    ///`active`
+    /// `active`
     Active,
-    ///`paused`
+    /// `paused`
     Paused,
-    ///`activating`
+    /// `activating`
     Activating,
-    ///`deleted`
+    /// `deleted`
     Deleted,
     /// A value this version of the crate does not know, as sent.
     Unknown(String),
@@ -1626,9 +1626,9 @@ impl<'de> serde::Deserialize<'de> for ServiceStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SignupProcess {
-    ///`sign_up_full`
+    /// `sign_up_full`
     SignUpFull,
-    ///`sign_up_simple`
+    /// `sign_up_simple`
     SignUpSimple,
     /// A value this version of the crate does not know, as sent.
     Unknown(String),
@@ -1700,7 +1700,7 @@ pub struct Token2 {
     pub client_user: Token2ClientUser,
 }
 impl Token2 {
-    ///A `Token2` with its required fields; optional fields start unset.
+    /// A `Token2` with its required fields; optional fields start unset.
     pub fn new(
         name: impl Into<String>,
         exp_date: Option<String>,
@@ -1744,6 +1744,8 @@ pub struct TokenResponse {
     ///
     /// Required, may be `null`: `None` is sent as `null`.
     pub exp_date: Option<String>,
+    /// API token role and issuer data.
+    pub client_user: ClientUser,
     /// API token ID.
     pub id: i64,
     /// Deletion flag. If true, then the API token was deleted.
@@ -1753,8 +1755,6 @@ pub struct TokenResponse {
     pub expired: bool,
     /// Date when the API token was issued (ISO 8086/RFC 3339 format), UTC.
     pub created: String,
-    /// API token role and issuer data.
-    pub client_user: ClientUser,
     /// Date when the API token was last used (ISO 8086/RFC 3339 format), UTC.
     pub last_usage: String,
 }
@@ -1762,7 +1762,7 @@ pub struct TokenResponse {
 pub type TokenResponseArray = Vec<TokenResponse>;
 /// `UpdateUserEmailError` of the API description.
 ///
-///Decoded by shape. Some variants have the same shape and cannot be told apart: such values decode to `Other`, never to a guessed variant.
+/// Decoded by shape. Some variants have the same shape and cannot be told apart: such values decode to `Other`, never to a guessed variant.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum UpdateUserEmailError {
@@ -1903,7 +1903,7 @@ pub struct UpdateUserEmailRequest {
     pub password: crate::SecretString,
 }
 impl UpdateUserEmailRequest {
-    ///A `UpdateUserEmailRequest` with its required fields; optional fields start unset.
+    /// A `UpdateUserEmailRequest` with its required fields; optional fields start unset.
     pub fn new(new_email: impl Into<String>, password: crate::SecretString) -> Self {
         Self {
             new_email: new_email.into(),
@@ -1921,7 +1921,7 @@ pub struct UpdateUserEmailResponse {
 }
 /// `UpdateUserError` of the API description.
 ///
-///Decoded by shape: the variant that holds the whole value; a value that fits none, or several equally, decodes to `Other`.
+/// Decoded by shape: the variant that holds the whole value; a value that fits none, or several equally, decodes to `Other`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum UpdateUserError {
@@ -2069,7 +2069,7 @@ pub struct UserClientAndRolesItem {
     pub user_id: i64,
 }
 impl UserClientAndRolesItem {
-    ///A `UserClientAndRolesItem` with its required fields; optional fields start unset.
+    /// A `UserClientAndRolesItem` with its required fields; optional fields start unset.
     pub fn new(
         client_id: i64,
         client_company_name: impl Into<String>,
@@ -2206,11 +2206,11 @@ pub struct UserRoleValidationErrorErrors {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum UserType {
-    ///`common`
+    /// `common`
     Common,
-    ///`reseller`
+    /// `reseller`
     Reseller,
-    ///`seller`
+    /// `seller`
     Seller,
     /// A value this version of the crate does not know, as sent.
     Unknown(String),
