@@ -33,7 +33,12 @@ pub struct LoadedSpec {
 
 /// Reads and loads a spec file.
 pub fn load_file(path: &Path) -> Result<LoadedSpec, Diagnostics> {
-    let file = path.display().to_string();
+    load_file_as(path, &path.display().to_string())
+}
+
+/// Reads and loads a spec file, naming it `shown` in diagnostics.
+pub fn load_file_as(path: &Path, shown: &str) -> Result<LoadedSpec, Diagnostics> {
+    let file = shown.to_string();
     let bytes = std::fs::read(path).map_err(|e| {
         Diagnostics::single(Diagnostic {
             severity: Severity::Error,
@@ -438,6 +443,22 @@ pub fn normalize(file: &str, doc: &mut Value, warnings: &mut Diagnostics) {
     let Value::Object(root) = doc else { return };
     if !root.contains_key("paths") {
         root.insert("paths".to_string(), Value::Object(Map::new()));
+    }
+    // 3.1 made `responses` optional; `openapiv3` needs the key.
+    if let Some(Value::Object(paths)) = root.get_mut("paths") {
+        for item in paths.values_mut() {
+            let Value::Object(item) = item else { continue };
+            for (method, op) in item.iter_mut() {
+                let is_method = matches!(
+                    method.as_str(),
+                    "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace"
+                );
+                if let (true, Value::Object(op)) = (is_method, op) {
+                    op.entry("responses")
+                        .or_insert_with(|| Value::Object(Map::new()));
+                }
+            }
+        }
     }
     let mut path = Vec::new();
     walk(file, doc, &mut path, warnings, false);

@@ -23,9 +23,7 @@ pub fn workspace_root() -> PathBuf {
 
 /// Generates gcore-iam's files from the spec in `root`.
 pub fn generate_iam(root: &Path) -> Result<crate::Generated, Diagnostics> {
-    let spec_file = root.join(SPEC_PATH);
-    let mut spec = crate::load::load_file(&spec_file)?;
-    spec.file = SPEC_PATH.to_string();
+    let spec = crate::load::load_file_as(&root.join(SPEC_PATH), SPEC_PATH)?;
     crate::generate(
         &spec,
         &Settings::gcore_iam(),

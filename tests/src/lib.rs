@@ -18,8 +18,7 @@ pub fn generate_fixture(path: &Path) -> Result<codegen::Generated, Diagnostics> 
         .unwrap_or(path)
         .display()
         .to_string();
-    let mut spec = codegen::load::load_file(path)?;
-    spec.file = shown.clone();
+    let spec = codegen::load::load_file_as(path, &shown)?;
     codegen::generate(
         &spec,
         &codegen::Settings::default(),

@@ -8,7 +8,10 @@ fn checked_in_generated_code_is_what_the_generator_writes_now() {
     let root = project::workspace_root();
     let generated = project::generate_iam(&root).unwrap_or_else(|d| panic!("{d}"));
     let stale = project::stale_files(&root.join(GENERATED_DIR), &generated.files);
-    assert!(stale.is_empty(), "{GENERATED_DIR}/ is stale ({stale:?}): run `cargo xtask regen`");
+    assert!(
+        stale.is_empty(),
+        "{GENERATED_DIR}/ is stale ({stale:?}): run `cargo xtask regen`"
+    );
 }
 
 #[test]
@@ -16,7 +19,9 @@ fn every_operation_of_the_iam_spec_is_generated_and_none_dropped() {
     let root = project::workspace_root();
     let generated = project::generate_iam(&root).unwrap();
     let spec = codegen::load::load_file(&root.join(project::SPEC_PATH)).unwrap();
-    let methods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+    let methods = [
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
     let in_spec: Vec<String> = spec.raw["paths"]
         .as_object()
         .unwrap()
@@ -26,15 +31,31 @@ fn every_operation_of_the_iam_spec_is_generated_and_none_dropped() {
         .map(|(_, op)| op["operationId"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(in_spec.len(), 24);
-    let generated_ids: Vec<&str> = generated.api.operations.iter().map(|o| o.operation_id.as_str()).collect();
+    let generated_ids: Vec<&str> = generated
+        .api
+        .operations
+        .iter()
+        .map(|o| o.operation_id.as_str())
+        .collect();
     assert_eq!(generated_ids, in_spec);
-    let names: Vec<&str> = generated.api.operations.iter().map(|o| o.method_name.as_str()).collect();
+    let names: Vec<&str> = generated
+        .api
+        .operations
+        .iter()
+        .map(|o| o.method_name.as_str())
+        .collect();
     assert!(names.contains(&"create_api_token_v2"), "{names:?}");
     assert!(names.contains(&"get_account_details"), "{names:?}");
 }
 
 fn files(pairs: &[(&str, &str)]) -> Vec<codegen::GeneratedFile> {
-    pairs.iter().map(|(p, c)| codegen::GeneratedFile { path: p.to_string(), contents: c.to_string() }).collect()
+    pairs
+        .iter()
+        .map(|(p, c)| codegen::GeneratedFile {
+            path: p.to_string(),
+            contents: c.to_string(),
+        })
+        .collect()
 }
 
 fn snapshot(dir: &std::path::Path) -> Vec<(String, String)> {
@@ -42,7 +63,10 @@ fn snapshot(dir: &std::path::Path) -> Vec<(String, String)> {
         .unwrap()
         .map(|e| {
             let e = e.unwrap();
-            (e.file_name().to_string_lossy().into_owned(), std::fs::read_to_string(e.path()).unwrap())
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read_to_string(e.path()).unwrap(),
+            )
         })
         .collect();
     out.sort();
@@ -61,13 +85,24 @@ fn a_write_that_fails_midway_leaves_the_directory_exactly_as_it_was() {
     let mut written = 0;
     let err = project::write_atomically_with(&dir, &new, |_| {
         written += 1;
-        if written == 2 { Err(std::io::Error::other("disk full")) } else { Ok(()) }
+        if written == 2 {
+            Err(std::io::Error::other("disk full"))
+        } else {
+            Ok(())
+        }
     })
     .unwrap_err();
     assert_eq!(err.to_string(), "disk full");
-    assert_eq!(snapshot(&dir), before, "a failed write changed the directory");
+    assert_eq!(
+        snapshot(&dir),
+        before,
+        "a failed write changed the directory"
+    );
     // no staging directory is left behind
-    let leftovers: Vec<_> = std::fs::read_dir(&tmp).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(&tmp)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(leftovers, vec![std::ffi::OsString::from("generated")]);
 
     project::write_atomically(&dir, &new).unwrap();
@@ -86,10 +121,19 @@ fn a_spec_error_is_reported_with_its_place_and_nothing_is_written() {
     )
     .unwrap();
     let err = project::generate_iam(&tmp).unwrap_err().to_string();
-    assert!(err.contains("spec/iam_api.yaml at #/paths/~1a~1{id}/get"), "{err}");
+    assert!(
+        err.contains("spec/iam_api.yaml at #/paths/~1a~1{id}/get"),
+        "{err}"
+    );
     assert!(err.contains("(operation getA)"), "{err}");
-    assert!(err.contains("no path parameter \"id\" is declared"), "{err}");
-    assert!(err.contains("cannot resolve $ref \"#/components/schemas/Missing\""), "{err}");
+    assert!(
+        err.contains("no path parameter \"id\" is declared"),
+        "{err}"
+    );
+    assert!(
+        err.contains("cannot resolve $ref \"#/components/schemas/Missing\""),
+        "{err}"
+    );
     assert!(!tmp.join(GENERATED_DIR).exists());
     let _ = std::fs::remove_dir_all(&tmp);
 }

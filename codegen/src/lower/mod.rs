@@ -29,6 +29,7 @@ pub(crate) struct Lowerer<'a> {
     types: BTreeMap<String, TypeDef>,
     /// operationId → method name.
     op_methods: BTreeMap<String, String>,
+    ref_cycle_reported: bool,
 }
 
 /// Type names generated code uses unqualified in the `types` module or that would read
@@ -49,6 +50,7 @@ pub fn lower(spec: &LoadedSpec, settings: &Settings) -> Result<(Api, Diagnostics
         inline_cache: BTreeMap::new(),
         types: BTreeMap::new(),
         op_methods: BTreeMap::new(),
+        ref_cycle_reported: false,
     };
     l.name_components();
     l.name_operations();
@@ -644,6 +646,34 @@ impl<'a> Lowerer<'a> {
                 let ptr = self.types[n].pointer.clone();
                 self.error(&ptr, format!("oneOf {n} contains itself directly; recursion through oneOf variants is not supported"));
             }
+        }
+        // Aliases that lead back to themselves: a cycle made only of `$ref`.
+        let mut alias_cycles = Vec::new();
+        for (name, t) in &self.types {
+            let mut seen = vec![name.clone()];
+            let mut cur = &t.kind;
+            while let TypeKind::Alias(TypeRef::Named(next)) = cur {
+                if seen.contains(next) {
+                    if next == name {
+                        alias_cycles.push((t.pointer.clone(), seen.join(" → ") + " → " + next));
+                    }
+                    break;
+                }
+                seen.push(next.clone());
+                match self.types.get(next) {
+                    Some(n) => cur = &n.kind,
+                    None => break,
+                }
+            }
+        }
+        if self.ref_cycle_reported {
+            alias_cycles.clear();
+        }
+        for (ptr, chain) in alias_cycles {
+            self.error(
+                &ptr,
+                format!("a cycle made only of $ref cannot be represented: {chain}"),
+            );
         }
         // Every Named must exist.
         let mut dangling = Vec::new();

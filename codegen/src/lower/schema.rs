@@ -135,9 +135,31 @@ impl<'a> Lowerer<'a> {
             .get(key)
             .cloned()
             .unwrap_or_else(|| ident::type_name(key));
-        if self.in_progress.iter().any(|k| k == key) {
+        if let Some(pos) = self.in_progress.iter().position(|k| k == key) {
+            let bare_ref = matches!(
+                self.spec
+                    .document
+                    .components
+                    .as_ref()
+                    .and_then(|c| c.schemas.get(key)),
+                Some(ReferenceOr::Reference { .. })
+            );
+            if bare_ref {
+                let mut chain = self.in_progress[pos..].to_vec();
+                chain.push(key.to_string());
+                let ptr = crate::diagnostics::pointer(["components", "schemas", key]);
+                self.error(
+                    &ptr,
+                    format!(
+                        "a cycle made only of $ref cannot be represented: {}",
+                        chain.join(" → ")
+                    ),
+                );
+                self.ref_cycle_reported = true;
+                return Resolved::plain(TypeRef::Json);
+            }
             // Recursion through a named type: the name is enough here; `finish` checks
-            // that the type really exists (a cycle made only of `$ref` does not).
+            // that the type really exists.
             return Resolved::plain(TypeRef::Named(name));
         }
         let ptr = crate::diagnostics::pointer(["components", "schemas", key]);
