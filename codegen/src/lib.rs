@@ -79,3 +79,4 @@ pub fn generate(
     })
 }
 pub mod project;
+pub mod standalone;
