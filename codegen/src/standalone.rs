@@ -17,15 +17,27 @@ pub const IAM_ONLY_MODULES: &[&str] = &["pagination.rs"];
 /// The runtime's dependencies, as a standalone `Cargo.toml` writes them. Kept equal to
 /// gcore-iam's `[dependencies]` by a test.
 pub const RUNTIME_DEPENDENCIES: &[(&str, &str)] = &[
-    ("reqwest", r#"{ version = "0.12", default-features = false, features = ["json", "rustls-tls", "http2"] }"#),
+    (
+        "reqwest",
+        r#"{ version = "0.12", default-features = false, features = ["json", "rustls-tls", "http2"] }"#,
+    ),
     ("serde", r#"{ version = "1", features = ["derive"] }"#),
-    ("serde_json", r#"{ version = "1", features = ["preserve_order"] }"#),
+    (
+        "serde_json",
+        r#"{ version = "1", features = ["preserve_order"] }"#,
+    ),
     ("tokio", r#"{ version = "1", features = ["time"] }"#),
     ("tracing", r#""0.1""#),
-    ("chrono", r#"{ version = "0.4", default-features = false, features = ["serde", "std", "clock"] }"#),
+    (
+        "chrono",
+        r#"{ version = "0.4", default-features = false, features = ["serde", "std", "clock"] }"#,
+    ),
     ("percent-encoding", r#""2""#),
     ("futures-core", r#""0.3""#),
-    ("futures-util", r#"{ version = "0.3", default-features = false, features = ["std"] }"#),
+    (
+        "futures-util",
+        r#"{ version = "0.3", default-features = false, features = ["std"] }"#,
+    ),
     ("fastrand", r#""2""#),
     ("serde_path_to_error", r#""0.1""#),
 ];
@@ -71,12 +83,20 @@ pub struct CrateOptions {
 }
 
 /// Every file of a standalone crate for `generated`.
-pub fn crate_files(generated: &Generated, runtime: &Runtime, options: &CrateOptions) -> Vec<GeneratedFile> {
+pub fn crate_files(
+    generated: &Generated,
+    runtime: &Runtime,
+    options: &CrateOptions,
+) -> Vec<GeneratedFile> {
     let mut files = Vec::new();
     let mut toml = format!(
         "[package]\nname = \"{}\"\nversion = \"0.1.0\"\nedition = \"2024\"\nrust-version = \"1.85\"\npublish = false\ndescription = \"Client for {}, generated from its OpenAPI description\"\n\n[dependencies]\n",
         options.name,
-        generated.api.title.replace('\\', "\\\\").replace('"', "\\\"")
+        generated
+            .api
+            .title
+            .replace('\\', "\\\\")
+            .replace('"', "\\\"")
     );
     for (dep, spec) in RUNTIME_DEPENDENCIES {
         toml.push_str(&format!("{dep} = {spec}\n"));
@@ -84,20 +104,35 @@ pub fn crate_files(generated: &Generated, runtime: &Runtime, options: &CrateOpti
     if options.own_workspace {
         toml.push_str("\n[workspace]\n");
     }
-    files.push(GeneratedFile { path: "Cargo.toml".into(), contents: toml });
-    files.push(GeneratedFile { path: "src/lib.rs".into(), contents: standalone_lib_rs(&runtime.lib_rs, &generated.api.title) });
+    files.push(GeneratedFile {
+        path: "Cargo.toml".into(),
+        contents: toml,
+    });
+    files.push(GeneratedFile {
+        path: "src/lib.rs".into(),
+        contents: standalone_lib_rs(&runtime.lib_rs, &generated.api.title),
+    });
     for (name, contents) in &runtime.modules {
-        files.push(GeneratedFile { path: format!("src/{name}"), contents: contents.clone() });
+        files.push(GeneratedFile {
+            path: format!("src/{name}"),
+            contents: contents.clone(),
+        });
     }
     for f in &generated.files {
-        files.push(GeneratedFile { path: format!("src/generated/{}", f.path), contents: f.contents.clone() });
+        files.push(GeneratedFile {
+            path: format!("src/generated/{}", f.path),
+            contents: f.contents.clone(),
+        });
     }
     files
 }
 
 /// gcore-iam's `lib.rs` without its IAM-only regions and with a crate doc of its own.
 pub fn standalone_lib_rs(lib_rs: &str, title: &str) -> String {
-    let mut out = format!("//! Client for {}, generated from its OpenAPI description.\n", title.replace('\n', " "));
+    let mut out = format!(
+        "//! Client for {}, generated from its OpenAPI description.\n",
+        title.replace('\n', " ")
+    );
     let mut skipping = false;
     let mut in_header = true;
     for line in lib_rs.lines() {
@@ -139,7 +174,14 @@ pub fn cargo(dir: &Path) -> Command {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     let mut cmd = Command::new(cargo);
     cmd.current_dir(dir);
-    for var in ["RUSTFLAGS", "RUSTDOCFLAGS", "CARGO_TARGET_DIR", "CARGO_MANIFEST_DIR", "CARGO_PKG_NAME", "CARGO_BUILD_TARGET_DIR"] {
+    for var in [
+        "RUSTFLAGS",
+        "RUSTDOCFLAGS",
+        "CARGO_TARGET_DIR",
+        "CARGO_MANIFEST_DIR",
+        "CARGO_PKG_NAME",
+        "CARGO_BUILD_TARGET_DIR",
+    ] {
         cmd.env_remove(var);
     }
     cmd

@@ -26,7 +26,10 @@ fn calling_a_v1_token_method_warns_at_compile_time_with_removal_date_and_replace
         .env("CARGO_TARGET_DIR", &target)
         .output()
         .unwrap();
-    assert!(!out.status.success(), "the deprecated call compiled under #![deny(deprecated)]");
+    assert!(
+        !out.status.success(),
+        "the deprecated call compiled under #![deny(deprecated)]"
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     let seen: String = stderr
         .lines()
@@ -38,6 +41,12 @@ fn calling_a_v1_token_method_warns_at_compile_time_with_removal_date_and_replace
         std::fs::write(&expected_path, &seen).unwrap();
     }
     let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
-    assert_eq!(seen, expected, "compiler output changed (UPDATE_EXPECT=1 to accept); full stderr:\n{stderr}");
-    assert!(seen.contains("2026-07-17") && seen.contains("Client::create_api_token_v2"), "{seen}");
+    assert_eq!(
+        seen, expected,
+        "compiler output changed (UPDATE_EXPECT=1 to accept); full stderr:\n{stderr}"
+    );
+    assert!(
+        seen.contains("2026-07-17") && seen.contains("Client::create_api_token_v2"),
+        "{seen}"
+    );
 }

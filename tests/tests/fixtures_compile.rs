@@ -10,20 +10,37 @@ fn every_fixture_compiles_and_documents_with_deny_warnings() {
     let runtime = Runtime::read(&root.join("gcore-iam/src")).unwrap();
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture-crates");
     let _ = std::fs::remove_dir_all(dir.join("crates"));
-    let mut fixtures: Vec<_> = std::fs::read_dir(root.join("tests/fixtures/valid")).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut fixtures: Vec<_> = std::fs::read_dir(root.join("tests/fixtures/valid"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     fixtures.sort();
     let mut members = Vec::new();
     for path in &fixtures {
-        let stem = path.file_stem().unwrap().to_string_lossy().replace('_', "-");
+        let stem = path
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .replace('_', "-");
         let generated = gcore_iam_tests::generate_fixture(path).unwrap_or_else(|d| panic!("{d}"));
         let name = format!("fixture-{stem}");
-        let files = standalone::crate_files(&generated, &runtime, &CrateOptions { name: name.clone(), own_workspace: false });
+        let files = standalone::crate_files(
+            &generated,
+            &runtime,
+            &CrateOptions {
+                name: name.clone(),
+                own_workspace: false,
+            },
+        );
         standalone::write_files(&dir.join("crates").join(&name), &files).unwrap();
         members.push(format!("\"crates/{name}\""));
     }
     std::fs::write(
         dir.join("Cargo.toml"),
-        format!("[workspace]\nresolver = \"3\"\nmembers = [{}]\n\n[profile.dev]\ndebug = false\n", members.join(", ")),
+        format!(
+            "[workspace]\nresolver = \"3\"\nmembers = [{}]\n\n[profile.dev]\ndebug = false\n",
+            members.join(", ")
+        ),
     )
     .unwrap();
     // The workspace's lock file: the same dependency versions, no resolution work.
@@ -34,13 +51,21 @@ fn every_fixture_compiles_and_documents_with_deny_warnings() {
         .env("RUSTFLAGS", "-D warnings")
         .output()
         .unwrap();
-    assert!(check.status.success(), "generated fixture crates do not build with -D warnings:\n{}", String::from_utf8_lossy(&check.stderr));
+    assert!(
+        check.status.success(),
+        "generated fixture crates do not build with -D warnings:\n{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
     let doc = standalone::cargo(&dir)
         .args(["doc", "--workspace", "--no-deps", "--quiet"])
         .env("RUSTDOCFLAGS", "-D warnings")
         .output()
         .unwrap();
-    assert!(doc.status.success(), "generated fixture docs have warnings:\n{}", String::from_utf8_lossy(&doc.stderr));
+    assert!(
+        doc.status.success(),
+        "generated fixture docs have warnings:\n{}",
+        String::from_utf8_lossy(&doc.stderr)
+    );
 }
 
 /// The standalone `Cargo.toml` lists exactly gcore-iam's runtime dependencies.
@@ -48,14 +73,23 @@ fn every_fixture_compiles_and_documents_with_deny_warnings() {
 fn standalone_crates_depend_on_what_the_runtime_uses() {
     let root = gcore_iam_tests::workspace_root();
     let manifest = std::fs::read_to_string(root.join("gcore-iam/Cargo.toml")).unwrap();
-    let deps_section = manifest.split("[dependencies]").nth(1).unwrap().split("\n[").next().unwrap();
+    let deps_section = manifest
+        .split("[dependencies]")
+        .nth(1)
+        .unwrap()
+        .split("\n[")
+        .next()
+        .unwrap();
     let mut in_gcore: Vec<&str> = deps_section
         .lines()
         .filter_map(|l| l.split(['.', '=', ' ']).next())
         .filter(|n| !n.is_empty() && !n.starts_with('#'))
         .collect();
     in_gcore.sort();
-    let mut in_standalone: Vec<&str> = standalone::RUNTIME_DEPENDENCIES.iter().map(|(n, _)| *n).collect();
+    let mut in_standalone: Vec<&str> = standalone::RUNTIME_DEPENDENCIES
+        .iter()
+        .map(|(n, _)| *n)
+        .collect();
     in_standalone.sort();
     assert_eq!(in_standalone, in_gcore);
 }

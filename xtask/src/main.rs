@@ -3,6 +3,8 @@
 //! - `regen`: spec/iam_api.yaml → gcore-iam/src/generated/ (atomically), with a summary.
 //! - `check`: fails when the generated files are not what `regen` would write.
 
+mod foreign;
+
 use codegen::project::{self, GENERATED_DIR, REGEN_COMMAND, SPEC_PATH};
 use std::process::ExitCode;
 
@@ -11,6 +13,8 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("regen") => regen(),
         Some("check") => check(),
+        Some("generate") => foreign::generate(&args[1..]),
+        Some("corpus") => foreign::corpus(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             println!("{}", usage());
             Ok(())
@@ -27,7 +31,7 @@ fn main() -> ExitCode {
 }
 
 fn usage() -> String {
-    "usage: cargo xtask <command>\n\ncommands:\n  regen   regenerate gcore-iam/src/generated/ from spec/iam_api.yaml\n  check   fail if the generated code is out of date".to_string()
+    "usage: cargo xtask <command>\n\ncommands:\n  regen   regenerate gcore-iam/src/generated/ from spec/iam_api.yaml\n  check   fail if the generated code is out of date\n  generate --spec FILE --out DIR [--crate-name NAME] [--strict]\n          write a standalone client crate for any OpenAPI 3.0/3.1 document\n  corpus DIR\n          generate and build a crate for every document in DIR; fail if any does not".to_string()
 }
 
 fn print_warnings(warnings: &codegen::diagnostics::Diagnostics) {

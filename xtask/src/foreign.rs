@@ -1,0 +1,253 @@
+//! `cargo xtask generate` and `cargo xtask corpus`: the generator on specs other than
+//! Gcore's IAM description.
+
+use codegen::diagnostics::Diagnostics;
+use codegen::project;
+use codegen::settings::AmbiguityPolicy;
+use codegen::standalone::{self, CrateOptions, Runtime};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Settings for third-party specs: defaults, but `oneOf` variants that cannot be told apart
+/// are a warning (they decode to `Other`), not an error.
+fn foreign_settings(strict: bool) -> codegen::Settings {
+    let mut s = codegen::Settings::default();
+    if !strict {
+        s.ambiguous_one_of = AmbiguityPolicy::Warn;
+    }
+    s
+}
+
+fn generate_spec(spec: &Path, strict: bool) -> Result<codegen::Generated, Diagnostics> {
+    let shown = spec.display().to_string();
+    let loaded = codegen::load::load_file_as(spec, &shown)?;
+    codegen::generate(
+        &loaded,
+        &foreign_settings(strict),
+        &codegen::Provenance {
+            command: "cargo xtask generate".to_string(),
+            spec_path: shown,
+        },
+    )
+}
+
+fn runtime() -> Result<Runtime, String> {
+    let src = project::workspace_root().join("gcore-iam/src");
+    Runtime::read(&src).map_err(|e| format!("cannot read the runtime in {}: {e}", src.display()))
+}
+
+/// `generate --spec FILE --out DIR --crate-name NAME [--strict]`
+pub fn generate(args: &[String]) -> Result<(), String> {
+    let mut spec = None;
+    let mut out = None;
+    let mut name = None;
+    let mut strict = false;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--spec" => spec = it.next().map(PathBuf::from),
+            "--out" => out = it.next().map(PathBuf::from),
+            "--crate-name" => name = it.next().cloned(),
+            "--strict" => strict = true,
+            other => return Err(format!("generate: unknown argument {other:?}")),
+        }
+    }
+    let (Some(spec), Some(out)) = (spec, out) else {
+        return Err(
+            "usage: cargo xtask generate --spec FILE --out DIR [--crate-name NAME] [--strict]"
+                .to_string(),
+        );
+    };
+    let name = name.unwrap_or_else(|| {
+        out.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "generated-client".to_string())
+    });
+    let generated = generate_spec(&spec, strict).map_err(|d| {
+        format!(
+            "{d}\n\ngeneration failed; {} was left as it was",
+            out.display()
+        )
+    })?;
+    for w in generated.warnings.warnings() {
+        eprintln!("{w}");
+    }
+    let files = standalone::crate_files(
+        &generated,
+        &runtime()?,
+        &CrateOptions {
+            name: name.clone(),
+            own_workspace: true,
+        },
+    );
+    let files: Vec<codegen::GeneratedFile> = files;
+    project::write_atomically(&out, &files)
+        .map_err(|e| format!("cannot write {}: {e}; it was left as it was", out.display()))?;
+    println!(
+        "{}: {} operations, {} types, {} warnings -> crate `{name}` in {}",
+        spec.display(),
+        generated.api.operations.len(),
+        generated.api.types.len(),
+        generated.warnings.warnings().count(),
+        out.display()
+    );
+    Ok(())
+}
+
+struct Row {
+    document: String,
+    version: String,
+    operations: String,
+    generated: bool,
+    compiled: bool,
+    millis: u128,
+    first_error: String,
+}
+
+/// `corpus DIR`: generate and build a crate for every document in DIR, print a table, and
+/// fail if any document does not generate or compile with `-D warnings`.
+pub fn corpus(args: &[String]) -> Result<(), String> {
+    let dir = args
+        .first()
+        .map(PathBuf::from)
+        .ok_or("usage: cargo xtask corpus DIR")?;
+    let mut docs: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "yml" | "json")
+            )
+        })
+        .collect();
+    docs.sort();
+    let runtime = runtime()?;
+    let work = project::workspace_root().join("target/corpus");
+    let _ = std::fs::remove_dir_all(work.join("crates"));
+    let mut rows = Vec::new();
+    let mut members = Vec::new();
+    for doc in &docs {
+        let stem = doc
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let name = format!(
+            "corpus-{}",
+            stem.to_ascii_lowercase()
+                .replace(|c: char| !c.is_ascii_alphanumeric(), "-")
+        );
+        let version = std::fs::read(doc)
+            .ok()
+            .and_then(|b| codegen::load::load_bytes("", &b).ok())
+            .map(|s| s.openapi_version)
+            .unwrap_or_else(|| "?".to_string());
+        let started = Instant::now();
+        let mut row = Row {
+            document: doc
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            version,
+            operations: "-".into(),
+            generated: false,
+            compiled: false,
+            millis: 0,
+            first_error: String::new(),
+        };
+        match generate_spec(doc, false) {
+            Ok(g) => {
+                row.generated = true;
+                row.operations = g.api.operations.len().to_string();
+                let files = standalone::crate_files(
+                    &g,
+                    &runtime,
+                    &CrateOptions {
+                        name: name.clone(),
+                        own_workspace: false,
+                    },
+                );
+                standalone::write_files(&work.join("crates").join(&name), &files)
+                    .map_err(|e| e.to_string())?;
+                members.push(name.clone());
+            }
+            Err(d) => {
+                row.first_error = d.errors().next().map(|e| e.to_string()).unwrap_or_default()
+            }
+        }
+        row.millis = started.elapsed().as_millis();
+        rows.push((name, row));
+    }
+    let manifest = format!(
+        "[workspace]\nresolver = \"3\"\nmembers = [{}]\n\n[profile.dev]\ndebug = false\n",
+        members
+            .iter()
+            .map(|m| format!("\"crates/{m}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    std::fs::write(work.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
+    let _ = std::fs::copy(
+        project::workspace_root().join("Cargo.lock"),
+        work.join("Cargo.lock"),
+    );
+    for (name, row) in rows.iter_mut().filter(|(_, r)| r.generated) {
+        let started = Instant::now();
+        let out = standalone::cargo(&work)
+            .args([
+                "check",
+                "-p",
+                name.as_str(),
+                "--quiet",
+                "--message-format",
+                "short",
+            ])
+            .env("RUSTFLAGS", "-D warnings")
+            .output()
+            .map_err(|e| format!("cannot run cargo: {e}"))?;
+        row.millis += started.elapsed().as_millis();
+        row.compiled = out.status.success();
+        if !row.compiled {
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            row.first_error = stderr
+                .lines()
+                .find(|l| l.contains("error"))
+                .unwrap_or("cargo check failed")
+                .to_string();
+        }
+    }
+    println!("| document | OpenAPI | operations | generated | compiled | time | first error |");
+    println!("|---|---|---|---|---|---|---|");
+    for (_, r) in &rows {
+        let mark = |b: bool| if b { "yes" } else { "NO" };
+        println!(
+            "| {} | {} | {} | {} | {} | {} ms | {} |",
+            r.document,
+            r.version,
+            r.operations,
+            mark(r.generated),
+            mark(r.compiled),
+            r.millis,
+            r.first_error.replace('|', "\\|")
+        );
+    }
+    let failed: Vec<&str> = rows
+        .iter()
+        .filter(|(_, r)| !r.compiled)
+        .map(|(_, r)| r.document.as_str())
+        .collect();
+    if failed.is_empty() {
+        println!(
+            "\nall {} documents generate and compile with -D warnings",
+            rows.len()
+        );
+        Ok(())
+    } else {
+        Err(format!(
+            "\n{} of {} documents regressed: {}",
+            failed.len(),
+            rows.len(),
+            failed.join(", ")
+        ))
+    }
+}
