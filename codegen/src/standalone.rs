@@ -40,6 +40,8 @@ pub const RUNTIME_DEPENDENCIES: &[(&str, &str)] = &[
     ),
     ("fastrand", r#""2""#),
     ("serde_path_to_error", r#""0.1""#),
+    ("serde_urlencoded", r#""0.7""#),
+    ("url", r#""2""#),
 ];
 
 /// The hand-written runtime, read from gcore-iam's `src/`.

@@ -1,14 +1,50 @@
-//! Typed async client for the Gcore IAM API.
+//! Typed async client for the Gcore IAM API: permanent API tokens, users, roles and
+//! account details.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use gcore_iam::Client;
+//!
+//! // GCORE_API_KEY holds a permanent API token, `<id>_<secret>`.
+//! let client = Client::from_env()?;
+//! let account = client.get_account_details().await?;
+//! println!("account {} ({})", account.id, account.email);
+//! let tokens = client.get_api_tokens_v2(account.id).await?;
+//! println!("{} API tokens", tokens.len());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Every operation of the API is a method on [`Client`] returning a request builder:
+//! required parameters are arguments, optional ones builder methods, and `.await` sends it.
+//! Errors are [`Error`]s whose HTTP case carries the operation's documented error body.
 
-// Generated from spec/iam_api.yaml by `cargo xtask regen`; do not edit the files below
-// `generated/`. The allowances are the ones generated code needs, named one by one.
+mod auth;
+mod client;
+mod error;
+mod nullable;
+pub mod runtime;
+mod secret;
+
+// Generated from the API description by the generator; do not edit the files below
+// `generated/`. The allowances are the ones generated code needs, named one by one:
+// builders of deprecated operations and types refer to them.
 #[rustfmt::skip]
-#[allow(clippy::large_enum_variant, clippy::too_many_arguments)]
+#[allow(clippy::large_enum_variant, clippy::too_many_arguments, deprecated)]
 mod generated {
     pub mod api;
     pub mod operations;
     pub mod types;
 }
 
+pub use auth::{ApiKey, ApiKeyError, AuthFailure};
+pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, RetryPolicy};
+pub use error::{ApiError, ConfigError, DecodeError, Error};
 pub use generated::api::{API_TITLE, DEFAULT_SERVER, OPENAPI_VERSION, SPEC_SHA256, SPEC_VERSION};
 pub use generated::{operations, types};
+pub use nullable::Nullable;
+pub use secret::SecretString;
+
+// region: gcore-iam only
+mod pagination;
+// endregion: gcore-iam only

@@ -151,7 +151,7 @@ fn escape_text(seg: &str) -> String {
                 let tail: String = chars[i..].iter().collect();
                 let is_link = tail
                     .find("](")
-                    .is_some_and(|p| !tail[..p].contains('[') && !tail[..p].contains(']'));
+                    .is_some_and(|p| !tail[1..p].contains('[') && !tail[1..p].contains(']'));
                 if is_link {
                     out.push('[')
                 } else {
@@ -207,6 +207,10 @@ mod tests {
             ("a <token> b", "a &lt;token> b"),
             ("[1] and [x]", "\\[1\\] and \\[x\\]"),
             ("[docs](https://gcore.com)", "[docs](https://gcore.com)"),
+            (
+                "New? [Sign up](https://auth.gcore.com/signup).",
+                "New? [Sign up](https://auth.gcore.com/signup).",
+            ),
             (
                 "Use [v2](#operation/iamGetApiTokensV2) instead.",
                 "Use [v2](crate::Client::get_api_tokens_v2) instead.",

@@ -61,7 +61,7 @@ pub enum LoginUserError {
 impl crate::Client {
     /// Log in
     ///
-    /// Trades an email address and password for a pair of JWTs (access and refresh token). It works only for people who sign in with an email address; whoever signs in through Google or GitHub should use API tokens (`GET /clients/{clientId}/tokens`) instead. New here? \[Sign up](https://auth.gcore.com/login/signup).
+    /// Trades an email address and password for a pair of JWTs (access and refresh token). It works only for people who sign in with an email address; whoever signs in through Google or GitHub should use API tokens (`GET /clients/{clientId}/tokens`) instead. New here? [Sign up](https://auth.gcore.com/login/signup).
     ///
     /// Someone with several accounts lands in the first one and can switch with a follow-up request (`GET /auth/jwt/clients/{clientId}/login`).
     ///

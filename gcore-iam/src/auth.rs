@@ -1,0 +1,324 @@
+//! Gcore's permanent API tokens: parsing them up front, sending them as
+//! `Authorization: APIKey <token>`, and explaining Gcore's 401 messages.
+
+use crate::SecretString;
+use std::fmt;
+
+/// A Gcore permanent API token, checked before any request is made.
+///
+/// Accepted: `<id>_<secret>` (tokens from the v2 endpoints) and `<id>$<secret>` (legacy v1
+/// tokens), with or without a pasted `APIKey ` prefix and surrounding whitespace.
+/// `Debug` and `Display` show only the token id: `ApiKey(42_****)`.
+#[derive(Clone)]
+pub struct ApiKey {
+    token: SecretString,
+    id: String,
+    separator: char,
+}
+
+/// Why a string is not a usable Gcore API token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ApiKeyError {
+    /// The value is empty.
+    Empty,
+    /// `Bearer …`: Gcore needs the `APIKey` scheme.
+    BearerScheme,
+    /// Only the numeric id is left: a shell cut the token at its `$`.
+    OnlyTokenId {
+        /// The id that is left.
+        id: String,
+    },
+    /// Not `<id>_<secret>` or `<id>$<secret>`.
+    Malformed {
+        /// What is wrong, without the secret.
+        reason: &'static str,
+    },
+}
+
+impl fmt::Display for ApiKeyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ApiKeyError::Empty => f.write_str("the API key is empty; set GCORE_API_KEY to a permanent API token (`<id>_<secret>`)"),
+            ApiKeyError::BearerScheme => f.write_str(
+                "the API key starts with `Bearer`, but Gcore permanent tokens use the APIKey scheme: pass the token alone \
+                 (`<id>_<secret>`) and the client sends `Authorization: APIKey <token>`",
+            ),
+            ApiKeyError::OnlyTokenId { id } => write!(
+                f,
+                "the API key is only a token id ({id}): the rest was probably cut at a `$` by the shell. Quote the whole token in \
+                 single quotes (GCORE_API_KEY='{id}$…') or escape the dollar sign (\\$), or create a v2 token, which uses `_`"
+            ),
+            ApiKeyError::Malformed { reason } => write!(f, "the API key is not a Gcore permanent token: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for ApiKeyError {}
+
+impl ApiKey {
+    /// Parses a token as users paste it.
+    pub fn parse(input: &str) -> Result<ApiKey, ApiKeyError> {
+        let mut value = input.trim();
+        if value.is_empty() {
+            return Err(ApiKeyError::Empty);
+        }
+        let lower = value.to_ascii_lowercase();
+        if lower.starts_with("bearer ") || lower == "bearer" {
+            return Err(ApiKeyError::BearerScheme);
+        }
+        if lower.starts_with("apikey ") {
+            value = value[7..].trim_start();
+        }
+        if value.is_empty() {
+            return Err(ApiKeyError::Empty);
+        }
+        if value.chars().all(|c| c.is_ascii_digit()) {
+            return Err(ApiKeyError::OnlyTokenId {
+                id: value.to_string(),
+            });
+        }
+        if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(ApiKeyError::Malformed {
+                reason: "it contains whitespace",
+            });
+        }
+        let Some(pos) = value.find(['_', '$']) else {
+            return Err(ApiKeyError::Malformed {
+                reason: "expected `<id>_<secret>` or `<id>$<secret>`",
+            });
+        };
+        let (id, rest) = value.split_at(pos);
+        let secret = &rest[1..];
+        if id.is_empty() || !id.chars().all(|c| c.is_ascii_digit()) {
+            return Err(ApiKeyError::Malformed {
+                reason: "the part before `_` or `$` must be the numeric token id",
+            });
+        }
+        if secret.is_empty() {
+            return Err(ApiKeyError::OnlyTokenId { id: id.to_string() });
+        }
+        Ok(ApiKey {
+            token: SecretString::new(value),
+            id: id.to_string(),
+            separator: rest.chars().next().unwrap_or('_'),
+        })
+    }
+
+    /// The token id (the part before the separator); not a secret.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// Whether this is a legacy v1 token (`<id>$<secret>`).
+    pub fn is_legacy(&self) -> bool {
+        self.separator == '$'
+    }
+
+    /// The whole token. Every use is a place where it can leak.
+    pub fn expose_secret(&self) -> &str {
+        self.token.expose_secret()
+    }
+
+    /// The `Authorization` header value, marked sensitive (not logged by HTTP layers).
+    pub(crate) fn header_value(&self) -> reqwest::header::HeaderValue {
+        let mut v = reqwest::header::HeaderValue::from_str(&format!(
+            "APIKey {}",
+            self.token.expose_secret()
+        ))
+        .unwrap_or_else(|_| reqwest::header::HeaderValue::from_static("APIKey invalid"));
+        v.set_sensitive(true);
+        v
+    }
+}
+
+impl std::str::FromStr for ApiKey {
+    type Err = ApiKeyError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        ApiKey::parse(s)
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ApiKey({}{}****)", self.id, self.separator)
+    }
+}
+
+impl fmt::Display for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}{}****", self.id, self.separator)
+    }
+}
+
+/// Gcore's documented authentication failures (401 and 403 bodies with `detail`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AuthFailure {
+    /// `Authentication credentials were not provided.`: no `Authorization` header.
+    CredentialsNotProvided,
+    /// `Bad permanent token: <id>`: the token is incomplete (cut).
+    BadPermanentToken {
+        /// The token id Gcore names.
+        token_id: String,
+    },
+    /// `Token is invalid or expired`: deleted, or past its expiry date.
+    InvalidOrExpired,
+    /// `Given token not valid for any token type`: usually `Bearer` instead of `APIKey`.
+    NotValidForAnyTokenType,
+}
+
+impl AuthFailure {
+    /// Recognises Gcore's documented messages in a response body.
+    pub fn from_body(body: &[u8]) -> Option<AuthFailure> {
+        let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+        let detail = value.get("detail")?.as_str()?.trim();
+        Some(
+            if detail == "Authentication credentials were not provided." {
+                AuthFailure::CredentialsNotProvided
+            } else if let Some(id) = detail.strip_prefix("Bad permanent token:") {
+                AuthFailure::BadPermanentToken {
+                    token_id: id.trim().to_string(),
+                }
+            } else if detail.starts_with("Token is invalid or expired") {
+                AuthFailure::InvalidOrExpired
+            } else if detail.starts_with("Given token not valid for any token type") {
+                AuthFailure::NotValidForAnyTokenType
+            } else {
+                return None;
+            },
+        )
+    }
+
+    /// What to do about it, from Gcore's documentation.
+    pub fn hint(&self) -> String {
+        match self {
+            AuthFailure::CredentialsNotProvided => {
+                "no API token reached Gcore: set GCORE_API_KEY (or pass the key to Client::new); the header must be `Authorization: APIKey <token>`".to_string()
+            }
+            AuthFailure::BadPermanentToken { token_id } => format!(
+                "token {token_id} reached Gcore incomplete: check that the whole value was copied; a legacy `{token_id}$…` token is cut at the `$` by shells unless it is quoted in single quotes or the `$` is escaped"
+            ),
+            AuthFailure::InvalidOrExpired => {
+                "the token was deleted or is past its expiry date: create a new token (create_api_token_v2) and switch to it".to_string()
+            }
+            AuthFailure::NotValidForAnyTokenType => {
+                "Gcore did not accept the token for any token type: permanent tokens go with the `APIKey` scheme, not `Bearer`".to_string()
+            }
+        }
+    }
+}
+
+impl fmt::Display for AuthFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.hint())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_v2_legacy_and_pasted_header_values() {
+        let cases = [
+            ("42_a1b2c3d4", "42", false),
+            ("  42$a1b2c3d4\n", "42", true),
+            ("APIKey 42_a1b2c3d4", "42", false),
+            ("apikey   29841$abc", "29841", true),
+        ];
+        for (input, id, legacy) in cases {
+            let key = ApiKey::parse(input).unwrap_or_else(|e| panic!("{input:?}: {e}"));
+            assert_eq!(key.id(), id);
+            assert_eq!(key.is_legacy(), legacy);
+        }
+    }
+
+    #[test]
+    fn refuses_bearer_cut_tokens_and_garbage_with_a_reason() {
+        assert_eq!(
+            ApiKey::parse("Bearer 42_abc").unwrap_err(),
+            ApiKeyError::BearerScheme
+        );
+        assert_eq!(
+            ApiKey::parse("29841").unwrap_err(),
+            ApiKeyError::OnlyTokenId { id: "29841".into() }
+        );
+        assert_eq!(
+            ApiKey::parse("29841$").unwrap_err(),
+            ApiKeyError::OnlyTokenId { id: "29841".into() }
+        );
+        assert_eq!(ApiKey::parse("   ").unwrap_err(), ApiKeyError::Empty);
+        assert!(matches!(
+            ApiKey::parse("abc_def").unwrap_err(),
+            ApiKeyError::Malformed { .. }
+        ));
+        assert!(matches!(
+            ApiKey::parse("42_ab cd").unwrap_err(),
+            ApiKeyError::Malformed { .. }
+        ));
+        let msg = ApiKey::parse("29841").unwrap_err().to_string();
+        assert!(
+            msg.contains("single quotes") && msg.contains("\\$"),
+            "{msg}"
+        );
+        assert!(
+            ApiKey::parse("Bearer x")
+                .unwrap_err()
+                .to_string()
+                .contains("APIKey scheme")
+        );
+    }
+
+    #[test]
+    fn never_prints_the_secret() {
+        let key = ApiKey::parse("42_a1b2c3d4e5f6").unwrap();
+        for shown in [
+            format!("{key}"),
+            format!("{key:?}"),
+            format!("{:?}", key.header_value()),
+        ] {
+            assert!(!shown.contains("a1b2c3"), "{shown}");
+        }
+        assert!(key.header_value().is_sensitive());
+        assert_eq!(
+            key.header_value().to_str().unwrap(),
+            "APIKey 42_a1b2c3d4e5f6"
+        );
+    }
+
+    #[test]
+    fn recognises_the_four_documented_messages() {
+        let cases = [
+            (
+                r#"{"detail": "Authentication credentials were not provided."}"#,
+                AuthFailure::CredentialsNotProvided,
+            ),
+            (
+                r#"{"detail": "Bad permanent token: 29841"}"#,
+                AuthFailure::BadPermanentToken {
+                    token_id: "29841".into(),
+                },
+            ),
+            (
+                r#"{"detail": "Token is invalid or expired"}"#,
+                AuthFailure::InvalidOrExpired,
+            ),
+            (
+                r#"{"detail": "Given token not valid for any token type"}"#,
+                AuthFailure::NotValidForAnyTokenType,
+            ),
+        ];
+        for (body, want) in cases {
+            assert_eq!(AuthFailure::from_body(body.as_bytes()), Some(want));
+        }
+        assert_eq!(AuthFailure::from_body(b"not json"), None);
+        assert!(
+            AuthFailure::BadPermanentToken {
+                token_id: "29841".into()
+            }
+            .hint()
+            .contains("cut at the `$`")
+        );
+    }
+}

@@ -1,0 +1,520 @@
+//! [`Client`]: configuration, authentication, retries and tracing for every call.
+
+use crate::auth::ApiKey;
+use crate::error::{ConfigError, Error};
+use crate::runtime::{OperationInfo, Request, Response};
+use std::collections::HashSet;
+use std::fmt;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Gcore's API.
+pub const DEFAULT_BASE_URL: &str = "https://api.gcore.com";
+/// Responses larger than this are cut (and then fail to decode) instead of exhausting memory.
+const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
+
+/// When and how often to repeat a failed request.
+///
+/// Idempotent requests (GET, PUT, DELETE, HEAD) are repeated after a connection error or a
+/// 429, 502, 503 or 504. POST and PATCH are repeated only when the request provably never
+/// reached the server (the connection could not be made): a retry never creates a second
+/// API token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt; 0 disables retrying.
+    pub max_retries: u32,
+    /// Backoff before the first retry; doubled for each further one, with jitter.
+    pub base_delay: Duration,
+    /// Longest backoff.
+    pub max_delay: Duration,
+    /// Longest wait a server's `Retry-After` can impose.
+    pub max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 2,
+            base_delay: Duration::from_millis(250),
+            max_delay: Duration::from_secs(8),
+            max_retry_after: Duration::from_secs(60),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Never retry.
+    pub fn none() -> Self {
+        RetryPolicy {
+            max_retries: 0,
+            ..RetryPolicy::default()
+        }
+    }
+
+    /// The wait before retry number `retry` (0-based): exponential backoff with jitter in
+    /// `[d/2, d]`, or the server's `Retry-After` (capped) when it sent one.
+    pub fn delay(&self, retry: u32, retry_after: Option<Duration>) -> Duration {
+        if let Some(ra) = retry_after {
+            return ra.min(self.max_retry_after);
+        }
+        let exp = self
+            .base_delay
+            .saturating_mul(1u32.checked_shl(retry.min(20)).unwrap_or(u32::MAX));
+        let d = exp.min(self.max_delay);
+        let half = d / 2;
+        half + Duration::from_nanos(fastrand::u64(
+            0..=(d - half).as_nanos().min(u64::MAX as u128) as u64,
+        ))
+    }
+}
+
+/// The Gcore IAM API client. Cheap to clone (an `Arc` inside); `Send + Sync`.
+///
+/// Every operation of the API is a method returning a request builder: set optional
+/// parameters on it, then `.await` it.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: String,
+    key: ApiKey,
+    timeout: Option<Duration>,
+    retry: RetryPolicy,
+    user_agent: String,
+    /// Operations whose server-side deprecation was already logged.
+    deprecation_logged: Mutex<HashSet<&'static str>>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("key", &self.inner.key)
+            .field("timeout", &self.inner.timeout)
+            .field("retry", &self.inner.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`Client`]; see [`Client::builder`].
+pub struct ClientBuilder {
+    key: String,
+    base_url: String,
+    timeout: Option<Duration>,
+    connect_timeout: Duration,
+    retry: RetryPolicy,
+    user_agent: String,
+    http: Option<reqwest::Client>,
+    allow_insecure_http: bool,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let key = crate::ApiKey::parse(&self.key)
+            .map(|k| k.to_string())
+            .unwrap_or_else(|_| "[invalid]".to_string());
+        f.debug_struct("ClientBuilder")
+            .field("key", &key)
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// The API's base URL (default `https://api.gcore.com`).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+    /// Longest time one attempt may take, response body included (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+    /// Longest time to establish a connection (default 10 s). Not applied to a
+    /// caller-supplied [`reqwest::Client`].
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+    /// How to retry (default: 2 retries).
+    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+    /// Number of retries; 0 disables retrying.
+    pub fn retries(mut self, max_retries: u32) -> Self {
+        self.retry.max_retries = max_retries;
+        self
+    }
+    /// The `User-Agent` header.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+    /// Use this HTTP client (its own TLS, proxy and pool settings).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+    /// Allow a plain `http://` base URL on a host other than loopback. The API key then
+    /// travels in clear text.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// Checks the key and the URL and builds the client. Nothing is sent.
+    pub fn build(self) -> Result<Client, ConfigError> {
+        let key = ApiKey::parse(&self.key)?;
+        let base_url = self.base_url.trim().trim_end_matches('/').to_string();
+        let url = reqwest::Url::parse(&base_url).map_err(|e| ConfigError::BaseUrl {
+            url: base_url.clone(),
+            reason: e.to_string(),
+        })?;
+        match url.scheme() {
+            "https" => {}
+            "http" => {
+                let loopback = match url.host() {
+                    Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+                    Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+                    Some(url::Host::Domain(d)) => d == "localhost",
+                    None => false,
+                };
+                if !loopback && !self.allow_insecure_http {
+                    return Err(ConfigError::BaseUrl {
+                        url: base_url,
+                        reason: "plain http would send the API key in clear text; use https, or allow_insecure_http(true) if you must".to_string(),
+                    });
+                }
+            }
+            other => {
+                return Err(ConfigError::BaseUrl {
+                    url: base_url,
+                    reason: format!("unsupported scheme {other:?}"),
+                });
+            }
+        }
+        let http = match self.http {
+            Some(c) => c,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout)
+                .user_agent(self.user_agent.clone())
+                .build()
+                .map_err(ConfigError::Http)?,
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                key,
+                timeout: self.timeout,
+                retry: self.retry,
+                user_agent: self.user_agent,
+                deprecation_logged: Mutex::new(HashSet::new()),
+            }),
+        })
+    }
+}
+
+impl Client {
+    /// A client for Gcore's API with this permanent API token (`<id>_<secret>`).
+    pub fn new(api_key: &str) -> Result<Client, ConfigError> {
+        Client::builder(api_key).build()
+    }
+
+    /// A client from `GCORE_API_KEY` (and `GCORE_BASE_URL`, default
+    /// `https://api.gcore.com`).
+    pub fn from_env() -> Result<Client, ConfigError> {
+        let key = std::env::var("GCORE_API_KEY").map_err(|_| ConfigError::MissingEnv {
+            var: "GCORE_API_KEY",
+        })?;
+        let mut builder = Client::builder(&key);
+        if let Ok(url) = std::env::var("GCORE_BASE_URL") {
+            if !url.trim().is_empty() {
+                builder = builder.base_url(url);
+            }
+        }
+        builder.build()
+    }
+
+    /// A builder for base URL, timeouts, retries, user agent and HTTP client.
+    pub fn builder(api_key: &str) -> ClientBuilder {
+        ClientBuilder {
+            key: api_key.to_string(),
+            base_url: DEFAULT_BASE_URL.to_string(),
+            timeout: Some(Duration::from_secs(30)),
+            connect_timeout: Duration::from_secs(10),
+            retry: RetryPolicy::default(),
+            user_agent: concat!("gcore-iam-rust/", env!("CARGO_PKG_VERSION")).to_string(),
+            http: None,
+            allow_insecure_http: false,
+        }
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// The API key's token id (not a secret).
+    pub fn api_key_id(&self) -> &str {
+        self.inner.key.id()
+    }
+
+    #[doc(hidden)]
+    pub fn request(&self, op: &'static OperationInfo, path: String) -> Request {
+        Request::new(op, path)
+    }
+
+    #[doc(hidden)]
+    pub async fn execute<E>(&self, req: Request) -> Result<Response, Error<E>> {
+        let op = req.op;
+        if let Some(message) = req.build_error {
+            return Err(Error::Build {
+                operation: op.operation_id,
+                message,
+            });
+        }
+        let method =
+            reqwest::Method::from_bytes(op.method.as_bytes()).unwrap_or(reqwest::Method::GET);
+        let url = format!("{}{}", self.inner.base_url, req.path);
+        let idempotent = op.is_idempotent();
+        let retry = &self.inner.retry;
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            let span = tracing::info_span!(
+                "gcore_iam.request",
+                operation = op.operation_id,
+                method = op.method,
+                path = op.path_template,
+                attempt,
+                status = tracing::field::Empty,
+                duration_ms = tracing::field::Empty,
+            );
+            let _enter = span.enter();
+            let started = Instant::now();
+            let mut rb = self
+                .inner
+                .http
+                .request(method.clone(), &url)
+                .header(
+                    reqwest::header::AUTHORIZATION,
+                    self.inner.key.header_value(),
+                )
+                .header(reqwest::header::USER_AGENT, &self.inner.user_agent)
+                .header(reqwest::header::ACCEPT, "application/json");
+            if !req.query.is_empty() {
+                rb = rb.query(&req.query);
+            }
+            for (name, value) in &req.headers {
+                rb = rb.header(*name, value);
+            }
+            if let Some((content_type, body)) = &req.body {
+                rb = rb
+                    .header(reqwest::header::CONTENT_TYPE, *content_type)
+                    .body(body.clone());
+            }
+            if let Some(t) = self.inner.timeout {
+                rb = rb.timeout(t);
+            }
+            drop(_enter);
+            let result = async {
+                let resp = rb.send().await?;
+                let status = resp.status().as_u16();
+                let headers = resp.headers().clone();
+                let body = read_body(resp).await?;
+                Ok::<_, reqwest::Error>((status, headers, body))
+            }
+            .await;
+            let _enter = span.enter();
+            span.record("duration_ms", started.elapsed().as_millis() as u64);
+            let retries_left = attempt <= retry.max_retries;
+            match result {
+                Ok((status, headers, body)) => {
+                    span.record("status", status);
+                    self.log_deprecation(op, &headers);
+                    if idempotent && retries_left && matches!(status, 429 | 502 | 503 | 504) {
+                        let wait = retry.delay(attempt - 1, crate::runtime::retry_after(&headers));
+                        tracing::debug!(status, wait_ms = wait.as_millis() as u64, "retrying");
+                        drop(_enter);
+                        tokio::time::sleep(wait).await;
+                        continue;
+                    }
+                    return Ok(Response {
+                        op,
+                        status,
+                        headers,
+                        body,
+                        attempts: attempt,
+                    });
+                }
+                Err(e) => {
+                    let never_reached = e.is_connect();
+                    if retries_left && (never_reached || (idempotent && !e.is_timeout())) {
+                        let wait = retry.delay(attempt - 1, None);
+                        tracing::debug!(error = %e, wait_ms = wait.as_millis() as u64, "retrying");
+                        drop(_enter);
+                        tokio::time::sleep(wait).await;
+                        continue;
+                    }
+                    let outcome_unknown = !idempotent && !never_reached;
+                    tracing::debug!(error = %e, "request failed");
+                    if e.is_timeout() && !never_reached {
+                        return Err(Error::Timeout {
+                            operation: op.operation_id,
+                            outcome_unknown,
+                            attempts: attempt,
+                        });
+                    }
+                    return Err(Error::Transport {
+                        operation: op.operation_id,
+                        may_have_reached_server: !never_reached,
+                        outcome_unknown,
+                        attempts: attempt,
+                        source: e.without_url(),
+                    });
+                }
+            }
+        }
+    }
+
+    /// One `tracing` warning per operation per client when the server marks it deprecated
+    /// (RFC 9745 `Deprecation`, RFC 8594 `Sunset`).
+    fn log_deprecation(&self, op: &'static OperationInfo, headers: &reqwest::header::HeaderMap) {
+        let deprecation = headers.get("deprecation").and_then(|v| v.to_str().ok());
+        let sunset = headers.get("sunset").and_then(|v| v.to_str().ok());
+        if deprecation.is_none() && sunset.is_none() {
+            return;
+        }
+        let first = self
+            .inner
+            .deprecation_logged
+            .lock()
+            .map(|mut set| set.insert(op.operation_id))
+            .unwrap_or(false);
+        if !first {
+            return;
+        }
+        let replacement = op
+            .deprecation
+            .and_then(|d| d.replacement)
+            .map(|r| format!("; use Client::{r} instead"))
+            .unwrap_or_default();
+        tracing::warn!(
+            operation = op.operation_id,
+            method = op.rust_name,
+            deprecation = deprecation.unwrap_or(""),
+            sunset = sunset.unwrap_or(""),
+            "Gcore marks {} (Client::{}) as deprecated{}{}{}",
+            op.operation_id,
+            op.rust_name,
+            deprecation
+                .map(|d| format!(" since {d}"))
+                .unwrap_or_default(),
+            sunset
+                .map(|s| format!(", to be removed {s}"))
+                .unwrap_or_default(),
+            replacement
+        );
+    }
+}
+
+async fn read_body(mut resp: reqwest::Response) -> Result<Vec<u8>, reqwest::Error> {
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await? {
+        if body.len() + chunk.len() > MAX_BODY_BYTES {
+            tracing::warn!(
+                limit = MAX_BODY_BYTES,
+                "response body larger than the limit; cut"
+            );
+            body.extend_from_slice(&chunk[..MAX_BODY_BYTES - body.len()]);
+            break;
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_honours_retry_after_capped() {
+        let p = RetryPolicy {
+            max_retries: 5,
+            base_delay: Duration::from_millis(100),
+            max_delay: Duration::from_secs(1),
+            max_retry_after: Duration::from_secs(5),
+        };
+        for retry in 0..6 {
+            let full = (Duration::from_millis(100) * 2u32.pow(retry)).min(Duration::from_secs(1));
+            for _ in 0..50 {
+                let d = p.delay(retry, None);
+                assert!(
+                    d >= full / 2 && d <= full,
+                    "retry {retry}: {d:?} not in [{:?}, {full:?}]",
+                    full / 2
+                );
+            }
+        }
+        assert_eq!(
+            p.delay(0, Some(Duration::from_secs(3))),
+            Duration::from_secs(3)
+        );
+        assert_eq!(
+            p.delay(0, Some(Duration::from_secs(3600))),
+            Duration::from_secs(5)
+        );
+    }
+
+    #[test]
+    fn refuses_plain_http_to_remote_hosts_and_bad_keys_before_any_traffic() {
+        let e = Client::builder("42_abcdefgh")
+            .base_url("http://api.gcore.com")
+            .build()
+            .unwrap_err();
+        assert!(e.to_string().contains("clear text"), "{e}");
+        assert!(
+            Client::builder("42_abcdefgh")
+                .base_url("http://127.0.0.1:9")
+                .build()
+                .is_ok()
+        );
+        assert!(
+            Client::builder("42_abcdefgh")
+                .base_url("http://localhost:9")
+                .build()
+                .is_ok()
+        );
+        assert!(
+            Client::builder("42_abcdefgh")
+                .base_url("http://example.com")
+                .allow_insecure_http(true)
+                .build()
+                .is_ok()
+        );
+        assert!(matches!(
+            Client::new("Bearer 42_x").unwrap_err(),
+            ConfigError::ApiKey(_)
+        ));
+    }
+
+    #[test]
+    fn client_and_builder_debug_show_no_secret() {
+        let b = Client::builder("42_topsecretvalue");
+        assert!(!format!("{b:?}").contains("topsecret"));
+        let c = b.build().unwrap();
+        assert!(!format!("{c:?}").contains("topsecret"));
+        fn assert_send_sync<T: Send + Sync + Clone>() {}
+        assert_send_sync::<Client>();
+    }
+}

@@ -1,0 +1,264 @@
+//! The plumbing generated code calls: operation metadata, request assembly and response
+//! decoding. Users do not need this module; it is public so generated code can reach it.
+
+use crate::auth::AuthFailure;
+use crate::error::{ApiError, DecodeError, Error, excerpt};
+use std::time::Duration;
+
+/// What the generated code knows about one operation.
+#[derive(Debug, Clone, Copy)]
+pub struct OperationInfo {
+    /// The operationId in the API description (`iamCreateApiTokenV2`).
+    pub operation_id: &'static str,
+    /// The Rust method (`create_api_token_v2`).
+    pub rust_name: &'static str,
+    /// `GET`, `POST`, ….
+    pub method: &'static str,
+    /// The path template (`/iam/v2/clients/{clientId}/tokens`).
+    pub path_template: &'static str,
+    /// Set for operations the description marks deprecated.
+    pub deprecation: Option<Deprecation>,
+}
+
+impl OperationInfo {
+    /// GET, PUT, DELETE, HEAD, OPTIONS and TRACE may be repeated safely.
+    pub fn is_idempotent(&self) -> bool {
+        matches!(
+            self.method,
+            "GET" | "PUT" | "DELETE" | "HEAD" | "OPTIONS" | "TRACE"
+        )
+    }
+}
+
+/// A deprecated operation's removal date and replacement.
+#[derive(Debug, Clone, Copy)]
+pub struct Deprecation {
+    /// `YYYY-MM-DD`, when the description gives one.
+    pub removal_date: Option<&'static str>,
+    /// The replacing Rust method (`create_api_token_v2`).
+    pub replacement: Option<&'static str>,
+}
+
+/// Percent-encodes one path segment: everything but RFC 3986's unreserved characters.
+pub fn encode_path(segment: &str) -> String {
+    const SET: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    percent_encoding::utf8_percent_encode(segment, SET).to_string()
+}
+
+/// A request being assembled by generated code.
+#[derive(Debug)]
+pub struct Request {
+    pub(crate) op: &'static OperationInfo,
+    pub(crate) path: String,
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) headers: Vec<(&'static str, String)>,
+    pub(crate) body: Option<(&'static str, Vec<u8>)>,
+    pub(crate) build_error: Option<String>,
+}
+
+impl Request {
+    pub(crate) fn new(op: &'static OperationInfo, path: String) -> Self {
+        Request {
+            op,
+            path,
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            build_error: None,
+        }
+    }
+
+    /// Appends a query parameter (repeated names are allowed: arrays are exploded).
+    pub fn query(&mut self, name: &str, value: String) {
+        self.query.push((name.to_string(), value));
+    }
+
+    /// Adds a header.
+    pub fn header(&mut self, name: &'static str, value: String) {
+        self.headers.push((name, value));
+    }
+
+    /// A JSON body; a serialisation failure surfaces from `execute` as [`Error::Build`].
+    pub fn json<T: serde::Serialize + ?Sized>(&mut self, body: &T) {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.body = Some(("application/json", bytes)),
+            Err(e) => self.build_error = Some(format!("cannot serialise the JSON body: {e}")),
+        }
+    }
+
+    /// An `application/x-www-form-urlencoded` body.
+    pub fn form<T: serde::Serialize + ?Sized>(&mut self, body: &T) {
+        match serde_urlencoded::to_string(body) {
+            Ok(s) => self.body = Some(("application/x-www-form-urlencoded", s.into_bytes())),
+            Err(e) => self.build_error = Some(format!("cannot encode the form body: {e}")),
+        }
+    }
+
+    /// A body of any other content type.
+    pub fn bytes(&mut self, content_type: &'static str, body: Vec<u8>) {
+        self.body = Some((content_type, body));
+    }
+}
+
+/// A complete response, body read.
+#[derive(Debug)]
+pub struct Response {
+    pub(crate) op: &'static OperationInfo,
+    pub(crate) status: u16,
+    pub(crate) headers: reqwest::header::HeaderMap,
+    pub(crate) body: Vec<u8>,
+    pub(crate) attempts: u32,
+}
+
+impl Response {
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// Decodes a JSON success body.
+    pub fn json<T: serde::de::DeserializeOwned, E>(self) -> Result<T, Error<E>> {
+        let mut de = serde_json::Deserializer::from_slice(&self.body);
+        match serde_path_to_error::deserialize::<_, T>(&mut de) {
+            Ok(v) => Ok(v),
+            Err(e) => Err(Error::Decode(DecodeError {
+                operation: self.op.operation_id,
+                status: self.status,
+                path: e.path().to_string(),
+                message: e.inner().to_string(),
+                excerpt: excerpt(&self.body),
+            })),
+        }
+    }
+
+    /// A success without a body (any body is ignored).
+    pub fn empty<E>(self) -> Result<(), Error<E>> {
+        Ok(())
+    }
+
+    /// A text body (invalid UTF-8 is replaced, never a panic).
+    pub fn text<E>(self) -> Result<String, Error<E>> {
+        Ok(String::from_utf8_lossy(&self.body).into_owned())
+    }
+
+    /// The raw body.
+    pub fn bytes<E>(self) -> Result<Vec<u8>, Error<E>> {
+        Ok(self.body)
+    }
+
+    /// A status the API description documents: `decode` turns the body into the
+    /// operation's error enum. A body that does not decode leaves the typed body empty.
+    pub fn error<E>(self, decode: impl FnOnce(&[u8]) -> Result<E, serde_json::Error>) -> Error<E> {
+        if let Some(removed) = self.removed() {
+            return removed;
+        }
+        let body = decode(&self.body).ok();
+        self.into_api_error(body)
+    }
+
+    /// A status the API description does not document.
+    pub fn unexpected<E>(self) -> Error<E> {
+        if let Some(removed) = self.removed() {
+            return removed;
+        }
+        self.into_api_error(None)
+    }
+
+    /// 404/410 from a deprecated operation whose removal date has passed.
+    fn removed<E>(&self) -> Option<Error<E>> {
+        let d = self.op.deprecation?;
+        let date = d.removal_date?;
+        if !matches!(self.status, 404 | 410) {
+            return None;
+        }
+        let removal = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
+        if chrono::Utc::now().date_naive() < removal {
+            return None;
+        }
+        Some(Error::Removed {
+            operation: self.op.operation_id,
+            method: self.op.rust_name,
+            removal_date: date,
+            replacement: d.replacement,
+            status: self.status,
+        })
+    }
+
+    fn into_api_error<E>(self, body: Option<E>) -> Error<E> {
+        let auth = if matches!(self.status, 401 | 403) {
+            AuthFailure::from_body(&self.body)
+        } else {
+            None
+        };
+        Error::Api(ApiError {
+            operation: self.op.operation_id,
+            method: self.op.method,
+            status: self.status,
+            body,
+            raw: excerpt(&self.body),
+            request_id: request_id(&self.headers),
+            retry_after: retry_after(&self.headers),
+            auth,
+            attempts: self.attempts,
+        })
+    }
+}
+
+pub(crate) fn request_id(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    [
+        "x-request-id",
+        "request-id",
+        "x-trace-id",
+        "x-amzn-requestid",
+    ]
+    .iter()
+    .find_map(|h| headers.get(*h))
+    .and_then(|v| v.to_str().ok())
+    .map(|s| s.chars().take(200).collect())
+}
+
+/// `Retry-After` as seconds or an HTTP date.
+pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let v = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = chrono::DateTime::parse_from_rfc2822(v).ok()?;
+    let delta = when.with_timezone(&chrono::Utc) - chrono::Utc::now();
+    Some(delta.to_std().unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_segments_are_percent_encoded() {
+        assert_eq!(encode_path("42"), "42");
+        assert_eq!(encode_path("a b/c?d#e"), "a%20b%2Fc%3Fd%23e");
+        assert_eq!(encode_path("x-y_z.~"), "x-y_z.~");
+        assert_eq!(encode_path("ünï"), "%C3%BCn%C3%AF");
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates() {
+        let mut h = reqwest::header::HeaderMap::new();
+        h.insert("retry-after", "7".parse().unwrap());
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(7)));
+        h.insert(
+            "retry-after",
+            "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap(),
+        );
+        assert_eq!(retry_after(&h), Some(Duration::ZERO));
+        h.insert("retry-after", "soon".parse().unwrap());
+        assert_eq!(retry_after(&h), None);
+    }
+}
