@@ -7,8 +7,8 @@ use gcore_iam::{Client, types};
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = Client::new("42_secretsecret")?;
-    let role = types::Group { id: Some(5), ..Default::default() };
-    let token = types::Token2::new("CI", None, types::Token2ClientUser { role: Some(role) });
+    let role = types::Group::default().with_id(5);
+    let token = types::Token2::new("CI", None, types::Token2ClientUser::default().with_role(role));
     let created = client.create_api_token(7350925, token).await?;
     println!("created token {}", created.id);
     Ok(())

@@ -1,6 +1,8 @@
 //! Test support for gcore-iam: generating fixture specs, and (in [`fake_gcore`]) a fake
 //! Gcore IAM server.
 
+pub mod scripted;
+
 use codegen::diagnostics::Diagnostics;
 use std::path::{Path, PathBuf};
 

@@ -216,6 +216,8 @@ fn struct_def(
             let fty = field_type(f, here);
             if f.ty == TypeRef::String && f.presence == Presence::Required && !f.boxed {
                 quote!(#n: impl Into<String>)
+            } else if f.ty == TypeRef::Secret && f.presence == Presence::Required && !f.boxed {
+                quote!(#n: impl Into<crate::SecretString>)
             } else {
                 quote!(#n: #fty)
             }
@@ -223,7 +225,11 @@ fn struct_def(
         let inits = s.fields.iter().map(|f| {
             let n = to_ident(&f.rust_name);
             match f.presence {
-                Presence::Required if f.ty == TypeRef::String && !f.boxed => quote!(#n: #n.into()),
+                Presence::Required
+                    if matches!(f.ty, TypeRef::String | TypeRef::Secret) && !f.boxed =>
+                {
+                    quote!(#n: #n.into())
+                }
                 Presence::Required | Presence::RequiredNullable => quote!(#n),
                 Presence::Optional => quote!(#n: None),
                 Presence::OptionalNullable => quote!(#n: crate::Nullable::Absent),
@@ -249,6 +255,54 @@ fn struct_def(
             }
         }
     });
+    // Fluent setters for the optional fields of request types: `#[non_exhaustive]` structs
+    // cannot be built with a struct expression outside this crate.
+    let setters: Vec<TokenStream> = if t.is_input {
+        s.fields
+            .iter()
+            .filter(|f| matches!(f.presence, Presence::Optional | Presence::OptionalNullable))
+            .map(|f| {
+                let n = to_ident(&f.rust_name);
+                let setter = format_ident!("with_{}", f.rust_name.trim_start_matches("r#"));
+                let inner = ty(&f.ty, here);
+                let (arg, value) = if f.ty == TypeRef::String && !f.boxed {
+                    (quote!(impl Into<String>), quote!(value.into()))
+                } else if f.ty == TypeRef::Secret && !f.boxed {
+                    (quote!(impl Into<crate::SecretString>), quote!(value.into()))
+                } else if f.boxed {
+                    (quote!(#inner), quote!(Box::new(value)))
+                } else {
+                    (quote!(#inner), quote!(value))
+                };
+                let wrapped = match f.presence {
+                    Presence::OptionalNullable => quote!(crate::Nullable::Value(#value)),
+                    _ => quote!(Some(#value)),
+                };
+                let doc = format!(" Sets `{}`.", f.wire_name);
+                let dep = f
+                    .deprecated
+                    .then(|| quote!(#[deprecated(note = "deprecated in the API description")]));
+                quote! {
+                    #[doc = #doc]
+                    #dep
+                    pub fn #setter(mut self, value: #arg) -> Self {
+                        self.#n = #wrapped;
+                        self
+                    }
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let setters_impl = (!setters.is_empty()).then(|| {
+        quote! {
+            #allow
+            impl #name {
+                #( #setters )*
+            }
+        }
+    });
     quote! {
         #docs
         #deprecated
@@ -259,6 +313,7 @@ fn struct_def(
             #( #fields )*
         }
         #ctor
+        #setters_impl
     }
 }
 

@@ -162,11 +162,15 @@ pub struct ChangePasswordRequest {
 impl ChangePasswordRequest {
     /// A `ChangePasswordRequest` with its required fields; optional fields start unset.
     pub fn new(
-        old: crate::SecretString,
-        new: crate::SecretString,
-        double: crate::SecretString,
+        old: impl Into<crate::SecretString>,
+        new: impl Into<crate::SecretString>,
+        double: impl Into<crate::SecretString>,
     ) -> Self {
-        Self { old, new, double }
+        Self {
+            old: old.into(),
+            new: new.into(),
+            double: double.into(),
+        }
     }
 }
 /// `ClientBase` of the API description.
@@ -386,6 +390,13 @@ impl CreateAccountRequest {
             id: None,
             company: company.into(),
         }
+    }
+}
+impl CreateAccountRequest {
+    /// Sets `id`.
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = Some(value);
+        self
     }
 }
 /// `CreateTokenError` of the API description.
@@ -658,6 +669,18 @@ pub struct Group {
     /// Group's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<GroupName>,
+}
+impl Group {
+    /// Sets `id`.
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = Some(value);
+        self
+    }
+    /// Sets `name`.
+    pub fn with_name(mut self, value: GroupName) -> Self {
+        self.name = Some(value);
+        self
+    }
 }
 /// Group's name.
 ///
@@ -942,6 +965,18 @@ impl InviteUserRequest {
         }
     }
 }
+impl InviteUserRequest {
+    /// Sets `lang`.
+    pub fn with_lang(mut self, value: Language) -> Self {
+        self.lang = Some(value);
+        self
+    }
+    /// Sets `name`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+}
 /// `InviteUserResponseSchema` of the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1215,12 +1250,25 @@ pub struct LoginRequest {
 }
 impl LoginRequest {
     /// A `LoginRequest` with its required fields; optional fields start unset.
-    pub fn new(username: impl Into<String>, password: crate::SecretString) -> Self {
+    pub fn new(
+        username: impl Into<String>,
+        password: impl Into<crate::SecretString>,
+    ) -> Self {
         Self {
             username: username.into(),
-            password,
+            password: password.into(),
             one_time_password: None,
         }
+    }
+}
+impl LoginRequest {
+    /// Sets `one_time_password`.
+    pub fn with_one_time_password(
+        mut self,
+        value: impl Into<crate::SecretString>,
+    ) -> Self {
+        self.one_time_password = Some(value.into());
+        self
     }
 }
 /// `PaginatedUsersArray` of the API description.
@@ -1367,6 +1415,83 @@ pub struct PutUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_and_roles: Option<Vec<UserClientAndRolesItem>>,
 }
+impl PutUser {
+    /// Sets `id`.
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = Some(value);
+        self
+    }
+    /// Sets `email`.
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `lang`.
+    pub fn with_lang(mut self, value: Language) -> Self {
+        self.lang = Some(value);
+        self
+    }
+    /// Sets `phone`.
+    pub fn with_phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Sets `reseller`.
+    pub fn with_reseller(mut self, value: i64) -> Self {
+        self.reseller = Some(value);
+        self
+    }
+    /// Sets `client`.
+    pub fn with_client(mut self, value: f64) -> Self {
+        self.client = Some(value);
+        self
+    }
+    /// Sets `deleted`.
+    pub fn with_deleted(mut self, value: bool) -> Self {
+        self.deleted = Some(value);
+        self
+    }
+    /// Sets `activated`.
+    pub fn with_activated(mut self, value: bool) -> Self {
+        self.activated = Some(value);
+        self
+    }
+    /// Sets `sso_auth`.
+    pub fn with_sso_auth(mut self, value: bool) -> Self {
+        self.sso_auth = Some(value);
+        self
+    }
+    /// Sets `two_fa`.
+    pub fn with_two_fa(mut self, value: bool) -> Self {
+        self.two_fa = Some(value);
+        self
+    }
+    /// Sets `auth_types`.
+    pub fn with_auth_types(mut self, value: Vec<AuthType>) -> Self {
+        self.auth_types = Some(value);
+        self
+    }
+    /// Sets `user_type`.
+    pub fn with_user_type(mut self, value: UserType) -> Self {
+        self.user_type = Some(value);
+        self
+    }
+    /// Sets `is_active`.
+    pub fn with_is_active(mut self, value: bool) -> Self {
+        self.is_active = Some(value);
+        self
+    }
+    /// Sets `client_and_roles`.
+    pub fn with_client_and_roles(mut self, value: Vec<UserClientAndRolesItem>) -> Self {
+        self.client_and_roles = Some(value);
+        self
+    }
+}
 /// `RefreshRequest` of the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1376,8 +1501,8 @@ pub struct RefreshRequest {
 }
 impl RefreshRequest {
     /// A `RefreshRequest` with its required fields; optional fields start unset.
-    pub fn new(refresh: crate::SecretString) -> Self {
-        Self { refresh }
+    pub fn new(refresh: impl Into<crate::SecretString>) -> Self {
+        Self { refresh: refresh.into() }
     }
 }
 /// JWT refresh token; trade it for a new access token with `/auth/jwt/refresh` (`POST /auth/jwt/refresh`).
@@ -1714,6 +1839,13 @@ impl Token2 {
         }
     }
 }
+impl Token2 {
+    /// Sets `description`.
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
+    }
+}
 /// API token role.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1721,6 +1853,13 @@ pub struct Token2ClientUser {
     /// `role`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<Group>,
+}
+impl Token2ClientUser {
+    /// Sets `role`.
+    pub fn with_role(mut self, value: Group) -> Self {
+        self.role = Some(value);
+        self
+    }
 }
 /// The specified user has API tokens.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1904,10 +2043,13 @@ pub struct UpdateUserEmailRequest {
 }
 impl UpdateUserEmailRequest {
     /// A `UpdateUserEmailRequest` with its required fields; optional fields start unset.
-    pub fn new(new_email: impl Into<String>, password: crate::SecretString) -> Self {
+    pub fn new(
+        new_email: impl Into<String>,
+        password: impl Into<crate::SecretString>,
+    ) -> Self {
         Self {
             new_email: new_email.into(),
-            password,
+            password: password.into(),
         }
     }
 }
@@ -2182,6 +2324,13 @@ pub struct UserRole {
     /// `user_role`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_role: Option<Group>,
+}
+impl UserRole {
+    /// Sets `user_role`.
+    pub fn with_user_role(mut self, value: Group) -> Self {
+        self.user_role = Some(value);
+        self
+    }
 }
 /// `UserRoleValidationError` of the API description.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

@@ -1,0 +1,519 @@
+//! The generated client and its runtime against a scripted HTTP server on 127.0.0.1:
+//! what the server received, and what the caller got.
+
+use gcore_iam::operations::{CreateApiTokenV2Error, GetAccountDetailsError};
+use gcore_iam::types::{CreateTokenError, Group, Token2, Token2ClientUser};
+use gcore_iam::{Client, Error, RetryPolicy};
+use gcore_iam_tests::scripted::{Reply, ScriptedServer};
+use serde_json::json;
+use std::time::Duration;
+
+const KEY: &str = "42_a1b2c3d4e5f6a7b8";
+
+fn client(server: &ScriptedServer) -> Client {
+    Client::builder(KEY)
+        .base_url(server.base_url())
+        .retry_policy(RetryPolicy {
+            base_delay: Duration::from_millis(1),
+            max_delay: Duration::from_millis(5),
+            ..RetryPolicy::default()
+        })
+        .build()
+        .unwrap()
+}
+
+fn new_token(role_id: i64) -> Token2 {
+    Token2::new(
+        "CI deploy",
+        None,
+        Token2ClientUser::default().with_role(Group::default().with_id(role_id)),
+    )
+}
+
+fn account() -> serde_json::Value {
+    json!({"id": 7350925, "email": "ops@example.com", "name": null, "status": "active", "companyName": "Example",
+           "deleted": false, "is_test": false, "has_active_admin": true, "currentUser": 1, "capabilities": ["CDN"],
+           "serviceStatuses": {}, "paidFeatures": {}, "freeFeatures": {}, "entryBaseDomain": null, "bill_type": "postpay"})
+}
+
+fn token_response(id: i64, token: Option<&str>) -> serde_json::Value {
+    let mut v = json!({"id": id, "name": "CI deploy", "exp_date": null, "deleted": false, "expired": false,
+        "created": "2026-11-24T10:00:00Z", "last_usage": "2026-11-24T10:00:00Z",
+        "client_user": {"deleted": false, "user_id": 1, "user_name": "Ops", "user_email": "ops@example.com", "client_id": 7350925,
+                        "role": {"id": 5, "name": "Engineers"}}});
+    if let Some(t) = token {
+        v["token"] = json!(t);
+    }
+    v
+}
+
+#[tokio::test]
+async fn the_api_key_is_sent_with_the_apikey_scheme() {
+    let server = ScriptedServer::start().await;
+    server.push(Reply::json(200, account()));
+    let account = client(&server).get_account_details().await.unwrap();
+    assert_eq!(account.id, 7350925);
+    let got = server.received();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].method, "GET");
+    assert_eq!(got[0].target, "/iam/clients/me");
+    assert_eq!(
+        got[0].header("authorization"),
+        Some(format!("APIKey {KEY}").as_str())
+    );
+    assert!(
+        got[0]
+            .header("user-agent")
+            .unwrap()
+            .starts_with("gcore-iam-rust/")
+    );
+}
+
+#[tokio::test]
+async fn exp_date_is_sent_as_null_and_unset_optional_fields_are_left_out() {
+    let server = ScriptedServer::start().await;
+    server.push(Reply::json(
+        200,
+        token_response(9, Some("9_secretsecretsecret")),
+    ));
+    let created = client(&server)
+        .create_api_token_v2(7350925, new_token(5))
+        .await
+        .unwrap();
+    let body = server.received()[0].json();
+    assert_eq!(
+        body,
+        json!({"name": "CI deploy", "exp_date": null, "client_user": {"role": {"id": 5}}})
+    );
+    assert_eq!(
+        server.received()[0].target,
+        "/iam/v2/clients/7350925/tokens"
+    );
+    assert_eq!(
+        server.received()[0].header("content-type"),
+        Some("application/json")
+    );
+    // the token value is a secret: readable on purpose only
+    assert_eq!(
+        created.token.as_ref().unwrap().expose_secret(),
+        "9_secretsecretsecret"
+    );
+    assert!(!format!("{created:?}").contains("secretsecret"));
+}
+
+#[tokio::test]
+async fn optional_query_parameters_are_sent_only_when_set() {
+    let server = ScriptedServer::start().await;
+    server
+        .push(Reply::json(200, json!([])))
+        .push(Reply::json(200, json!([])));
+    let c = client(&server);
+    c.get_api_tokens_v2(7350925).await.unwrap();
+    c.get_api_tokens_v2(7350925)
+        .role("Engineers")
+        .issued_by(12)
+        .deleted(true)
+        .await
+        .unwrap();
+    let got = server.received();
+    assert_eq!(got[0].target, "/iam/v2/clients/7350925/tokens");
+    assert_eq!(
+        got[1].target,
+        "/iam/v2/clients/7350925/tokens?role=Engineers&issued_by=12&deleted=true"
+    );
+}
+
+#[tokio::test]
+async fn both_create_token_error_examples_decode_to_their_own_variant_and_others_to_other() {
+    let server = ScriptedServer::start().await;
+    let invalid = json!({"errors": {"client_user": {"role": ["Invalid role: RoleName"]}}});
+    let too_high = json!({"errors": {"client_user": {"role": ["Can't create token with role Administrators"]}}});
+    let unknown = json!({"errors": {"name": ["This field is required."]}});
+    server
+        .push(Reply::json(400, invalid.clone()))
+        .push(Reply::json(400, too_high))
+        .push(Reply::json(400, unknown.clone()));
+    let c = client(&server);
+
+    let err = c.create_api_token_v2(1, new_token(100)).await.unwrap_err();
+    match err.body() {
+        Some(CreateApiTokenV2Error::BadRequest(CreateTokenError::InvalidRole(_))) => {}
+        other => panic!("expected InvalidRole, got {other:?}"),
+    }
+    assert!(
+        err.to_string()
+            .contains("client_user.role: Invalid role: RoleName"),
+        "{err}"
+    );
+
+    let err = c.create_api_token_v2(1, new_token(1)).await.unwrap_err();
+    assert!(
+        matches!(
+            err.body(),
+            Some(CreateApiTokenV2Error::BadRequest(
+                CreateTokenError::RoleTooHigh(_)
+            ))
+        ),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string()
+            .contains("client_user.role: Can't create token with role Administrators"),
+        "{err}"
+    );
+
+    let err = c.create_api_token_v2(1, new_token(5)).await.unwrap_err();
+    match err.body() {
+        Some(CreateApiTokenV2Error::BadRequest(CreateTokenError::Other(raw))) => {
+            assert_eq!(raw, &unknown)
+        }
+        other => panic!("expected Other, got {other:?}"),
+    }
+    assert_eq!(err.status(), Some(400));
+}
+
+#[tokio::test]
+async fn get_is_retried_under_503_and_429_honouring_retry_after() {
+    let server = ScriptedServer::start().await;
+    server
+        .push(Reply::json(503, json!({"detail": "busy"})))
+        .push(Reply::json(429, json!({"detail": "slow down"})).with_header("retry-after", "0"))
+        .push(Reply::json(200, account()));
+    let account = client(&server).get_account_details().await.unwrap();
+    assert_eq!(account.email, "ops@example.com");
+    assert_eq!(server.received().len(), 3);
+}
+
+#[tokio::test]
+async fn get_gives_up_after_the_configured_retries_and_reports_retry_after() {
+    let server = ScriptedServer::start().await;
+    server.fallback(
+        Reply::json(429, json!({"detail": "Request was throttled."}))
+            .with_header("retry-after", "0"),
+    );
+    let err = client(&server).get_account_details().await.unwrap_err();
+    assert_eq!(server.received().len(), 3, "1 attempt + 2 retries");
+    assert_eq!(err.status(), Some(429));
+    assert!(err.is_retryable());
+    assert_eq!(err.retry_after(), Some(Duration::ZERO));
+    assert!(!err.outcome_unknown());
+}
+
+#[tokio::test]
+async fn retries_can_be_disabled() {
+    let server = ScriptedServer::start().await;
+    server.fallback(Reply::json(503, json!({})));
+    let c = Client::builder(KEY)
+        .base_url(server.base_url())
+        .retries(0)
+        .build()
+        .unwrap();
+    let _ = c.get_account_details().await.unwrap_err();
+    assert_eq!(server.received().len(), 1);
+}
+
+#[tokio::test]
+async fn create_token_is_not_retried_after_503_and_the_outcome_is_unknown() {
+    let server = ScriptedServer::start().await;
+    server.fallback(Reply::json(503, json!({"detail": "busy"})));
+    let err = client(&server)
+        .create_api_token_v2(1, new_token(5))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        server.received().len(),
+        1,
+        "a POST was repeated: it could create a second token"
+    );
+    assert!(err.outcome_unknown());
+}
+
+#[tokio::test]
+async fn create_token_is_not_retried_after_a_timeout() {
+    let server = ScriptedServer::start().await;
+    server.fallback(Reply::Delay(
+        Duration::from_secs(5),
+        Box::new(Reply::json(200, token_response(1, Some("1_xxxxxxxxxxxx")))),
+    ));
+    let c = Client::builder(KEY)
+        .base_url(server.base_url())
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let err = c.create_api_token_v2(1, new_token(5)).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Timeout {
+                attempts: 1,
+                outcome_unknown: true,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("outcome is unknown"), "{err}");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(server.received().len(), 1);
+}
+
+#[tokio::test]
+async fn create_token_is_retried_when_the_connection_was_refused() {
+    // a port nothing listens on: the request provably never reached a server
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let c = Client::builder(KEY)
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .retry_policy(RetryPolicy {
+            base_delay: Duration::from_millis(1),
+            ..RetryPolicy::default()
+        })
+        .build()
+        .unwrap();
+    let err = c.create_api_token_v2(1, new_token(5)).await.unwrap_err();
+    match &err {
+        Error::Transport {
+            may_have_reached_server,
+            outcome_unknown,
+            attempts,
+            ..
+        } => {
+            assert!(!may_have_reached_server);
+            assert!(!outcome_unknown);
+            assert_eq!(*attempts, 3);
+        }
+        other => panic!("expected a transport error, got {other:?}"),
+    }
+    assert!(
+        err.to_string().contains("never reached the server"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn get_is_retried_after_a_connection_reset_but_post_is_not() {
+    let server = ScriptedServer::start().await;
+    server.push(Reply::Reset).push(Reply::json(200, account()));
+    client(&server).get_account_details().await.unwrap();
+    assert_eq!(server.received().len(), 2);
+
+    let server = ScriptedServer::start().await;
+    server
+        .push(Reply::Reset)
+        .push(Reply::json(200, token_response(1, Some("1_xxxxxxxxxxxx"))));
+    let err = client(&server)
+        .create_api_token_v2(1, new_token(5))
+        .await
+        .unwrap_err();
+    assert_eq!(server.received().len(), 1);
+    assert!(err.outcome_unknown(), "{err:?}");
+}
+
+#[tokio::test]
+async fn the_four_documented_401_messages_come_with_their_fix() {
+    let cases = [
+        (
+            "Authentication credentials were not provided.",
+            "set GCORE_API_KEY",
+        ),
+        ("Bad permanent token: 29841", "cut at the `$`"),
+        ("Token is invalid or expired", "create a new token"),
+        ("Given token not valid for any token type", "not `Bearer`"),
+    ];
+    for (detail, hint) in cases {
+        let server = ScriptedServer::start().await;
+        server.push(Reply::json(401, json!({ "detail": detail })));
+        let err = client(&server).get_account_details().await.unwrap_err();
+        assert!(
+            matches!(err.body(), Some(GetAccountDetailsError::Unauthorized)),
+            "{err:?}"
+        );
+        let shown = err.to_string();
+        assert!(shown.contains(detail) && shown.contains(hint), "{shown}");
+        assert!(err.api_error().unwrap().auth_failure().is_some());
+    }
+}
+
+#[tokio::test]
+async fn a_malformed_success_body_is_a_decode_error_with_status_path_and_excerpt() {
+    let server = ScriptedServer::start().await;
+    server.push(Reply::raw(
+        200,
+        "{\"id\": \"not a number\", \"token\": \"77_leakyleakyleaky\"}",
+    ));
+    let err = client(&server).get_account_details().await.unwrap_err();
+    match &err {
+        Error::Decode(d) => {
+            assert_eq!(d.status, 200);
+            assert_eq!(d.path, "id");
+            assert!(d.excerpt.contains("not a number"));
+        }
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+    for shown in [err.to_string(), format!("{err:?}")] {
+        assert!(!shown.contains("leakyleaky"), "secret in {shown}");
+    }
+    let server = ScriptedServer::start().await;
+    server.push(Reply::raw(200, "\u{1}\u{0}garbage{{{"));
+    assert!(matches!(
+        client(&server).get_account_details().await,
+        Err(Error::Decode(_))
+    ));
+}
+
+#[tokio::test]
+#[allow(deprecated)]
+async fn a_v1_call_after_the_removal_date_says_so_and_names_the_replacement() {
+    let server = ScriptedServer::start().await;
+    server
+        .push(Reply::json(404, json!({"detail": "Not found."})))
+        .push(Reply::json(410, json!({})));
+    let c = client(&server);
+    let err = c.create_api_token(7350925, new_token(5)).await.unwrap_err();
+    let shown = err.to_string();
+    assert!(matches!(err, Error::Removed { status: 404, .. }), "{err:?}");
+    assert!(
+        shown.contains("scheduled this endpoint for removal on 2026-07-17")
+            && shown.contains("Client::create_api_token_v2"),
+        "{shown}"
+    );
+    let err = c.get_api_tokens(7350925).await.unwrap_err();
+    assert!(
+        err.to_string().contains("Client::get_api_tokens_v2"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn users_stream_pages_through_every_user() {
+    let server = ScriptedServer::start().await;
+    let user = |id: i64| {
+        json!({"id": id, "email": format!("u{id}@example.com"), "name": null, "lang": "en", "phone": null, "company": "Example",
+               "reseller": 1, "client": 7350925, "deleted": false, "groups": [{"id": 2, "name": "Users"}], "activated": true,
+               "sso_auth": false, "two_fa": false, "auth_types": ["password"], "user_type": "common", "is_active": true,
+               "client_and_roles": []})
+    };
+    for page in 0..3 {
+        let ids: Vec<_> = (page * 2..(page * 2 + 2).min(5)).map(user).collect();
+        server.push(Reply::json(
+            200,
+            json!({"count": 5, "next": null, "previous": null, "results": ids}),
+        ));
+    }
+    let users = client(&server).all_users(2).await.unwrap();
+    assert_eq!(
+        users.iter().map(|u| u.id).collect::<Vec<_>>(),
+        vec![0, 1, 2, 3, 4]
+    );
+    let targets: Vec<String> = server.received().into_iter().map(|r| r.target).collect();
+    assert_eq!(
+        targets,
+        vec![
+            "/iam/users?limit=2&offset=0",
+            "/iam/users?limit=2&offset=2",
+            "/iam/users?limit=2&offset=4"
+        ]
+    );
+}
+
+/// Captures what `tracing` writes, for the duration of one test.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Captured {
+    type Writer = Captured;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_deprecation_header_logs_one_warning_per_operation_per_client_and_no_secret() {
+    let captured = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(captured.clone())
+        .with_ansi(false)
+        .with_max_level(tracing::Level::DEBUG)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let server = ScriptedServer::start().await;
+    server.fallback(
+        Reply::json(200, account())
+            .with_header("deprecation", "@1767225600")
+            .with_header("sunset", "Fri, 17 Jul 2026 00:00:00 GMT"),
+    );
+    let c = client(&server);
+    for _ in 0..3 {
+        c.get_account_details().await.unwrap();
+    }
+    let other = client(&server);
+    other.get_account_details().await.unwrap();
+
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let warnings: Vec<&str> = log.lines().filter(|l| l.contains("WARN")).collect();
+    assert_eq!(warnings.len(), 2, "one per operation per client:\n{log}");
+    assert!(
+        warnings[0].contains("iamGetAccountDetails") && warnings[0].contains("17 Jul 2026"),
+        "{}",
+        warnings[0]
+    );
+    // spans carry the operation, path template, status and attempt; never the key
+    assert!(
+        log.contains("path=\"/iam/clients/me\"") || log.contains("path=/iam/clients/me"),
+        "{log}"
+    );
+    assert!(
+        !log.contains("a1b2c3d4"),
+        "the API key leaked into the logs:\n{log}"
+    );
+}
+
+#[tokio::test]
+async fn every_public_type_holding_a_secret_prints_no_secret() {
+    let key = gcore_iam::ApiKey::parse(KEY).unwrap();
+    let c = Client::builder(KEY)
+        .base_url("http://127.0.0.1:9")
+        .build()
+        .unwrap();
+    let builder = Client::builder(KEY);
+    let secret = gcore_iam::SecretString::from("9_secretsecretsecret");
+    let login = gcore_iam::types::LoginRequest::new("user@example.com", "hunter2hunter2")
+        .with_one_time_password("123456");
+    let shown = [
+        format!("{key}"),
+        format!("{key:?}"),
+        format!("{c:?}"),
+        format!("{builder:?}"),
+        format!("{secret}"),
+        format!("{secret:?}"),
+        format!("{login:?}"),
+        format!(
+            "{:?}",
+            gcore_iam::ApiKey::parse("Bearer 42_a1b2c3d4e5f6a7b8").unwrap_err()
+        ),
+        format!(
+            "{}",
+            gcore_iam::ApiKey::parse("Bearer 42_a1b2c3d4e5f6a7b8").unwrap_err()
+        ),
+        format!("{:?}", Client::new("42_a1b2c3d4e5f6a7b8 x").unwrap_err()),
+    ];
+    for s in shown {
+        for leaked in ["a1b2c3d4", "secretsecret", "hunter2"] {
+            assert!(!s.contains(leaked), "{leaked} in {s}");
+        }
+    }
+}
