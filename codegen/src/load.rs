@@ -478,8 +478,6 @@ fn walk(
     match v {
         Value::Object(map) => {
             let in_schemas_map = path.len() == 2 && path[0] == "components" && path[1] == "schemas";
-            let in_props = is_schema && false;
-            let _ = in_props;
             let keys: Vec<String> = map.keys().cloned().collect();
             for k in keys {
                 let child_is_schema = in_schemas_map
@@ -614,15 +612,12 @@ fn normalize_schema(file: &str, v: &mut Value, path: &[String], warnings: &mut D
     if let Some(c) = map.remove("const") {
         map.insert("enum".into(), Value::Array(vec![c]));
     }
-    if let Some(ex) = map.remove("examples") {
-        if let Value::Array(items) = ex {
-            if !map.contains_key("example") {
-                if let Some(first) = items.into_iter().next() {
-                    map.insert("example".into(), first);
-                }
-            }
+    if let Some(Value::Array(items)) = map.remove("examples") {
+        if let (false, Some(first)) = (map.contains_key("example"), items.into_iter().next()) {
+            map.insert("example".into(), first);
         }
     }
+
     for (excl, bound) in [
         ("exclusiveMinimum", "minimum"),
         ("exclusiveMaximum", "maximum"),

@@ -209,7 +209,7 @@ async fn serve(mut socket: tokio::net::TcpStream, state: Arc<Mutex<State>>) -> s
             }
             Reply::Reset => {
                 // close without a response
-                let _ = socket.set_linger(Some(Duration::ZERO));
+                drop(socket);
                 return Ok(());
             }
             Reply::Respond {

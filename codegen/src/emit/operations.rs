@@ -16,7 +16,7 @@ pub fn emit(api: &Api, cx: &Cx) -> TokenStream {
         .iter()
         .map(|op| operation(op, cx, &types))
         .collect();
-    let infos = api.operations.iter().map(|op| info_ident(op));
+    let infos = api.operations.iter().map(info_ident);
     quote! {
         //! Request builders and documented error responses, one per operation.
         //!
@@ -103,13 +103,13 @@ fn operation(op: &Operation, cx: &Cx, types: &TokenStream) -> TokenStream {
             inits.push(quote!(#n,));
         }
     }
-    let body_field = op.body.as_ref().map(|b| {
+    let body_field = op.body.as_ref();
+    if let Some(b) = body_field {
         let t = ty(&b.ty, types);
         struct_fields.push(quote!(body: #t,));
         args.push(quote!(body: #t));
         inits.push(quote!(body,));
-        b
-    });
+    }
     let mut setters = Vec::new();
     for p in &optional {
         let n = to_ident(&p.rust_name);
@@ -347,7 +347,7 @@ fn operation(op: &Operation, cx: &Cx, types: &TokenStream) -> TokenStream {
     let op_docs = cx.docs(
         &op.docs,
         &format!("`{}`", op.operation_id),
-        &[sends.clone()],
+        std::slice::from_ref(&sends),
     );
     let deprecated_attr = op.deprecation.as_ref().map(|d| {
         let mut note = match &d.removal_date {

@@ -251,7 +251,7 @@ impl<'a> Lowerer<'a> {
         component: Option<&str>,
     ) -> Resolved {
         let v = view(s);
-        let mut docs = docs_of(s);
+        let docs = docs_of(s);
         let nullable = s.schema_data.nullable;
         let deprecated = s.schema_data.deprecated;
         let out = |ty: TypeRef, docs: Docs| Resolved {
@@ -430,9 +430,6 @@ impl<'a> Lowerer<'a> {
                 TypeRef::Json
             }
         };
-        if docs.description.is_none() && v.ty.is_none() {
-            docs.description = None;
-        }
         let r = out(ty, docs.clone());
         if let Some(c) = component {
             self.alias_if_unnamed(c, name, ptr, &r, &docs, deprecated);
@@ -462,11 +459,7 @@ impl<'a> Lowerer<'a> {
             );
             return;
         }
-        let ty = if r.nullable {
-            r.ty.clone()
-        } else {
-            r.ty.clone()
-        };
+        let ty = r.ty.clone();
         self.add_type(TypeDef {
             name: name.to_string(),
             pointer: ptr.to_string(),
@@ -720,7 +713,7 @@ impl<'a> Lowerer<'a> {
                             continue;
                         }
                         let target_view = view(target);
-                        if !(target_view.is_object_like() || !target_view.all_of.is_empty()) {
+                        if !target_view.is_object_like() && target_view.all_of.is_empty() {
                             others.push((Src::Ref(reference), part_ptr));
                             seen_refs.remove(key);
                             continue;
