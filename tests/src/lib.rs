@@ -1,6 +1,7 @@
 //! Test support for gcore-iam: generating fixture specs, and (in [`fake_gcore`]) a fake
 //! Gcore IAM server.
 
+pub mod fake_gcore;
 pub mod scripted;
 
 use codegen::diagnostics::Diagnostics;

@@ -1,0 +1,785 @@
+//! A stateful fake of Gcore's IAM API on 127.0.0.1, one fresh instance per test, that
+//! behaves as Gcore's documentation says. Tests drive the generated client against it and
+//! assert on what it received ([`FakeGcore::requests`]).
+//!
+//! Documented by Gcore (and reproduced here):
+//! - `Authorization: APIKey <token>`; the header name is case-insensitive and the `APIKey`
+//!   scheme mandatory. The four 401 messages: `Authentication credentials were not
+//!   provided.` (no header), `Bad permanent token: <id>` (token incomplete, e.g. cut at
+//!   `$`), `Token is invalid or expired` (deleted or past expiry), `Given token not valid for
+//!   any token type` (`Bearer` instead of `APIKey`).
+//! - v1 endpoints issue `<id>$<secret>`, v2 endpoints `<id>_<secret>`; both authenticate.
+//!   The value is returned only by the create call.
+//! - At most 50 tokens per account; a token cannot have a higher role than its creator;
+//!   an unknown role is refused (`Invalid role: …`, `Can't create token with role …`).
+//! - Expired tokens stop authenticating; deleted ones stop at once.
+//! - Administrators see and delete every token of the account; others only their own.
+//! - Roles: Administrators 1, Users 2, Engineers 5, Purge and Prefetch only (API+Web) 3009,
+//!   Purge and Prefetch only (API) 3022.
+//!
+//! Our assumptions (not documented):
+//! - the body of the 51st token: `{"errors": {"non_field_errors": ["Maximum number of API
+//!   tokens (50) reached."]}}`;
+//! - the rank used for "higher role": Administrators > Engineers > Users > Purge and
+//!   Prefetch only (API+Web) > Purge and Prefetch only (API);
+//! - another user's token answers 404 (not 403) to non-administrators, and a `clientId`
+//!   other than the caller's answers 403 `You do not have permission to perform this
+//!   action.`;
+//! - the `deleted` filter follows the description as written: `True` selects tokens that
+//!   were *not* deleted, `False` those that were;
+//! - a missing `exp_date` key is a 400 `{"errors": {"exp_date": ["This field is required."]}}`.
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, Request, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// The account every fake instance serves.
+pub const CLIENT_ID: i64 = 7350925;
+const MAX_TOKENS: usize = 50;
+
+/// Gcore's roles (groups).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Administrators,
+    Users,
+    Engineers,
+    PurgeAndPrefetchApiWeb,
+    PurgeAndPrefetchApi,
+}
+
+impl Role {
+    pub fn id(self) -> i64 {
+        match self {
+            Role::Administrators => 1,
+            Role::Users => 2,
+            Role::Engineers => 5,
+            Role::PurgeAndPrefetchApiWeb => 3009,
+            Role::PurgeAndPrefetchApi => 3022,
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Administrators => "Administrators",
+            Role::Users => "Users",
+            Role::Engineers => "Engineers",
+            Role::PurgeAndPrefetchApiWeb => "Purge and Prefetch only (API+Web)",
+            Role::PurgeAndPrefetchApi => "Purge and Prefetch only (API)",
+        }
+    }
+    fn rank(self) -> u8 {
+        match self {
+            Role::Administrators => 5,
+            Role::Engineers => 4,
+            Role::Users => 3,
+            Role::PurgeAndPrefetchApiWeb => 2,
+            Role::PurgeAndPrefetchApi => 1,
+        }
+    }
+    const ALL: [Role; 5] = [
+        Role::Administrators,
+        Role::Users,
+        Role::Engineers,
+        Role::PurgeAndPrefetchApiWeb,
+        Role::PurgeAndPrefetchApi,
+    ];
+    fn by_id(id: i64) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.id() == id)
+    }
+    fn by_name(name: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.name() == name)
+    }
+}
+
+/// A fault the server injects into the next requests.
+#[derive(Debug, Clone)]
+pub enum Fault {
+    /// Carry the request out, then wait this long before answering (past a client's
+    /// timeout: the action happened, the client cannot know).
+    Delay(Duration),
+    /// Answer with this status (and `Retry-After`, if given) instead.
+    Status {
+        status: u16,
+        retry_after: Option<u64>,
+    },
+    /// Answer 200 with a body that is not JSON.
+    MalformedJson,
+    /// Add `Deprecation` (and `Sunset`) headers to the normal answer.
+    DeprecationHeaders {
+        deprecation: String,
+        sunset: Option<String>,
+    },
+}
+
+/// One request as the server received it.
+#[derive(Debug, Clone)]
+pub struct RecordedRequest {
+    pub method: String,
+    pub path: String,
+    pub query: Option<String>,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+#[derive(Debug, Clone)]
+struct User {
+    id: i64,
+    name: String,
+    email: String,
+    role: Role,
+}
+
+#[derive(Debug, Clone)]
+struct Token {
+    id: i64,
+    user_id: i64,
+    name: String,
+    description: Option<String>,
+    secret: String,
+    role: Role,
+    exp: Option<DateTime<Utc>>,
+    deleted: bool,
+    created: DateTime<Utc>,
+}
+
+#[derive(Default)]
+struct World {
+    users: Vec<User>,
+    tokens: Vec<Token>,
+    next_id: i64,
+    clock_offset: chrono::Duration,
+    requests: Vec<RecordedRequest>,
+    faults: VecDeque<Fault>,
+}
+
+impl World {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now() + self.clock_offset
+    }
+    fn next_id(&mut self) -> i64 {
+        self.next_id += 1;
+        self.next_id
+    }
+    fn expired(&self, t: &Token) -> bool {
+        t.exp.is_some_and(|e| e <= self.now())
+    }
+}
+
+type Shared = Arc<Mutex<World>>;
+
+/// The fake server; stops when dropped.
+pub struct FakeGcore {
+    addr: std::net::SocketAddr,
+    world: Shared,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for FakeGcore {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// A user the test seeded.
+#[derive(Debug, Clone, Copy)]
+pub struct SeededUser {
+    pub user_id: i64,
+    pub role: Role,
+}
+
+impl FakeGcore {
+    /// Starts a fresh fake on 127.0.0.1 with an ephemeral port.
+    pub async fn start() -> FakeGcore {
+        let world: Shared = Arc::new(Mutex::new(World {
+            next_id: 1000,
+            ..World::default()
+        }));
+        let app = Router::new()
+            .route("/iam/clients/me", get(account))
+            .route("/iam/users", get(users))
+            .route("/iam/users/{user_id}", get(user))
+            .route(
+                "/iam/clients/{client_id}/tokens",
+                get(list_v1).post(create_v1),
+            )
+            .route(
+                "/iam/clients/{client_id}/tokens/{token_id}",
+                get(show).delete(delete),
+            )
+            .route(
+                "/iam/v2/clients/{client_id}/tokens",
+                get(list_v2).post(create_v2),
+            )
+            .route(
+                "/iam/v2/clients/{client_id}/tokens/{token_id}",
+                get(show).delete(delete),
+            )
+            .fallback(|| async {
+                (
+                    StatusCode::NOT_FOUND,
+                    axum::Json(json!({"detail": "Not found."})),
+                )
+            })
+            .layer(axum::middleware::from_fn_with_state(
+                world.clone(),
+                record_and_inject,
+            ))
+            .with_state(world.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind 127.0.0.1");
+        let addr = listener.local_addr().unwrap();
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        FakeGcore { addr, world, task }
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Adds a user with a role.
+    pub fn add_user(&self, name: &str, role: Role) -> SeededUser {
+        let mut w = self.world.lock().unwrap();
+        let id = w.next_id();
+        w.users.push(User {
+            id,
+            name: name.to_string(),
+            email: format!(
+                "{}@example.com",
+                name.to_ascii_lowercase().replace(' ', ".")
+            ),
+            role,
+        });
+        SeededUser { user_id: id, role }
+    }
+
+    /// Adds `n` users with the Users role.
+    pub fn add_users(&self, n: usize) {
+        for i in 0..n {
+            self.add_user(&format!("user{i}"), Role::Users);
+        }
+    }
+
+    /// Issues a token for a user directly (as if created in the control panel); returns
+    /// its full value. `v2` chooses `_` over `$` as the separator.
+    pub fn issue_token(
+        &self,
+        user: SeededUser,
+        role: Role,
+        exp: Option<DateTime<Utc>>,
+        v2: bool,
+    ) -> String {
+        let mut w = self.world.lock().unwrap();
+        let id = w.next_id();
+        let secret = secret_for(id);
+        let created = w.now();
+        w.tokens.push(Token {
+            id,
+            user_id: user.user_id,
+            name: format!("token {id}"),
+            description: None,
+            secret: secret.clone(),
+            role,
+            exp,
+            deleted: false,
+            created,
+        });
+        format!("{id}{}{secret}", if v2 { '_' } else { '$' })
+    }
+
+    /// Moves the server's clock forward (tokens expire).
+    pub fn advance_time(&self, by: Duration) {
+        let mut w = self.world.lock().unwrap();
+        w.clock_offset += chrono::Duration::from_std(by).unwrap();
+    }
+
+    /// Injects a fault into the next `times` requests.
+    pub fn inject(&self, fault: Fault, times: usize) {
+        let mut w = self.world.lock().unwrap();
+        for _ in 0..times {
+            w.faults.push_back(fault.clone());
+        }
+    }
+
+    /// Everything received so far.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.world.lock().unwrap().requests.clone()
+    }
+
+    /// Requests with this method whose path starts with `path_prefix`.
+    pub fn request_count(&self, method: &str, path_prefix: &str) -> usize {
+        self.requests()
+            .iter()
+            .filter(|r| r.method == method && r.path.starts_with(path_prefix))
+            .count()
+    }
+
+    /// Live (not deleted) tokens of the account.
+    pub fn live_tokens(&self) -> usize {
+        self.world
+            .lock()
+            .unwrap()
+            .tokens
+            .iter()
+            .filter(|t| !t.deleted)
+            .count()
+    }
+}
+
+async fn record_and_inject(
+    State(world): State<Shared>,
+    req: Request<Body>,
+    next: axum::middleware::Next,
+) -> Response {
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, 1 << 20)
+        .await
+        .unwrap_or_default();
+    let fault = {
+        let mut w = world.lock().unwrap();
+        w.requests.push(RecordedRequest {
+            method: parts.method.to_string(),
+            path: parts.uri.path().to_string(),
+            query: parts.uri.query().map(str::to_string),
+            headers: parts.headers.clone(),
+            body: bytes.to_vec(),
+        });
+        w.faults.pop_front()
+    };
+    let req = Request::from_parts(parts, Body::from(bytes));
+    match fault {
+        None => next.run(req).await,
+        Some(Fault::Delay(d)) => {
+            // act first, answer late: a client that gives up cannot know what happened
+            let resp = next.run(req).await;
+            tokio::time::sleep(d).await;
+            resp
+        }
+        Some(Fault::Status {
+            status,
+            retry_after,
+        }) => {
+            let mut resp = (
+                StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE),
+                axum::Json(json!({"detail": "Injected fault."})),
+            )
+                .into_response();
+            if let Some(s) = retry_after {
+                resp.headers_mut()
+                    .insert("retry-after", s.to_string().parse().unwrap());
+            }
+            resp
+        }
+        Some(Fault::MalformedJson) => (
+            StatusCode::OK,
+            [("content-type", "application/json")],
+            "{\"id\": 1, \"email\": ",
+        )
+            .into_response(),
+        Some(Fault::DeprecationHeaders {
+            deprecation,
+            sunset,
+        }) => {
+            let mut resp = next.run(req).await;
+            resp.headers_mut()
+                .insert("deprecation", deprecation.parse().unwrap());
+            if let Some(s) = sunset {
+                resp.headers_mut().insert("sunset", s.parse().unwrap());
+            }
+            resp
+        }
+    }
+}
+
+/// A token secret: unpredictable enough for a test, stable for a given id.
+fn secret_for(id: i64) -> String {
+    format!(
+        "s{id:x}{:016x}",
+        (id as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    )
+}
+
+fn unauthorized(detail: String) -> Response {
+    (
+        StatusCode::UNAUTHORIZED,
+        axum::Json(json!({ "detail": detail })),
+    )
+        .into_response()
+}
+
+/// Authenticates the caller as Gcore does; returns the caller's user and role.
+fn authenticate(world: &World, headers: &HeaderMap) -> Result<(User, Role), Response> {
+    let Some(value) = headers.get("authorization").and_then(|v| v.to_str().ok()) else {
+        return Err(unauthorized(
+            "Authentication credentials were not provided.".into(),
+        ));
+    };
+    let (scheme, token) = value.trim().split_once(' ').unwrap_or((value.trim(), ""));
+    if !scheme.eq_ignore_ascii_case("apikey") {
+        return Err(unauthorized(
+            "Given token not valid for any token type".into(),
+        ));
+    }
+    let token = token.trim();
+    let (id, secret) = match token.find(['_', '$']) {
+        Some(p) => (&token[..p], &token[p + 1..]),
+        None => (token, ""),
+    };
+    let Ok(id) = id.parse::<i64>() else {
+        return Err(unauthorized(
+            "Given token not valid for any token type".into(),
+        ));
+    };
+    let Some(t) = world.tokens.iter().find(|t| t.id == id) else {
+        return Err(unauthorized("Token is invalid or expired".into()));
+    };
+    if secret != t.secret {
+        return Err(unauthorized(format!("Bad permanent token: {id}")));
+    }
+    if t.deleted || world.expired(t) {
+        return Err(unauthorized("Token is invalid or expired".into()));
+    }
+    let user = world
+        .users
+        .iter()
+        .find(|u| u.id == t.user_id)
+        .cloned()
+        .ok_or_else(|| unauthorized("Token is invalid or expired".into()))?;
+    Ok((user, t.role))
+}
+
+fn user_json(u: &User, with_roles: bool) -> Value {
+    let mut v = json!({
+        "id": u.id, "email": u.email, "name": u.name, "lang": "en", "phone": null, "company": "Example Ltd",
+        "reseller": 1, "client": CLIENT_ID, "deleted": false, "groups": [{"id": u.role.id(), "name": u.role.name()}],
+        "activated": true, "sso_auth": false, "two_fa": false, "auth_types": ["password"], "user_type": "common", "is_active": true
+    });
+    if with_roles {
+        v["client_and_roles"] = json!([{"client_id": CLIENT_ID, "client_company_name": "Example Ltd", "user_id": u.id, "user_roles": [u.role.id().to_string()]}]);
+    }
+    v
+}
+
+fn token_json(world: &World, t: &Token, with_value: Option<char>) -> Value {
+    let owner = world.users.iter().find(|u| u.id == t.user_id);
+    let stamp = |d: DateTime<Utc>| d.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
+    let mut v = json!({
+        "id": t.id, "name": t.name, "description": t.description, "exp_date": t.exp.map(stamp),
+        "deleted": t.deleted, "expired": world.expired(t), "created": stamp(t.created), "last_usage": stamp(t.created),
+        "client_user": {"deleted": false, "user_id": t.user_id, "user_name": owner.map(|u| u.name.clone()).unwrap_or_default(),
+                        "user_email": owner.map(|u| u.email.clone()).unwrap_or_default(), "client_id": CLIENT_ID,
+                        "role": {"id": t.role.id(), "name": t.role.name()}}
+    });
+    if v["description"].is_null() {
+        v.as_object_mut().unwrap().remove("description");
+    }
+    if let Some(sep) = with_value {
+        v["token"] = json!(format!("{}{sep}{}", t.id, t.secret));
+    }
+    v
+}
+
+async fn account(State(world): State<Shared>, headers: HeaderMap) -> Response {
+    let w = world.lock().unwrap();
+    let (me, _) = match authenticate(&w, &headers) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    axum::Json(json!({
+        "id": CLIENT_ID, "users": w.users.iter().map(|u| json!({"id": u.id, "email": u.email, "name": u.name})).collect::<Vec<_>>(),
+        "email": "owner@example.com", "phone": null, "name": "Owner", "status": "active", "companyName": "Example Ltd",
+        "website": "https://example.com", "currentUser": me.id, "capabilities": ["CDN", "CLOUD"],
+        "serviceStatuses": {"CDN": {"status": "active", "enabled": true}}, "paidFeatures": {}, "freeFeatures": {},
+        "entryBaseDomain": null, "signup_process": null, "deleted": false, "bill_type": "postpay", "custom_id": null,
+        "country_code": "LU", "is_test": false, "has_active_admin": true
+    }))
+    .into_response()
+}
+
+async fn users(
+    State(world): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let w = world.lock().unwrap();
+    if let Err(r) = authenticate(&w, &headers) {
+        return r;
+    }
+    let count = w.users.len();
+    let offset: usize = q.get("offset").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let limit: usize = q
+        .get("limit")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(count.max(1));
+    let page: Vec<Value> = w
+        .users
+        .iter()
+        .skip(offset)
+        .take(limit)
+        .map(|u| user_json(u, true))
+        .collect();
+    let next =
+        (offset + limit < count).then(|| format!("/users?offset={}&limit={limit}", offset + limit));
+    let previous = (offset > 0).then(|| {
+        format!(
+            "/users?offset={}&limit={limit}",
+            offset.saturating_sub(limit)
+        )
+    });
+    axum::Json(json!({"count": count, "next": next, "previous": previous, "results": page}))
+        .into_response()
+}
+
+async fn user(
+    State(world): State<Shared>,
+    headers: HeaderMap,
+    Path(user_id): Path<i64>,
+) -> Response {
+    let w = world.lock().unwrap();
+    if let Err(r) = authenticate(&w, &headers) {
+        return r;
+    }
+    match w.users.iter().find(|u| u.id == user_id) {
+        Some(u) => axum::Json(user_json(u, false)).into_response(),
+        None => (
+            StatusCode::NOT_FOUND,
+            axum::Json(json!({"detail": "Not found."})),
+        )
+            .into_response(),
+    }
+}
+
+fn forbidden() -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        axum::Json(json!({"detail": "You do not have permission to perform this action."})),
+    )
+        .into_response()
+}
+
+fn not_found() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        axum::Json(json!({"detail": "Not found."})),
+    )
+        .into_response()
+}
+
+fn visible(me: &User, role: Role, t: &Token) -> bool {
+    role == Role::Administrators || t.user_id == me.id
+}
+
+async fn list_v1(
+    state: State<Shared>,
+    headers: HeaderMap,
+    path: Path<i64>,
+    q: Query<HashMap<String, String>>,
+) -> Response {
+    list(state, headers, path, q)
+}
+async fn list_v2(
+    state: State<Shared>,
+    headers: HeaderMap,
+    path: Path<i64>,
+    q: Query<HashMap<String, String>>,
+) -> Response {
+    list(state, headers, path, q)
+}
+
+fn list(
+    State(world): State<Shared>,
+    headers: HeaderMap,
+    Path(client_id): Path<i64>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let w = world.lock().unwrap();
+    let (me, role) = match authenticate(&w, &headers) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    if client_id != CLIENT_ID {
+        return forbidden();
+    }
+    let deleted_filter = q.get("deleted").map(|v| v.eq_ignore_ascii_case("true"));
+    let items: Vec<Value> = w
+        .tokens
+        .iter()
+        .filter(|t| visible(&me, role, t))
+        // as documented upstream: True selects tokens that were not deleted
+        .filter(|t| deleted_filter.is_none_or(|want_live| t.deleted != want_live))
+        .filter(|t| {
+            q.get("issued_by")
+                .and_then(|v| v.parse::<i64>().ok())
+                .is_none_or(|u| t.user_id == u)
+        })
+        .filter(|t| {
+            q.get("not_issued_by")
+                .and_then(|v| v.parse::<i64>().ok())
+                .is_none_or(|u| t.user_id != u)
+        })
+        .filter(|t| q.get("role").is_none_or(|r| t.role.name() == r))
+        .map(|t| token_json(&w, t, None))
+        .collect();
+    axum::Json(Value::Array(items)).into_response()
+}
+
+async fn create_v1(
+    state: State<Shared>,
+    headers: HeaderMap,
+    path: Path<i64>,
+    body: Bytes,
+) -> Response {
+    create(state, headers, path, body, '$')
+}
+async fn create_v2(
+    state: State<Shared>,
+    headers: HeaderMap,
+    path: Path<i64>,
+    body: Bytes,
+) -> Response {
+    create(state, headers, path, body, '_')
+}
+
+fn bad_request(body: Value) -> Response {
+    (StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
+}
+
+fn create(
+    State(world): State<Shared>,
+    headers: HeaderMap,
+    Path(client_id): Path<i64>,
+    body: Bytes,
+    sep: char,
+) -> Response {
+    let mut w = world.lock().unwrap();
+    let (me, my_role) = match authenticate(&w, &headers) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    if client_id != CLIENT_ID {
+        return forbidden();
+    }
+    let Ok(body) = serde_json::from_slice::<Value>(&body) else {
+        return bad_request(
+            json!({"message": "JSON parse error - Expecting value: line 1 column 1 (char 0)\n"}),
+        );
+    };
+    let Some(name) = body.get("name").and_then(Value::as_str) else {
+        return bad_request(json!({"errors": {"name": ["This field is required."]}}));
+    };
+    let Some(exp) = body.get("exp_date") else {
+        return bad_request(json!({"errors": {"exp_date": ["This field is required."]}}));
+    };
+    let exp = match exp {
+        Value::Null => None,
+        Value::String(s) => match DateTime::parse_from_rfc3339(s) {
+            Ok(d) => Some(d.with_timezone(&Utc)),
+            Err(_) => {
+                return bad_request(json!({"errors": {"exp_date": ["Datetime has wrong format."]}}));
+            }
+        },
+        _ => return bad_request(json!({"errors": {"exp_date": ["Datetime has wrong format."]}})),
+    };
+    let role_v = &body["client_user"]["role"];
+    let role_name = role_v.get("name").and_then(Value::as_str);
+    let role = match (role_v.get("id").and_then(Value::as_i64), role_name) {
+        (Some(id), _) => Role::by_id(id),
+        (None, Some(n)) => Role::by_name(n),
+        (None, None) => Some(my_role),
+    };
+    let Some(role) = role else {
+        let shown = role_name
+            .map(str::to_string)
+            .unwrap_or_else(|| "RoleName".to_string());
+        return bad_request(
+            json!({"errors": {"client_user": {"role": [format!("Invalid role: {shown}")]}}}),
+        );
+    };
+    if role.rank() > my_role.rank() {
+        return bad_request(
+            json!({"errors": {"client_user": {"role": [format!("Can't create token with role {}", role.name())]}}}),
+        );
+    }
+    if w.tokens.iter().filter(|t| !t.deleted).count() >= MAX_TOKENS {
+        return bad_request(
+            json!({"errors": {"non_field_errors": ["Maximum number of API tokens (50) reached."]}}),
+        );
+    }
+    let id = w.next_id();
+    let secret = secret_for(id);
+    let created = w.now();
+    let token = Token {
+        id,
+        user_id: me.id,
+        name: name.to_string(),
+        description: body
+            .get("description")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        secret,
+        role,
+        exp,
+        deleted: false,
+        created,
+    };
+    let out = token_json(&w, &token, Some(sep));
+    w.tokens.push(token);
+    axum::Json(out).into_response()
+}
+
+async fn show(
+    State(world): State<Shared>,
+    headers: HeaderMap,
+    Path((client_id, token_id)): Path<(i64, i64)>,
+) -> Response {
+    let w = world.lock().unwrap();
+    let (me, role) = match authenticate(&w, &headers) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    if client_id != CLIENT_ID {
+        return forbidden();
+    }
+    match w
+        .tokens
+        .iter()
+        .find(|t| t.id == token_id && visible(&me, role, t))
+    {
+        Some(t) => axum::Json(token_json(&w, t, None)).into_response(),
+        None => not_found(),
+    }
+}
+
+async fn delete(
+    State(world): State<Shared>,
+    headers: HeaderMap,
+    Path((client_id, token_id)): Path<(i64, i64)>,
+) -> Response {
+    let mut w = world.lock().unwrap();
+    let (me, role) = match authenticate(&w, &headers) {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    if client_id != CLIENT_ID {
+        return forbidden();
+    }
+    match w.tokens.iter_mut().find(|t| {
+        t.id == token_id && !t.deleted && (role == Role::Administrators || t.user_id == me.id)
+    }) {
+        Some(t) => {
+            t.deleted = true;
+            StatusCode::NO_CONTENT.into_response()
+        }
+        None => not_found(),
+    }
+}
