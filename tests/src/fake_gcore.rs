@@ -417,18 +417,15 @@ fn unauthorized(detail: String) -> Response {
         .into_response()
 }
 
-/// Authenticates the caller as Gcore does; returns the caller's user and role.
-fn authenticate(world: &World, headers: &HeaderMap) -> Result<(User, Role), Response> {
+/// Authenticates the caller as Gcore does: the caller's user and role, or the `detail`
+/// of the 401.
+fn authenticate(world: &World, headers: &HeaderMap) -> Result<(User, Role), String> {
     let Some(value) = headers.get("authorization").and_then(|v| v.to_str().ok()) else {
-        return Err(unauthorized(
-            "Authentication credentials were not provided.".into(),
-        ));
+        return Err("Authentication credentials were not provided.".into());
     };
     let (scheme, token) = value.trim().split_once(' ').unwrap_or((value.trim(), ""));
     if !scheme.eq_ignore_ascii_case("apikey") {
-        return Err(unauthorized(
-            "Given token not valid for any token type".into(),
-        ));
+        return Err("Given token not valid for any token type".into());
     }
     let token = token.trim();
     let (id, secret) = match token.find(['_', '$']) {
@@ -436,25 +433,23 @@ fn authenticate(world: &World, headers: &HeaderMap) -> Result<(User, Role), Resp
         None => (token, ""),
     };
     let Ok(id) = id.parse::<i64>() else {
-        return Err(unauthorized(
-            "Given token not valid for any token type".into(),
-        ));
+        return Err("Given token not valid for any token type".into());
     };
     let Some(t) = world.tokens.iter().find(|t| t.id == id) else {
-        return Err(unauthorized("Token is invalid or expired".into()));
+        return Err("Token is invalid or expired".into());
     };
     if secret != t.secret {
-        return Err(unauthorized(format!("Bad permanent token: {id}")));
+        return Err(format!("Bad permanent token: {id}"));
     }
     if t.deleted || world.expired(t) {
-        return Err(unauthorized("Token is invalid or expired".into()));
+        return Err("Token is invalid or expired".into());
     }
     let user = world
         .users
         .iter()
         .find(|u| u.id == t.user_id)
         .cloned()
-        .ok_or_else(|| unauthorized("Token is invalid or expired".into()))?;
+        .ok_or_else(|| "Token is invalid or expired".to_string())?;
     Ok((user, t.role))
 }
 
@@ -493,7 +488,7 @@ async fn account(State(world): State<Shared>, headers: HeaderMap) -> Response {
     let w = world.lock().unwrap();
     let (me, _) = match authenticate(&w, &headers) {
         Ok(x) => x,
-        Err(r) => return r,
+        Err(detail) => return unauthorized(detail),
     };
     axum::Json(json!({
         "id": CLIENT_ID, "users": w.users.iter().map(|u| json!({"id": u.id, "email": u.email, "name": u.name})).collect::<Vec<_>>(),
@@ -512,8 +507,8 @@ async fn users(
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let w = world.lock().unwrap();
-    if let Err(r) = authenticate(&w, &headers) {
-        return r;
+    if let Err(detail) = authenticate(&w, &headers) {
+        return unauthorized(detail);
     }
     let count = w.users.len();
     let offset: usize = q.get("offset").and_then(|v| v.parse().ok()).unwrap_or(0);
@@ -546,8 +541,8 @@ async fn user(
     Path(user_id): Path<i64>,
 ) -> Response {
     let w = world.lock().unwrap();
-    if let Err(r) = authenticate(&w, &headers) {
-        return r;
+    if let Err(detail) = authenticate(&w, &headers) {
+        return unauthorized(detail);
     }
     match w.users.iter().find(|u| u.id == user_id) {
         Some(u) => axum::Json(user_json(u, false)).into_response(),
@@ -605,7 +600,7 @@ fn list(
     let w = world.lock().unwrap();
     let (me, role) = match authenticate(&w, &headers) {
         Ok(x) => x,
-        Err(r) => return r,
+        Err(detail) => return unauthorized(detail),
     };
     if client_id != CLIENT_ID {
         return forbidden();
@@ -664,7 +659,7 @@ fn create(
     let mut w = world.lock().unwrap();
     let (me, my_role) = match authenticate(&w, &headers) {
         Ok(x) => x,
-        Err(r) => return r,
+        Err(detail) => return unauthorized(detail),
     };
     if client_id != CLIENT_ID {
         return forbidden();
@@ -685,7 +680,9 @@ fn create(
         Value::String(s) => match DateTime::parse_from_rfc3339(s) {
             Ok(d) => Some(d.with_timezone(&Utc)),
             Err(_) => {
-                return bad_request(json!({"errors": {"exp_date": ["Datetime has wrong format."]}}));
+                return bad_request(
+                    json!({"errors": {"exp_date": ["Datetime has wrong format."]}}),
+                );
             }
         },
         _ => return bad_request(json!({"errors": {"exp_date": ["Datetime has wrong format."]}})),
@@ -745,7 +742,7 @@ async fn show(
     let w = world.lock().unwrap();
     let (me, role) = match authenticate(&w, &headers) {
         Ok(x) => x,
-        Err(r) => return r,
+        Err(detail) => return unauthorized(detail),
     };
     if client_id != CLIENT_ID {
         return forbidden();
@@ -768,7 +765,7 @@ async fn delete(
     let mut w = world.lock().unwrap();
     let (me, role) = match authenticate(&w, &headers) {
         Ok(x) => x,
-        Err(r) => return r,
+        Err(detail) => return unauthorized(detail),
     };
     if client_id != CLIENT_ID {
         return forbidden();
