@@ -1,6 +1,6 @@
 //! The gcore-iam code generator: OpenAPI 3.0/3.1 → typed async Rust client.
 //!
-//! Stages (see ARCHITECTURE.md): [`load`] → [`lower`] (to [`ir`]) → [`emit`] → [`format`].
+//! Stages (see ARCHITECTURE.md): [`load`] → [`lower`] (to [`ir`]) → [`emit`] → [`format`](mod@format).
 //! The single entry point is [`generate`].
 
 pub mod diagnostics;
@@ -78,5 +78,6 @@ pub fn generate(
         warnings,
     })
 }
+pub mod diff;
 pub mod project;
 pub mod standalone;

@@ -113,3 +113,126 @@ pub fn write_atomically_with(
     }
     Ok(())
 }
+
+/// The checked-in summary of gcore-iam's API surface, relative to the workspace root:
+/// what `regen` compares against to report what changed.
+pub const SUMMARY_PATH: &str = "gcore-iam/api-summary.json";
+/// The changelog `regen` adds an entry to when the API changes.
+pub const CHANGELOG_PATH: &str = "gcore-iam/CHANGELOG.md";
+
+/// What a regeneration did.
+#[derive(Debug)]
+pub struct RegenOutcome {
+    pub generated: crate::Generated,
+    /// Generated files that changed.
+    pub updated_files: Vec<String>,
+    /// `None` when there was no previous summary to compare with.
+    pub report: Option<crate::diff::Report>,
+    /// The report as printed (also when empty: "no API changes").
+    pub rendered: String,
+    pub changelog_updated: bool,
+}
+
+/// The version in gcore-iam's `Cargo.toml`.
+pub fn crate_version(root: &Path) -> String {
+    std::fs::read_to_string(root.join("gcore-iam/Cargo.toml"))
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find(|l| l.trim_start().starts_with("version"))
+                .and_then(|l| l.split('"').nth(1).map(str::to_string))
+        })
+        .unwrap_or_else(|| "0.0.0".to_string())
+}
+
+/// `cargo xtask regen`: generates, reports what changed for users against the checked-in
+/// summary, writes the generated files (atomically), the summary, and — only when the API
+/// changed — a changelog entry.
+pub fn regen(root: &Path) -> Result<RegenOutcome, String> {
+    let generated = generate_iam(root)
+        .map_err(|d| format!("{d}\n\ngeneration failed; {GENERATED_DIR}/ was left as it was"))?;
+    let dir = root.join(GENERATED_DIR);
+    let updated_files = stale_files(&dir, &generated.files);
+    let new_summary = crate::diff::ApiSummary::from_api(&generated.api);
+    let old_summary = std::fs::read_to_string(root.join(SUMMARY_PATH))
+        .ok()
+        .map(|t| {
+            crate::diff::ApiSummary::from_json(&t).map_err(|e| {
+                format!("{SUMMARY_PATH} is not a valid API summary ({e}); delete it to start over")
+            })
+        })
+        .transpose()?;
+    let version = crate_version(root);
+    let report = old_summary
+        .as_ref()
+        .map(|old| crate::diff::diff(old, &new_summary));
+    let rendered = match &report {
+        Some(r) => r.render(&version),
+        None => format!("no previous {SUMMARY_PATH}: recorded the API as it is now\n"),
+    };
+    write_atomically(&dir, &generated.files)
+        .map_err(|e| format!("cannot write {GENERATED_DIR}/: {e}; it was left as it was"))?;
+    write_file_atomically(&root.join(SUMMARY_PATH), &new_summary.to_json())
+        .map_err(|e| format!("cannot write {SUMMARY_PATH}: {e}"))?;
+    let mut changelog_updated = false;
+    if let Some(r) = report.as_ref().filter(|r| !r.is_empty()) {
+        let path = root.join(CHANGELOG_PATH);
+        let old = std::fs::read_to_string(&path).unwrap_or_else(|_| "# Changelog\n".to_string());
+        let mut entry = format!("## Unreleased — spec {}\n\n", new_summary.spec_version);
+        for c in &r.changes {
+            let tag = if c.impact == crate::diff::Impact::Breaking {
+                "breaking"
+            } else {
+                "additive"
+            };
+            entry.push_str(&format!("- [{tag}] {}\n", c.text));
+        }
+        entry.push_str(&format!(
+            "\nSuggested version bump: {}.\n\n",
+            r.suggested_bump(&version)
+        ));
+        let new = match old.split_once('\n') {
+            Some((title, rest)) if title.starts_with("# ") => {
+                format!("{title}\n\n{entry}{}", rest.trim_start_matches('\n'))
+            }
+            _ => format!("# Changelog\n\n{entry}{old}"),
+        };
+        write_file_atomically(&path, &new)
+            .map_err(|e| format!("cannot write {CHANGELOG_PATH}: {e}"))?;
+        changelog_updated = true;
+    }
+    Ok(RegenOutcome {
+        generated,
+        updated_files,
+        report,
+        rendered,
+        changelog_updated,
+    })
+}
+
+/// `cargo xtask check`: stale generated files and a stale summary, by name.
+pub fn check(root: &Path) -> Result<Vec<String>, crate::diagnostics::Diagnostics> {
+    let generated = generate_iam(root)?;
+    let mut stale: Vec<String> = stale_files(&root.join(GENERATED_DIR), &generated.files)
+        .into_iter()
+        .map(|f| format!("{GENERATED_DIR}/{f}"))
+        .collect();
+    let summary = crate::diff::ApiSummary::from_api(&generated.api).to_json();
+    if std::fs::read_to_string(root.join(SUMMARY_PATH))
+        .ok()
+        .as_deref()
+        != Some(summary.as_str())
+    {
+        stale.push(SUMMARY_PATH.to_string());
+    }
+    Ok(stale)
+}
+
+/// Writes one file through a temporary sibling and a rename.
+pub fn write_file_atomically(path: &Path, contents: &str) -> std::io::Result<()> {
+    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+    std::fs::write(&tmp, contents)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}

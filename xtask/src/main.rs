@@ -13,6 +13,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("regen") => regen(),
         Some("check") => check(),
+        Some("diff") => diff(&args[1..]),
         Some("generate") => foreign::generate(&args[1..]),
         Some("corpus") => foreign::corpus(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
@@ -31,7 +32,7 @@ fn main() -> ExitCode {
 }
 
 fn usage() -> String {
-    "usage: cargo xtask <command>\n\ncommands:\n  regen   regenerate gcore-iam/src/generated/ from spec/iam_api.yaml\n  check   fail if the generated code is out of date\n  generate --spec FILE --out DIR [--crate-name NAME] [--strict]\n          write a standalone client crate for any OpenAPI 3.0/3.1 document\n  corpus DIR\n          generate and build a crate for every document in DIR; fail if any does not".to_string()
+    "usage: cargo xtask <command>\n\ncommands:\n  regen   regenerate gcore-iam/src/generated/ from spec/iam_api.yaml\n  check   fail if the generated code is out of date\n  diff OLD NEW\n          the API changes between two specs, classified breaking or additive\n  generate --spec FILE --out DIR [--crate-name NAME] [--strict]\n          write a standalone client crate for any OpenAPI 3.0/3.1 document\n  corpus DIR\n          generate and build a crate for every document in DIR; fail if any does not".to_string()
 }
 
 fn print_warnings(warnings: &codegen::diagnostics::Diagnostics) {
@@ -42,14 +43,9 @@ fn print_warnings(warnings: &codegen::diagnostics::Diagnostics) {
 
 fn regen() -> Result<(), String> {
     let root = project::workspace_root();
-    let generated = project::generate_iam(&root)
-        .map_err(|d| format!("{d}\n\ngeneration failed; {GENERATED_DIR}/ was left as it was"))?;
-    print_warnings(&generated.warnings);
-    let dir = root.join(GENERATED_DIR);
-    let stale = project::stale_files(&dir, &generated.files);
-    project::write_atomically(&dir, &generated.files)
-        .map_err(|e| format!("cannot write {GENERATED_DIR}/: {e}; it was left as it was"))?;
-    let api = &generated.api;
+    let outcome = project::regen(&root)?;
+    print_warnings(&outcome.generated.warnings);
+    let api = &outcome.generated.api;
     let ops = api.operations.len();
     let deprecated = api
         .operations
@@ -62,31 +58,60 @@ fn regen() -> Result<(), String> {
         api.spec_version,
         api.openapi_version,
         api.types.len(),
-        generated.warnings.warnings().count()
+        outcome.generated.warnings.warnings().count()
     );
-    if stale.is_empty() {
+    if outcome.updated_files.is_empty() {
         println!("{GENERATED_DIR}/ was already up to date");
     } else {
-        println!("updated {GENERATED_DIR}/: {}", stale.join(", "));
+        println!(
+            "updated {GENERATED_DIR}/: {}",
+            outcome.updated_files.join(", ")
+        );
+    }
+    print!(
+        "\nAPI changes for users of gcore-iam:\n{}",
+        outcome.rendered
+    );
+    if outcome.changelog_updated {
+        println!("added an entry to {}", project::CHANGELOG_PATH);
     }
     Ok(())
 }
 
 fn check() -> Result<(), String> {
     let root = project::workspace_root();
-    let generated = project::generate_iam(&root).map_err(|d| d.to_string())?;
-    let stale = project::stale_files(&root.join(GENERATED_DIR), &generated.files);
+    let stale = project::check(&root).map_err(|d| d.to_string())?;
     if stale.is_empty() {
-        println!("{GENERATED_DIR}/ is up to date with {SPEC_PATH}");
+        println!(
+            "{GENERATED_DIR}/ and {} are up to date with {SPEC_PATH}",
+            project::SUMMARY_PATH
+        );
         Ok(())
     } else {
         Err(format!(
-            "{GENERATED_DIR}/ is out of date with {SPEC_PATH}: {}\nrun `{REGEN_COMMAND}` and commit the result",
-            stale
-                .iter()
-                .map(|f| format!("{GENERATED_DIR}/{f}"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            "out of date with {SPEC_PATH}: {}\nrun `{REGEN_COMMAND}` and commit the result",
+            stale.join(", ")
         ))
     }
+}
+
+/// `diff OLD NEW`: the API changes between two specs, written nowhere.
+fn diff(args: &[String]) -> Result<(), String> {
+    let [old, new] = args else {
+        return Err("usage: cargo xtask diff OLD.yaml NEW.yaml".to_string());
+    };
+    let summary = |path: &str| -> Result<codegen::diff::ApiSummary, String> {
+        let spec =
+            codegen::load::load_file(std::path::Path::new(path)).map_err(|d| d.to_string())?;
+        let mut settings = codegen::Settings::gcore_iam();
+        settings.ambiguous_one_of = codegen::settings::AmbiguityPolicy::Warn;
+        let (api, _) = codegen::lower::lower(&spec, &settings).map_err(|d| d.to_string())?;
+        Ok(codegen::diff::ApiSummary::from_api(&api))
+    };
+    let report = codegen::diff::diff(&summary(old)?, &summary(new)?);
+    print!(
+        "{}",
+        report.render(&project::crate_version(&project::workspace_root()))
+    );
+    Ok(())
 }

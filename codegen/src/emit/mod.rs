@@ -1,4 +1,4 @@
-//! Stage 3: [`ir::Api`] → token streams. Infallible: everything that can be wrong was
+//! Stage 3: [`crate::ir::Api`] → token streams. Infallible: everything that can be wrong was
 //! found by `lower`. This module never looks at `openapiv3`.
 
 pub mod docs;

@@ -1,4 +1,4 @@
-//! Stage 2: `openapiv3` document → [`ir::Api`]. Every problem in the spec is found here
+//! Stage 2: `openapiv3` document → [`crate::ir::Api`]. Every problem in the spec is found here
 //! and collected (not only the first); emission after a successful `lower` cannot fail.
 
 mod schema;

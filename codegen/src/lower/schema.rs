@@ -1,4 +1,4 @@
-//! Lowering of schemas to [`ir::TypeDef`]s and [`ir::TypeRef`]s.
+//! Lowering of schemas to [`crate::ir::TypeDef`]s and [`crate::ir::TypeRef`]s.
 
 use super::Lowerer;
 use super::view::{View, view};
