@@ -519,7 +519,7 @@ pub fn diff(old: &ApiSummary, new: &ApiSummary) -> Report {
             );
         }
     }
-    changes.sort_by(|a, b| a.impact.cmp(&b.impact));
+    changes.sort_by_key(|c| c.impact);
     Report {
         changes,
         old_version: old.spec_version.clone(),
