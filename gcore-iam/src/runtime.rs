@@ -49,6 +49,20 @@ pub fn encode_path(segment: &str) -> String {
     percent_encoding::utf8_percent_encode(segment, SET).to_string()
 }
 
+/// The text sent for a path, query or header parameter of a type without `Display` (a
+/// `oneOf`, an object): a string as it is, numbers and booleans as text, anything else as
+/// JSON.
+pub fn param_string<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(serde_json::Value::Null) => String::new(),
+        Ok(serde_json::Value::Number(n)) => n.to_string(),
+        Ok(serde_json::Value::Bool(b)) => b.to_string(),
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
+}
+
 /// A request being assembled by generated code.
 #[derive(Debug)]
 pub struct Request {
@@ -246,6 +260,15 @@ mod tests {
         assert_eq!(encode_path("a b/c?d#e"), "a%20b%2Fc%3Fd%23e");
         assert_eq!(encode_path("x-y_z.~"), "x-y_z.~");
         assert_eq!(encode_path("ünï"), "%C3%BCn%C3%AF");
+    }
+
+    #[test]
+    fn parameters_without_display_are_sent_as_their_json_text() {
+        assert_eq!(param_string(&serde_json::json!("abc")), "abc");
+        assert_eq!(param_string(&42), "42");
+        assert_eq!(param_string(&true), "true");
+        assert_eq!(param_string(&serde_json::json!({"a": 1})), "{\"a\":1}");
+        assert_eq!(param_string(&Option::<i32>::None), "");
     }
 
     #[test]

@@ -24,7 +24,13 @@ pub fn emit(api: &Api) -> EmittedApi {
         .iter()
         .map(|o| (o.operation_id.clone(), o.method_name.clone()))
         .collect();
-    let cx = Cx { ops };
+    let string_enums = api
+        .types
+        .iter()
+        .filter(|t| matches!(t.kind, crate::ir::TypeKind::StringEnum(_)))
+        .map(|t| t.name.clone())
+        .collect();
+    let cx = Cx { ops, string_enums };
     EmittedApi {
         types: types::emit(api, &cx),
         operations: operations::emit(api, &cx),
@@ -35,6 +41,8 @@ pub fn emit(api: &Api) -> EmittedApi {
 pub(crate) struct Cx {
     /// operationId → method name, for links.
     pub ops: BTreeMap<String, String>,
+    /// String enum types: they implement `Display`.
+    pub string_enums: std::collections::BTreeSet<String>,
 }
 
 impl Cx {

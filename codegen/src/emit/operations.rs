@@ -33,8 +33,11 @@ fn info_ident(op: &Operation) -> proc_macro2::Ident {
     format_ident!("{}_INFO", ident::const_name(&op.method_name))
 }
 
-fn is_display(t: &TypeRef, api_named_display: bool) -> bool {
+/// Expression turning `v` into the string sent for a parameter value: `Display` where the
+/// type has it (primitives, string enums), the runtime's `param_string` otherwise.
+fn to_wire(t: &TypeRef, v: TokenStream, cx: &Cx) -> TokenStream {
     match t {
+        TypeRef::DateTime => quote!(#v.to_rfc3339()),
         TypeRef::String
         | TypeRef::Bool
         | TypeRef::I32
@@ -43,19 +46,9 @@ fn is_display(t: &TypeRef, api_named_display: bool) -> bool {
         | TypeRef::U64
         | TypeRef::F32
         | TypeRef::F64
-        | TypeRef::DateTime
-        | TypeRef::Date => true,
-        TypeRef::Named(_) => api_named_display,
-        _ => false,
-    }
-}
-
-/// Expression turning `v` (a reference) into the string sent for a parameter value.
-fn to_wire(t: &TypeRef, v: TokenStream, named_display: bool) -> TokenStream {
-    match t {
-        TypeRef::DateTime => quote!(#v.to_rfc3339()),
-        _ if is_display(t, named_display) => quote!(#v.to_string()),
-        _ => quote!(serde_json::to_string(#v).unwrap_or_default()),
+        | TypeRef::Date => quote!(#v.to_string()),
+        TypeRef::Named(n) if cx.string_enums.contains(n) => quote!(#v.to_string()),
+        _ => quote!(crate::runtime::param_string(&#v)),
     }
 }
 
@@ -85,7 +78,6 @@ fn operation(op: &Operation, cx: &Cx, types: &TokenStream) -> TokenStream {
     let sends = format!("Sends `{} {}`.", op.http_method, op.path);
 
     // Positional: path parameters, required query/header parameters, the body.
-    let named_display = true;
     let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
     let optional: Vec<&Param> = op.params.iter().filter(|p| !p.required).collect();
     let mut struct_fields = Vec::new();
@@ -162,7 +154,7 @@ fn operation(op: &Operation, cx: &Cx, types: &TokenStream) -> TokenStream {
             .find(|p| p.location == ParamLocation::Path && p.wire_name == var)
         {
             let n = to_ident(&p.rust_name);
-            let s = to_wire(&p.ty, quote!(self.#n), named_display);
+            let s = to_wire(&p.ty, quote!(self.#n), cx);
             pieces.push(quote!(&crate::runtime::encode_path(&#s)));
         }
         rest = &rest[start + end + 1..];
@@ -193,7 +185,7 @@ fn operation(op: &Operation, cx: &Cx, types: &TokenStream) -> TokenStream {
             TypeRef::Vec(inner) => (&**inner, true),
             t => (t, false),
         };
-        let val = to_wire(elem_ty, quote!(v), named_display);
+        let val = to_wire(elem_ty, quote!(v), cx);
         let one = if is_vec {
             quote!(for v in values { req.#call(#wire, #val); })
         } else {
