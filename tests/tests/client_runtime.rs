@@ -517,3 +517,66 @@ async fn every_public_type_holding_a_secret_prints_no_secret() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_request_id_user_agent_and_a_caller_supplied_http_client_are_honoured() {
+    let server = ScriptedServer::start().await;
+    server.push(
+        Reply::json(
+            403,
+            json!({"detail": "You do not have permission to perform this action."}),
+        )
+        .with_header("x-request-id", "req-7f3a"),
+    );
+    server.push(Reply::json(200, account()));
+    let http = reqwest::Client::builder()
+        .user_agent("my-automation/2.0")
+        .build()
+        .unwrap();
+    let c = Client::builder(KEY)
+        .base_url(server.base_url())
+        .http_client(http)
+        .user_agent("my-automation/2.0")
+        .build()
+        .unwrap();
+    let err = c.get_api_tokens_v2(1).await.unwrap_err();
+    assert_eq!(err.request_id(), Some("req-7f3a"));
+    assert!(err.to_string().contains("request id: req-7f3a"), "{err}");
+    assert!(!err.is_retryable());
+    c.get_account_details().await.unwrap();
+    assert!(
+        server
+            .received()
+            .iter()
+            .all(|r| r.header("user-agent") == Some("my-automation/2.0"))
+    );
+}
+
+#[tokio::test]
+async fn from_env_reads_the_key_and_base_url() {
+    // Environment variables are process-wide: this is the only test that sets them.
+    let server = ScriptedServer::start().await;
+    server.push(Reply::json(200, account()));
+    // SAFETY: no other test of this binary reads or writes these variables.
+    unsafe {
+        std::env::set_var("GCORE_API_KEY", format!("  APIKey {KEY}  "));
+        std::env::set_var("GCORE_BASE_URL", server.base_url());
+    }
+    let c = Client::from_env().unwrap();
+    unsafe {
+        std::env::remove_var("GCORE_API_KEY");
+        std::env::remove_var("GCORE_BASE_URL");
+    }
+    assert_eq!(c.base_url(), server.base_url());
+    assert_eq!(c.api_key_id(), "42");
+    c.get_account_details().await.unwrap();
+    assert_eq!(
+        server.received()[0].header("authorization"),
+        Some(format!("APIKey {KEY}").as_str())
+    );
+    let missing = Client::from_env().unwrap_err();
+    assert!(
+        missing.to_string().contains("GCORE_API_KEY is not set"),
+        "{missing}"
+    );
+}

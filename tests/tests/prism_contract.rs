@@ -29,11 +29,21 @@ impl Drop for Prism {
 fn start_prism() -> Prism {
     let root = gcore_iam_tests::workspace_root();
     let bin = root.join("tools/prism/node_modules/.bin/prism");
-    assert!(
-        bin.exists(),
-        "Prism is not installed at {}: run `bash scripts/install-prism.sh` (needs Node.js and npm)",
-        bin.display()
-    );
+    // one installation at a time: tests of this file run in parallel
+    static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let guard = INSTALL.lock().unwrap_or_else(|e| e.into_inner());
+    if !bin.exists() {
+        // a fresh clone: install the pinned Prism the way .ci/run does
+        let status = Command::new("bash")
+            .arg(root.join("scripts/install-prism.sh"))
+            .status();
+        assert!(
+            matches!(status, Ok(s) if s.success()),
+            "Prism is not installed at {} and scripts/install-prism.sh failed ({status:?}); it needs Node.js and npm",
+            bin.display()
+        );
+    }
+    drop(guard);
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
