@@ -83,7 +83,10 @@ struct Inner {
     key: ApiKey,
     timeout: Option<Duration>,
     retry: RetryPolicy,
-    user_agent: String,
+    /// `Authorization: APIKey …`, marked sensitive; made once.
+    auth: reqwest::header::HeaderValue,
+    /// Set when the caller supplied the HTTP client: our user agent goes on each request.
+    per_request_user_agent: Option<reqwest::header::HeaderValue>,
     /// Operations whose server-side deprecation was already logged.
     deprecation_logged: Mutex<HashSet<&'static str>>,
 }
@@ -201,6 +204,17 @@ impl ClientBuilder {
                 });
             }
         }
+        let per_request_user_agent = match &self.http {
+            Some(_) => Some(
+                reqwest::header::HeaderValue::from_str(&self.user_agent).map_err(|e| {
+                    ConfigError::BaseUrl {
+                        url: base_url.clone(),
+                        reason: format!("invalid user agent: {e}"),
+                    }
+                })?,
+            ),
+            None => None,
+        };
         let http = match self.http {
             Some(c) => c,
             None => reqwest::Client::builder()
@@ -209,14 +223,16 @@ impl ClientBuilder {
                 .build()
                 .map_err(ConfigError::Http)?,
         };
+        let auth = key.header_value();
         Ok(Client {
             inner: Arc::new(Inner {
+                auth,
                 http,
                 base_url,
                 key,
                 timeout: self.timeout,
                 retry: self.retry,
-                user_agent: self.user_agent,
+                per_request_user_agent,
                 deprecation_logged: Mutex::new(HashSet::new()),
             }),
         })
@@ -305,12 +321,12 @@ impl Client {
                 .inner
                 .http
                 .request(method.clone(), &url)
-                .header(
-                    reqwest::header::AUTHORIZATION,
-                    self.inner.key.header_value(),
-                )
-                .header(reqwest::header::USER_AGENT, &self.inner.user_agent)
+                .header(reqwest::header::AUTHORIZATION, self.inner.auth.clone())
                 .header(reqwest::header::ACCEPT, "application/json");
+            if let Some(ua) = &self.inner.per_request_user_agent {
+                // a caller-supplied HTTP client has its own default; ours was built with it
+                rb = rb.header(reqwest::header::USER_AGENT, ua);
+            }
             if !req.query.is_empty() {
                 rb = rb.query(&req.query);
             }
@@ -327,9 +343,9 @@ impl Client {
             }
             drop(_enter);
             let result = async {
-                let resp = rb.send().await?;
+                let mut resp = rb.send().await?;
                 let status = resp.status().as_u16();
-                let headers = resp.headers().clone();
+                let headers = std::mem::take(resp.headers_mut());
                 let body = read_body(resp).await?;
                 Ok::<_, reqwest::Error>((status, headers, body))
             }
@@ -428,7 +444,11 @@ impl Client {
 }
 
 async fn read_body(mut resp: reqwest::Response) -> Result<Vec<u8>, reqwest::Error> {
-    let mut body = Vec::new();
+    let expected = resp
+        .content_length()
+        .unwrap_or(0)
+        .min(MAX_BODY_BYTES as u64) as usize;
+    let mut body = Vec::with_capacity(expected);
     while let Some(chunk) = resp.chunk().await? {
         if body.len() + chunk.len() > MAX_BODY_BYTES {
             tracing::warn!(

@@ -136,6 +136,10 @@ impl Response {
 
     /// Decodes a JSON success body.
     pub fn json<T: serde::de::DeserializeOwned, E>(self) -> Result<T, Error<E>> {
+        // The fast path; only a body that fails is decoded again to find where.
+        if let Ok(v) = serde_json::from_slice::<T>(&self.body) {
+            return Ok(v);
+        }
         let mut de = serde_json::Deserializer::from_slice(&self.body);
         match serde_path_to_error::deserialize::<_, T>(&mut de) {
             Ok(v) => Ok(v),

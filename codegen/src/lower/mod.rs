@@ -596,20 +596,11 @@ impl<'a> Lowerer<'a> {
                 (n.clone(), out)
             })
             .collect();
+        // A field (or variant) needs a Box when its target lies on a cycle through its own
+        // type: the two are in the same strongly connected component.
+        let scc = strongly_connected(&direct);
         let reaches = |from: &str, to: &str| -> bool {
-            let mut seen = BTreeSet::new();
-            let mut stack = vec![from.to_string()];
-            while let Some(n) = stack.pop() {
-                if n == to {
-                    return true;
-                }
-                if seen.insert(n.clone()) {
-                    if let Some(next) = direct.get(&n) {
-                        stack.extend(next.iter().cloned());
-                    }
-                }
-            }
-            false
+            scc.get(from).is_some_and(|c| Some(c) == scc.get(to))
         };
         let names: Vec<String> = self.types.keys().cloned().collect();
         for n in &names {
@@ -801,6 +792,74 @@ impl TypeKind {
             TypeKind::StringEnum(_) => {}
         }
     }
+}
+
+/// Tarjan's algorithm, iterative (no recursion on deep graphs): the component index of
+/// every node.
+fn strongly_connected(graph: &BTreeMap<String, Vec<String>>) -> BTreeMap<String, usize> {
+    let names: Vec<&String> = graph.keys().collect();
+    let index_of: BTreeMap<&str, usize> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), i))
+        .collect();
+    let edges: Vec<Vec<usize>> = names
+        .iter()
+        .map(|n| {
+            graph[*n]
+                .iter()
+                .filter_map(|t| index_of.get(t.as_str()).copied())
+                .collect()
+        })
+        .collect();
+    let n = names.len();
+    let (mut index, mut low, mut on_stack) = (vec![usize::MAX; n], vec![0; n], vec![false; n]);
+    let (mut stack, mut comp, mut next_index, mut next_comp) =
+        (Vec::new(), vec![usize::MAX; n], 0, 0);
+    for root in 0..n {
+        if index[root] != usize::MAX {
+            continue;
+        }
+        let mut work: Vec<(usize, usize)> = vec![(root, 0)];
+        while let Some(&mut (v, ref mut edge)) = work.last_mut() {
+            if *edge == 0 && index[v] == usize::MAX {
+                index[v] = next_index;
+                low[v] = next_index;
+                next_index += 1;
+                stack.push(v);
+                on_stack[v] = true;
+            }
+            if *edge < edges[v].len() {
+                let w = edges[v][*edge];
+                *edge += 1;
+                if index[w] == usize::MAX {
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+            if low[v] == index[v] {
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    comp[w] = next_comp;
+                    if w == v {
+                        break;
+                    }
+                }
+                next_comp += 1;
+            }
+        }
+    }
+    names
+        .into_iter()
+        .enumerate()
+        .map(|(i, n)| (n.clone(), comp[i]))
+        .collect()
 }
 
 fn is_success(s: &StatusMatch) -> bool {

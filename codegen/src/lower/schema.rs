@@ -135,6 +135,28 @@ impl<'a> Lowerer<'a> {
             .get(key)
             .cloned()
             .unwrap_or_else(|| ident::type_name(key));
+        // A component that becomes a named type needs no lowering to be referred to: its
+        // name is known. It is lowered in its own turn, so long chains of references do
+        // not recurse.
+        if !self.in_progress.is_empty() {
+            if let Some(ReferenceOr::Item(s)) = self
+                .spec
+                .document
+                .components
+                .as_ref()
+                .and_then(|c| c.schemas.get(key))
+            {
+                if becomes_named_type(s) {
+                    let mut r = Resolved::plain(TypeRef::Named(name));
+                    r.nullable = s.schema_data.nullable;
+                    r.deprecated = s.schema_data.deprecated;
+                    r.read_only = s.schema_data.read_only;
+                    r.write_only = s.schema_data.write_only;
+                    r.docs = docs_of(s);
+                    return r;
+                }
+            }
+        }
         if let Some(pos) = self.in_progress.iter().position(|k| k == key) {
             let bare_ref = matches!(
                 self.spec
@@ -1044,6 +1066,28 @@ impl<'a> Lowerer<'a> {
             _ => "any".into(),
         }
     }
+}
+
+/// Whether [`Lowerer::schema`] turns this schema into a named type (struct, enum, oneOf)
+/// rather than a primitive, list, map or alias. Conservative: `false` only costs recursion.
+fn becomes_named_type(s: &Schema) -> bool {
+    let v = view(s);
+    if !v.all_of.is_empty() {
+        return false;
+    }
+    let branches = if v.one_of.is_empty() {
+        v.any_of
+    } else {
+        v.one_of
+    };
+    if !branches.is_empty() {
+        return branches.len() > 1;
+    }
+    if !v.enumeration.is_empty() {
+        return v.ty == Some("string")
+            || v.ty.is_none() && v.enumeration.iter().all(|e| e.is_string() || e.is_null());
+    }
+    v.is_object_like() && v.properties.is_some_and(|p| !p.is_empty())
 }
 
 /// `allOf` whose only typed part is one `$ref` (the others only annotate): that reference.
