@@ -5,6 +5,11 @@
 
 mod foreign;
 
+/// Generation allocates many small token trees; mimalloc makes large specs markedly faster
+/// than the system allocator (see BENCHMARKS.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use codegen::project::{self, GENERATED_DIR, REGEN_COMMAND, SPEC_PATH};
 use std::process::ExitCode;
 
@@ -16,6 +21,7 @@ fn main() -> ExitCode {
         Some("diff") => diff(&args[1..]),
         Some("generate") => foreign::generate(&args[1..]),
         Some("corpus") => foreign::corpus(&args[1..]),
+        Some("bench") => bench(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             println!("{}", usage());
             Ok(())
@@ -32,7 +38,7 @@ fn main() -> ExitCode {
 }
 
 fn usage() -> String {
-    "usage: cargo xtask <command>\n\ncommands:\n  regen   regenerate gcore-iam/src/generated/ from spec/iam_api.yaml\n  check   fail if the generated code is out of date\n  diff OLD NEW\n          the API changes between two specs, classified breaking or additive\n  generate --spec FILE --out DIR [--crate-name NAME] [--strict]\n          write a standalone client crate for any OpenAPI 3.0/3.1 document\n  corpus DIR\n          generate and build a crate for every document in DIR; fail if any does not".to_string()
+    "usage: cargo xtask <command>\n\ncommands:\n  regen   regenerate gcore-iam/src/generated/ from spec/iam_api.yaml\n  check   fail if the generated code is out of date\n  diff OLD NEW\n          the API changes between two specs, classified breaking or additive\n  generate --spec FILE --out DIR [--crate-name NAME] [--strict]\n          write a standalone client crate for any OpenAPI 3.0/3.1 document\n  corpus DIR\n          generate and build a crate for every document in DIR; fail if any does not\n  bench [--write] [gen|scale|runtime|compile|regen ...]\n          benchmarks against progenitor and hand-written reqwest (bench/, release build);\n          --write puts the table into BENCHMARKS.md".to_string()
 }
 
 fn print_warnings(warnings: &codegen::diagnostics::Diagnostics) {
@@ -113,5 +119,59 @@ fn diff(args: &[String]) -> Result<(), String> {
         "{}",
         report.render(&project::crate_version(&project::workspace_root()))
     );
+    Ok(())
+}
+
+/// `bench [--write] [WHICH ...]`: builds and runs the benchmark crate (`bench/`, outside the
+/// workspace so that `cargo test` never builds progenitor) and prints its table; `--write`
+/// also replaces the table in BENCHMARKS.md.
+fn bench(args: &[String]) -> Result<(), String> {
+    let root = project::workspace_root();
+    let write = args.iter().any(|a| a == "--write");
+    let which: Vec<&String> = args.iter().filter(|a| *a != "--write").collect();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    eprintln!("building bench/ (release; the first build compiles progenitor and takes minutes)");
+    let output = std::process::Command::new(cargo)
+        .current_dir(&root)
+        .args([
+            "run",
+            "--quiet",
+            "--release",
+            "--manifest-path",
+            "bench/Cargo.toml",
+            "--",
+        ])
+        .args(&which)
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| format!("could not run cargo: {e}"))?;
+    if !output.status.success() {
+        return Err(format!("the benchmarks failed ({})", output.status));
+    }
+    let table = String::from_utf8_lossy(&output.stdout);
+    print!("{table}");
+    if write {
+        let path = root.join("BENCHMARKS.md");
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let (begin, end) = ("<!-- bench:begin -->", "<!-- bench:end -->");
+        let (Some(b), Some(e)) = (text.find(begin), text.find(end)) else {
+            return Err(format!(
+                "{}: no {begin} … {end} block to replace",
+                path.display()
+            ));
+        };
+        let updated = format!(
+            "{}{begin}\n{}\n{}",
+            &text[..b],
+            table.trim_end(),
+            &text[e..]
+        );
+        let staged = root.join("BENCHMARKS.md.tmp");
+        std::fs::write(&staged, updated)
+            .and_then(|()| std::fs::rename(&staged, &path))
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        println!("\nwrote the table into BENCHMARKS.md");
+    }
     Ok(())
 }

@@ -11,14 +11,76 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::BTreeMap;
 
-/// The generated modules, as token streams.
-pub struct EmittedApi {
-    pub types: TokenStream,
-    pub operations: TokenStream,
-    pub api: TokenStream,
+/// The generated modules, in the order they are written.
+pub const FILES: [&str; 3] = ["types.rs", "operations.rs", "api.rs"];
+
+/// A part of one generated file that is emitted and formatted on its own, so that parts
+/// can be made in parallel: a file is its parts' text, concatenated in order (the
+/// formatter puts nothing between top-level items, so the result is the same as
+/// formatting the file whole).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    /// Index into [`FILES`].
+    pub file: usize,
+    kind: PartKind,
 }
 
-pub fn emit(api: &Api) -> EmittedApi {
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum PartKind {
+    TypesHead,
+    Types(std::ops::Range<usize>),
+    TypesTail,
+    OperationsHead,
+    Operations(std::ops::Range<usize>),
+    OperationsTail,
+    Api,
+}
+
+/// Types, and operations, per part: small enough to spread over threads, large enough that
+/// a part is worth a thread's start.
+const TYPES_PER_PART: usize = 48;
+const OPERATIONS_PER_PART: usize = 24;
+
+/// Everything that is emitted for `api`, in file order.
+pub fn parts(api: &Api) -> Vec<Part> {
+    fn chunks(n: usize, per: usize) -> impl Iterator<Item = std::ops::Range<usize>> {
+        (0..n.div_ceil(per)).map(move |i| i * per..((i + 1) * per).min(n))
+    }
+    let mut parts = vec![Part {
+        file: 0,
+        kind: PartKind::TypesHead,
+    }];
+    parts.extend(chunks(api.types.len(), TYPES_PER_PART).map(|r| Part {
+        file: 0,
+        kind: PartKind::Types(r),
+    }));
+    parts.push(Part {
+        file: 0,
+        kind: PartKind::TypesTail,
+    });
+    parts.push(Part {
+        file: 1,
+        kind: PartKind::OperationsHead,
+    });
+    parts.extend(
+        chunks(api.operations.len(), OPERATIONS_PER_PART).map(|r| Part {
+            file: 1,
+            kind: PartKind::Operations(r),
+        }),
+    );
+    parts.push(Part {
+        file: 1,
+        kind: PartKind::OperationsTail,
+    });
+    parts.push(Part {
+        file: 2,
+        kind: PartKind::Api,
+    });
+    parts
+}
+
+/// What every part needs to know of the whole API.
+pub fn context(api: &Api) -> Cx {
     let ops: BTreeMap<String, String> = api
         .operations
         .iter()
@@ -30,15 +92,24 @@ pub fn emit(api: &Api) -> EmittedApi {
         .filter(|t| matches!(t.kind, crate::ir::TypeKind::StringEnum(_)))
         .map(|t| t.name.clone())
         .collect();
-    let cx = Cx { ops, string_enums };
-    EmittedApi {
-        types: types::emit(api, &cx),
-        operations: operations::emit(api, &cx),
-        api: emit_api(api),
+    Cx { ops, string_enums }
+}
+
+/// The tokens of one part.
+pub fn emit_part(api: &Api, cx: &Cx, part: &Part) -> TokenStream {
+    match &part.kind {
+        PartKind::TypesHead => types::head(),
+        PartKind::Types(r) => types::items(api, cx, r.clone()),
+        PartKind::TypesTail => types::tail(api),
+        PartKind::OperationsHead => operations::head(),
+        PartKind::Operations(r) => operations::items(api, cx, r.clone()),
+        PartKind::OperationsTail => operations::tail(api),
+        PartKind::Api => emit_api(api),
     }
 }
 
-pub(crate) struct Cx {
+/// What [`emit_part`] needs of the whole API, made once per generation.
+pub struct Cx {
     /// operationId → method name, for links.
     pub ops: BTreeMap<String, String>,
     /// String enum types: they implement `Display`.

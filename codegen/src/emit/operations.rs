@@ -9,21 +9,29 @@ use crate::ir::{
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-pub fn emit(api: &Api, cx: &Cx) -> TokenStream {
-    let types = quote!(super::types::);
-    let ops: Vec<TokenStream> = api
-        .operations
-        .iter()
-        .map(|op| operation(op, cx, &types))
-        .collect();
-    let infos = api.operations.iter().map(info_ident);
+/// The module's inner documentation.
+pub fn head() -> TokenStream {
     quote! {
         //! Request builders and documented error responses, one per operation.
         //!
         //! Start a request with the method of the same name on [`crate::Client`], set the
         //! optional parameters, then `.await` it (or call `.send().await`).
-        #( #ops )*
+    }
+}
 
+/// The operations `range` of `api.operations`.
+pub fn items(api: &Api, cx: &Cx, range: std::ops::Range<usize>) -> TokenStream {
+    let types = quote!(super::types::);
+    let ops = api.operations[range]
+        .iter()
+        .map(|op| operation(op, cx, &types));
+    quote! { #( #ops )* }
+}
+
+/// The list of every operation, after the operations.
+pub fn tail(api: &Api) -> TokenStream {
+    let infos = api.operations.iter().map(info_ident);
+    quote! {
         /// Every operation of the API, in document order.
         pub static OPERATIONS: &[&crate::runtime::OperationInfo] = &[ #( &#infos ),* ];
     }

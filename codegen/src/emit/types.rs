@@ -6,9 +6,22 @@ use crate::ir::{Api, OneOf, OneOfDecoding, Presence, Struct, TypeDef, TypeKind, 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-pub fn emit(api: &Api, cx: &Cx) -> TokenStream {
+/// The module's inner documentation.
+pub fn head() -> TokenStream {
+    quote! {
+        //! Types of the API's request and response bodies.
+    }
+}
+
+/// The types `range` of `api.types`.
+pub fn items(api: &Api, cx: &Cx, range: std::ops::Range<usize>) -> TokenStream {
     let here = TokenStream::new();
-    let items = api.types.iter().map(|t| type_def(t, cx, &here));
+    let items = api.types[range].iter().map(|t| type_def(t, cx, &here));
+    quote! { #( #items )* }
+}
+
+/// The private helpers some of the types need, after the types.
+pub fn tail(api: &Api) -> TokenStream {
     let uses_shape = api.types.iter().any(
         |t| matches!(&t.kind, TypeKind::OneOf(o) if matches!(o.how, OneOfDecoding::ByShape { .. })),
     );
@@ -36,8 +49,6 @@ pub fn emit(api: &Api, cx: &Cx) -> TokenStream {
         }
     });
     quote! {
-        //! Types of the API's request and response bodies.
-        #( #items )*
         #shape_helper
         #content_helper
     }

@@ -1,0 +1,598 @@
+//! Benchmarks of the gcore-iam generator and client, each against a peer measured side by
+//! side in the same run: progenitor (as a library, on the same parsed document) for
+//! generation and for the compile cost of its output, a hand-written reqwest call for the
+//! client's overhead. `cargo xtask bench` runs everything and prints the table that
+//! BENCHMARKS.md keeps.
+//!
+//! Time and peak memory of one generation are measured in a child process of this binary
+//! (`child-gen`), so that each figure's peak RSS (VmHWM) is its own.
+
+use std::path::{Path, PathBuf};
+
+/// The allocator `cargo xtask` uses; both generators run with it.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    if v.is_empty() {
+        f64::NAN
+    } else {
+        v[v.len() / 2]
+    }
+}
+
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// One generation measurement, as the child prints it.
+#[derive(Debug, Clone)]
+struct GenResult {
+    outcome: String,
+    median_ms: f64,
+    peak_mib: f64,
+    lines: usize,
+}
+
+fn parse_doc(path: &Path, force_version: Option<&str>) -> codegen::load::LoadedSpec {
+    let mut spec = codegen::load::load_file(path).unwrap_or_else(|d| panic!("{d}"));
+    if let Some(v) = force_version {
+        spec.document.openapi = v.to_string();
+    }
+    spec
+}
+
+fn ours(spec: &codegen::load::LoadedSpec, iam: bool) -> Result<usize, String> {
+    let mut settings = if iam {
+        codegen::Settings::gcore_iam()
+    } else {
+        codegen::Settings::default()
+    };
+    if !iam {
+        settings.ambiguous_one_of = codegen::settings::AmbiguityPolicy::Warn;
+    }
+    let g = codegen::generate(
+        spec,
+        &settings,
+        &codegen::Provenance {
+            command: "bench".into(),
+            spec_path: "bench".into(),
+        },
+    )
+    .map_err(|d| d.to_string())?;
+    Ok(g.files.iter().map(|f| f.contents.lines().count()).sum())
+}
+
+fn progenitor(doc: openapiv3::OpenAPI) -> Result<usize, String> {
+    let result = std::panic::catch_unwind(move || {
+        let mut generator =
+            progenitor_impl::Generator::new(&progenitor_impl::GenerationSettings::default());
+        let tokens = generator
+            .generate_tokens(&doc)
+            .map_err(|e| format!("refused: {e}"))?;
+        let file: syn3::File = syn3::parse2(tokens).map_err(|e| format!("invalid output: {e}"))?;
+        Ok::<_, String>(prettyplease3::unparse(&file).lines().count())
+    });
+    match result {
+        Ok(r) => r,
+        Err(p) => Err(format!(
+            "panicked: {}",
+            p.downcast_ref::<String>()
+                .cloned()
+                .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default()
+        )),
+    }
+}
+
+/// `child-gen GENERATOR FILE RUNS [VERSION]`: runs one generator RUNS times and prints
+/// `outcome|median_ms|peak_kib|lines`.
+fn child_gen(args: &[String]) {
+    let which = args[0].as_str();
+    let path = PathBuf::from(&args[1]);
+    let runs: usize = args[2].parse().unwrap();
+    let version = args.get(3).map(String::as_str);
+    let iam = path.ends_with("iam_api.yaml");
+    // silence progenitor's panic message; the outcome says it
+    std::panic::set_hook(Box::new(|_| {}));
+    let mut times = Vec::new();
+    let mut outcome = "ok".to_string();
+    let mut lines = 0;
+    // Both generators get the same parsed document; parsing is not timed.
+    let spec = parse_doc(&path, version);
+    for _ in 0..runs {
+        let doc = spec.document.clone();
+        let started = Instant::now();
+        let r = match which {
+            "ours" => ours(&spec, iam),
+            // what a user waits for: reading the file included
+            "ours-full" => ours(&parse_doc(&path, version), iam),
+            _ => progenitor(doc),
+        };
+        times.push(started.elapsed().as_secs_f64() * 1000.0);
+        match r {
+            Ok(l) => lines = l,
+            Err(e) => {
+                outcome = e
+                    .lines()
+                    .next()
+                    .unwrap_or("failed")
+                    .chars()
+                    .take(120)
+                    .collect();
+                break;
+            }
+        }
+    }
+    println!("{outcome}|{}|{}|{lines}", median(times), peak_rss_kib());
+}
+
+fn measure(which: &str, path: &Path, runs: usize, version: Option<&str>) -> GenResult {
+    let exe = std::env::current_exe().unwrap();
+    let mut cmd = Command::new(exe);
+    cmd.arg("child-gen")
+        .arg(which)
+        .arg(path)
+        .arg(runs.to_string());
+    if let Some(v) = version {
+        cmd.arg(v);
+    }
+    let out = cmd.output().expect("run child");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text.lines().last().unwrap_or("child failed|NaN|0|0");
+    let parts: Vec<&str> = line.split('|').collect();
+    GenResult {
+        outcome: if out.status.success() {
+            parts[0].to_string()
+        } else {
+            format!("crashed: {}", out.status)
+        },
+        median_ms: parts
+            .get(1)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(f64::NAN),
+        peak_mib: parts
+            .get(2)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+            / 1024.0,
+        lines: parts.get(3).and_then(|v| v.parse().ok()).unwrap_or(0),
+    }
+}
+
+struct Table(Vec<String>);
+
+impl Table {
+    fn row(&mut self, cells: &[String]) {
+        self.0.push(format!("| {} |", cells.join(" | ")));
+    }
+}
+
+fn generation(table: &mut Table) {
+    let iam = root().join("spec/iam_api.yaml");
+    let nexus = root().join("../shared/corpus/progenitor-nexus.json");
+    let cases: [(&str, &Path, Option<&str>, usize); 3] = [
+        ("IAM spec (3.1.0)", &iam, None, 15),
+        (
+            "IAM spec, version field set to 3.0.3",
+            &iam,
+            Some("3.0.3"),
+            15,
+        ),
+        ("nexus.json (193 operations)", &nexus, None, 7),
+    ];
+    for (label, path, version, runs) in cases {
+        let o = measure("ours", path, runs, version);
+        let p = measure("progenitor", path, runs, version);
+        let ratio = if p.outcome == "ok" && o.outcome == "ok" {
+            format!("{:.2}x", o.median_ms / p.median_ms)
+        } else {
+            "-".into()
+        };
+        table.row(&[
+            format!("generate {label}"),
+            format!(
+                "{:.1} ms, {:.0} MiB peak, {} lines ({})",
+                o.median_ms, o.peak_mib, o.lines, o.outcome
+            ),
+            format!(
+                "{:.1} ms, {:.0} MiB peak, {} lines ({})",
+                p.median_ms, p.peak_mib, p.lines, p.outcome
+            ),
+            ratio,
+        ]);
+    }
+}
+
+/// A synthetic spec in Gcore's style: `n` operations and `n` schemas.
+fn synthetic(n: usize) -> String {
+    let mut paths = serde_json::Map::new();
+    let mut schemas = serde_json::Map::new();
+    for i in 0..n {
+        paths.insert(
+            format!("/iam/resources{i}/{{resourceId}}"),
+            serde_json::json!({"get": {"operationId": format!("iamGetResource{i}"), "tags": ["Resources"], "summary": format!("Get resource {i}"),
+                "parameters": [{"name": "resourceId", "in": "path", "required": true, "schema": {"type": "integer"}},
+                               {"name": "limit", "in": "query", "schema": {"type": "integer"}}],
+                "responses": {"200": {"description": "OK.", "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/Resource{i}")}}}},
+                              "400": {"description": "Bad.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ValidationError"}}}},
+                              "401": {"description": "No credentials."}}}}),
+        );
+        let mut props = serde_json::json!({"id": {"type": "integer"}, "name": {"type": "string", "nullable": true},
+            "state": {"type": "string", "enum": ["new", "active", "deleted"]}, "created": {"type": "string"},
+            "tags": {"type": "array", "items": {"type": "string"}}});
+        if i > 0 {
+            props["parent"] =
+                serde_json::json!({"$ref": format!("#/components/schemas/Resource{}", i - 1)});
+        }
+        schemas.insert(
+            format!("Resource{i}"),
+            serde_json::json!({"type": "object", "required": ["id", "name"], "properties": props}),
+        );
+    }
+    schemas.insert(
+        "ValidationError".into(),
+        serde_json::json!({"type": "object", "properties": {"errors": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}}}),
+    );
+    serde_json::to_string(&serde_json::json!({"openapi": "3.1.0", "info": {"title": "synthetic", "version": "1"}, "paths": paths, "components": {"schemas": schemas}}))
+        .unwrap()
+}
+
+fn scaling(table: &mut Table) {
+    let dir = std::env::temp_dir().join("gcore-iam-bench");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut points = Vec::new();
+    for n in [10usize, 100, 1000, 5000] {
+        let path = dir.join(format!("synthetic-{n}.json"));
+        std::fs::write(&path, synthetic(n)).unwrap();
+        let runs = if n >= 1000 { 3 } else { 7 };
+        let o = measure("ours-full", &path, runs, None);
+        points.push((n as f64, o.median_ms));
+        table.row(&[
+            format!("generate synthetic spec, {n} operations"),
+            format!(
+                "{:.1} ms ({:.3} ms/op), {:.0} MiB peak ({:.1} KiB/op), {}",
+                o.median_ms,
+                o.median_ms / n as f64,
+                o.peak_mib,
+                o.peak_mib * 1024.0 / n as f64,
+                o.outcome
+            ),
+            "-".into(),
+            if n == 5000 {
+                format!(
+                    "goal < 2000 ms: {}",
+                    if o.median_ms < 2000.0 {
+                        "met"
+                    } else {
+                        "MISSED"
+                    }
+                )
+            } else {
+                "-".into()
+            },
+        ]);
+    }
+    // least squares on log-log: time ~ n^b
+    let xs: Vec<f64> = points.iter().map(|(n, _)| n.ln()).collect();
+    let ys: Vec<f64> = points.iter().map(|(_, t)| t.ln()).collect();
+    let mx = xs.iter().sum::<f64>() / xs.len() as f64;
+    let my = ys.iter().sum::<f64>() / ys.len() as f64;
+    let b = xs
+        .iter()
+        .zip(&ys)
+        .map(|(x, y)| (x - mx) * (y - my))
+        .sum::<f64>()
+        / xs.iter().map(|x| (x - mx).powi(2)).sum::<f64>();
+    table.row(&[
+        "scaling exponent (time ~ operations^b, 10..5000)".into(),
+        format!("b = {b:.2}"),
+        "-".into(),
+        "linear is b = 1".into(),
+    ]);
+}
+
+fn cargo() -> Command {
+    let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    for v in ["RUSTFLAGS", "CARGO_TARGET_DIR", "CARGO_MANIFEST_DIR"] {
+        c.env_remove(v);
+    }
+    c
+}
+
+fn timed_build(dir: &Path, crate_dir: &str, package: &str, release: bool) -> Result<f64, String> {
+    let mut times = Vec::new();
+    for _ in 0..3 {
+        // touch the crate itself: dependencies stay built
+        let lib = dir.join(crate_dir).join("src/lib.rs");
+        let text = std::fs::read_to_string(&lib).map_err(|e| e.to_string())?;
+        std::fs::write(&lib, text).map_err(|e| e.to_string())?;
+        let started = Instant::now();
+        let mut cmd = cargo();
+        cmd.current_dir(dir)
+            .args(["build", "--quiet", "-p", package]);
+        if release {
+            cmd.arg("--release");
+        }
+        let out = cmd.output().map_err(|e| e.to_string())?;
+        if !out.status.success() {
+            return Err(String::from_utf8_lossy(&out.stderr)
+                .lines()
+                .find(|l| l.contains("error"))
+                .unwrap_or("build failed")
+                .to_string());
+        }
+        times.push(started.elapsed().as_secs_f64());
+    }
+    Ok(median(times))
+}
+
+fn compile_cost(table: &mut Table) {
+    let nexus = root().join("../shared/corpus/progenitor-nexus.json");
+    let dir = std::env::temp_dir().join("gcore-iam-bench/compile");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = parse_doc(&nexus, None);
+    // ours, as `cargo xtask generate` writes it
+    let mut settings = codegen::Settings::default();
+    settings.ambiguous_one_of = codegen::settings::AmbiguityPolicy::Warn;
+    let generated = codegen::generate(
+        &spec,
+        &settings,
+        &codegen::Provenance {
+            command: "bench".into(),
+            spec_path: "nexus.json".into(),
+        },
+    )
+    .unwrap();
+    let runtime = codegen::standalone::Runtime::read(&root().join("gcore-iam/src")).unwrap();
+    let files = codegen::standalone::crate_files(
+        &generated,
+        &runtime,
+        &codegen::standalone::CrateOptions {
+            name: "ours".into(),
+            own_workspace: false,
+        },
+    );
+    codegen::standalone::write_files(&dir.join("ours"), &files).unwrap();
+    let our_lines: usize = files
+        .iter()
+        .filter(|f| f.path.starts_with("src/generated"))
+        .map(|f| f.contents.lines().count())
+        .sum();
+    // progenitor's output with the dependencies its README lists
+    let mut generator =
+        progenitor_impl::Generator::new(&progenitor_impl::GenerationSettings::default());
+    let tokens = generator.generate_tokens(&spec.document).unwrap();
+    let text = prettyplease3::unparse(&syn3::parse2::<syn3::File>(tokens).unwrap());
+    let their_lines = text.lines().count();
+    std::fs::create_dir_all(dir.join("progenitor/src")).unwrap();
+    std::fs::write(
+        dir.join("progenitor/src/lib.rs"),
+        format!("#![allow(warnings)]\n{text}"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("progenitor/Cargo.toml"),
+        "[package]\nname = \"progenitor-out\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n[dependencies]\nprogenitor-client = \"=0.15.1\"\nreqwest = { version = \"0.13\", features = [\"json\", \"query\", \"form\"] }\nserde = { version = \"1\", features = [\"derive\"] }\nserde_json = \"1\"\nserde_urlencoded = \"0.7\"\nchrono = { version = \"0.4\", features = [\"serde\"] }\nuuid = { version = \"1\", features = [\"serde\", \"v4\"] }\nbytes = \"1\"\nfutures-core = \"0.3\"\nregress = \"0.10\"\nfutures = \"0.3\"\nbase64 = \"0.22\"\nrand = \"0.9\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("Cargo.toml"), "[workspace]\nresolver = \"2\"\nmembers = [\"ours\", \"progenitor\"]\n\n[profile.dev]\ndebug = false\n").unwrap();
+    table.row(&[
+        "generated lines, nexus.json".into(),
+        our_lines.to_string(),
+        their_lines.to_string(),
+        format!("{:.2}x", our_lines as f64 / their_lines as f64),
+    ]);
+    for release in [false, true] {
+        let profile = if release { "release" } else { "debug" };
+        // dependencies first, untimed
+        let mut pre = cargo();
+        pre.current_dir(&dir)
+            .args(["build", "--quiet", "--workspace"]);
+        if release {
+            pre.arg("--release");
+        }
+        let pre_ok = pre.status().map(|s| s.success()).unwrap_or(false);
+        let o = timed_build(&dir, "ours", "ours", release);
+        let p = if pre_ok {
+            timed_build(&dir, "progenitor", "progenitor-out", release)
+        } else {
+            Err("dependencies or output did not build".into())
+        };
+        let show = |r: &Result<f64, String>| match r {
+            Ok(s) => format!("{s:.1} s"),
+            Err(e) => format!("failed: {}", e.chars().take(100).collect::<String>()),
+        };
+        let ratio = match (&o, &p) {
+            (Ok(a), Ok(b)) => format!("{:.2}x", a / b),
+            _ => "-".into(),
+        };
+        table.row(&[
+            format!("cargo build --{profile} of the nexus client crate alone"),
+            show(&o),
+            show(&p),
+            ratio,
+        ]);
+    }
+}
+
+fn runtime_overhead(table: &mut Table) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let body = serde_json::json!({"id": 7350925, "email": "ops@example.com", "name": null, "status": "active", "companyName": "Example",
+            "deleted": false, "is_test": false, "has_active_admin": true, "currentUser": 1, "capabilities": ["CDN", "CLOUD"],
+            "serviceStatuses": {"CDN": {"status": "active", "enabled": true}}, "paidFeatures": {}, "freeFeatures": {},
+            "entryBaseDomain": null, "bill_type": "postpay", "users": [{"id": 1, "email": "a@example.com", "name": "A"}]});
+        let app = axum::Router::new().route("/iam/clients/me", axum::routing::get(move || { let b = body.clone(); async move { axum::Json(b) } }));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        let base = format!("http://{addr}");
+        let key = "42_a1b2c3d4e5f6a7b8";
+        let client = gcore_iam::Client::builder(key).base_url(&base).build().unwrap();
+        let http = reqwest::Client::new();
+        let url = format!("{base}/iam/clients/me");
+        let hand = || async {
+            let resp = http.get(&url).header("authorization", format!("APIKey {key}")).header("accept", "application/json").send().await.unwrap();
+            let status = resp.status();
+            let bytes = resp.bytes().await.unwrap();
+            assert!(status.is_success());
+            serde_json::from_slice::<gcore_iam::types::ClientBase>(&bytes).unwrap()
+        };
+        for _ in 0..300 {
+            client.get_account_details().await.unwrap();
+            hand().await;
+        }
+        let (mut ours_t, mut hand_t) = (Vec::new(), Vec::new());
+        for i in 0..4000 {
+            // interleaved, alternating which goes first
+            let a = Instant::now();
+            if i % 2 == 0 {
+                client.get_account_details().await.unwrap();
+                ours_t.push(a.elapsed().as_secs_f64() * 1e6);
+                let b = Instant::now();
+                hand().await;
+                hand_t.push(b.elapsed().as_secs_f64() * 1e6);
+            } else {
+                hand().await;
+                hand_t.push(a.elapsed().as_secs_f64() * 1e6);
+                let b = Instant::now();
+                client.get_account_details().await.unwrap();
+                ours_t.push(b.elapsed().as_secs_f64() * 1e6);
+            }
+        }
+        let (o, h) = (median(ours_t), median(hand_t));
+        table.row(&[
+            "per-request latency, GET /iam/clients/me on 127.0.0.1 (median of 4000)".into(),
+            format!("{o:.0} µs"),
+            format!("{h:.0} µs (hand-written reqwest)"),
+            format!("{:.3}x (goal ≤ 1.05x: {})", o / h, if o / h <= 1.05 { "met" } else { "MISSED" }),
+        ]);
+    });
+}
+
+fn regen_wait(table: &mut Table) {
+    let dir = std::env::temp_dir().join("gcore-iam-bench/clone");
+    let _ = std::fs::remove_dir_all(&dir);
+    let ok = Command::new("git")
+        .args(["clone", "--quiet"])
+        .arg(root())
+        .arg(&dir)
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    if !ok {
+        table.row(&[
+            "cargo xtask regen".into(),
+            "git clone failed".into(),
+            "-".into(),
+            "-".into(),
+        ]);
+        return;
+    }
+    let run = || {
+        let started = Instant::now();
+        let ok = cargo()
+            .current_dir(&dir)
+            .env("CARGO_TARGET_DIR", dir.join("target"))
+            .args(["xtask", "regen"])
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false);
+        (started.elapsed(), ok)
+    };
+    let (cold, ok1) = run();
+    let (warm, ok2) = run();
+    let fmt = |d: Duration, ok: bool| {
+        if ok {
+            format!("{:.1} s", d.as_secs_f64())
+        } else {
+            "failed".into()
+        }
+    };
+    table.row(&[
+        "cargo xtask regen, fresh clone (builds xtask)".into(),
+        fmt(cold, ok1),
+        "-".into(),
+        "-".into(),
+    ]);
+    table.row(&[
+        "cargo xtask regen, warm (after editing the spec)".into(),
+        fmt(warm, ok2),
+        "-".into(),
+        "-".into(),
+    ]);
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(0);
+    let rustc = Command::new("rustc")
+        .arg("--version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    format!("{cores} cores, {cpu}, {rustc}, release build")
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("child-gen") {
+        child_gen(&args[1..]);
+        return;
+    }
+    let which: Vec<&str> = if args.is_empty() || args[0] == "all" {
+        vec!["gen", "scale", "runtime", "compile", "regen"]
+    } else {
+        args.iter().map(String::as_str).collect()
+    };
+    let mut table = Table(vec![
+        "| measurement | gcore-iam | peer | ratio / goal |".into(),
+        "|---|---|---|---|".into(),
+    ]);
+    for w in which {
+        eprintln!("bench: {w} …");
+        match w {
+            "gen" => generation(&mut table),
+            "scale" => scaling(&mut table),
+            "runtime" => runtime_overhead(&mut table),
+            "compile" => compile_cost(&mut table),
+            "regen" => regen_wait(&mut table),
+            other => eprintln!("unknown benchmark {other:?}"),
+        }
+    }
+    println!("Machine: {}\n", machine());
+    println!("{}", table.0.join("\n"));
+}
