@@ -177,8 +177,9 @@ impl AuthFailure {
             if detail == "Authentication credentials were not provided." {
                 AuthFailure::CredentialsNotProvided
             } else if let Some(id) = detail.strip_prefix("Bad permanent token:") {
+                // the id, but should a server echo a whole token, it is masked
                 AuthFailure::BadPermanentToken {
-                    token_id: id.trim().to_string(),
+                    token_id: crate::error::redact_text(id.trim()),
                 }
             } else if detail.starts_with("Token is invalid or expired") {
                 AuthFailure::InvalidOrExpired
@@ -313,6 +314,12 @@ mod tests {
             assert_eq!(AuthFailure::from_body(body.as_bytes()), Some(want));
         }
         assert_eq!(AuthFailure::from_body(b"not json"), None);
+        assert_eq!(
+            AuthFailure::from_body(br#"{"detail": "Bad permanent token: 29841$a1b2c3d4e5f6"}"#),
+            Some(AuthFailure::BadPermanentToken {
+                token_id: "29841$****".into()
+            })
+        );
         assert!(
             AuthFailure::BadPermanentToken {
                 token_id: "29841".into()

@@ -10,7 +10,10 @@ pub(crate) const EXCERPT_BYTES: usize = 512;
 
 /// What went wrong with one call. `E` is the operation's error enum (for example
 /// `operations::CreateApiTokenV2Error`), holding the documented error bodies.
-#[derive(Debug)]
+///
+/// `Debug` and `Display` never show a secret: token-shaped values, JWTs, URL passwords and
+/// string values under secret-looking keys (`token`, `password`, `secret`, `access`,
+/// `refresh`, …) are masked, in the typed body too.
 #[non_exhaustive]
 pub enum Error<E> {
     /// The request could not be built (its body could not be serialised); nothing was sent.
@@ -65,8 +68,7 @@ pub enum Error<E> {
     },
 }
 
-/// An error status from the server.
-#[derive(Debug)]
+/// An error status from the server. `Debug` and `Display` mask secrets, as for [`Error`].
 pub struct ApiError<E> {
     pub(crate) operation: &'static str,
     pub(crate) method: &'static str,
@@ -79,8 +81,9 @@ pub struct ApiError<E> {
     pub(crate) attempts: u32,
 }
 
-/// A success response whose body does not decode.
-#[derive(Debug, Clone)]
+/// A success response whose body does not decode. `Debug` and `Display` mask secrets, as
+/// for [`Error`].
+#[derive(Clone)]
 pub struct DecodeError {
     /// The operationId.
     pub operation: &'static str,
@@ -88,7 +91,7 @@ pub struct DecodeError {
     pub status: u16,
     /// Where in the body decoding failed (`results[3].email`), if known.
     pub path: String,
-    /// What serde said.
+    /// What serde said, secrets masked (serde quotes the offending value).
     pub message: String,
     /// The start of the body, secrets redacted.
     pub excerpt: String,
@@ -229,12 +232,78 @@ impl<E> Error<E> {
     }
 }
 
+/// What `Display` says of a POST or PATCH that may have acted.
+const OUTCOME_UNKNOWN: &str =
+    "the request may have reached the server, so its outcome is unknown: check before repeating it";
+
 fn is_unsafe_method(method: &str) -> bool {
     matches!(method, "POST" | "PATCH")
 }
 
 impl<E> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_redacted(f, format_args!("{}", fmt_with(|f| self.display_plain(f))))
+    }
+}
+
+impl<E: fmt::Debug> fmt::Debug for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_redacted(
+            f,
+            &fmt_with(|f| match self {
+                Error::Build { operation, message } => f
+                    .debug_struct("Build")
+                    .field("operation", operation)
+                    .field("message", message)
+                    .finish(),
+                Error::Transport {
+                    operation,
+                    may_have_reached_server,
+                    outcome_unknown,
+                    attempts,
+                    source,
+                } => f
+                    .debug_struct("Transport")
+                    .field("operation", operation)
+                    .field("may_have_reached_server", may_have_reached_server)
+                    .field("outcome_unknown", outcome_unknown)
+                    .field("attempts", attempts)
+                    .field("source", source)
+                    .finish(),
+                Error::Timeout {
+                    operation,
+                    outcome_unknown,
+                    attempts,
+                } => f
+                    .debug_struct("Timeout")
+                    .field("operation", operation)
+                    .field("outcome_unknown", outcome_unknown)
+                    .field("attempts", attempts)
+                    .finish(),
+                Error::Api(e) => f.debug_tuple("Api").field(e).finish(),
+                Error::Decode(d) => f.debug_tuple("Decode").field(d).finish(),
+                Error::Removed {
+                    operation,
+                    method,
+                    removal_date,
+                    replacement,
+                    status,
+                } => f
+                    .debug_struct("Removed")
+                    .field("operation", operation)
+                    .field("method", method)
+                    .field("removal_date", removal_date)
+                    .field("replacement", replacement)
+                    .field("status", status)
+                    .finish(),
+            }),
+        )
+    }
+}
+
+impl<E> Error<E> {
+    /// `Display` before masking.
+    fn display_plain(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Build { operation, message } => {
                 write!(f, "{operation}: the request could not be built: {message}")
@@ -254,7 +323,7 @@ impl<E> fmt::Display for Error<E> {
                 }
                 write!(f, ") after {attempts} attempt(s)")?;
                 if *outcome_unknown {
-                    f.write_str("; the request may have reached the server, so its outcome is unknown: check before repeating it")?;
+                    write!(f, "; {OUTCOME_UNKNOWN}")?;
                 } else if !may_have_reached_server {
                     f.write_str("; the request never reached the server")?;
                 }
@@ -270,12 +339,12 @@ impl<E> fmt::Display for Error<E> {
                     "{operation}: no response within the timeout after {attempts} attempt(s)"
                 )?;
                 if *outcome_unknown {
-                    f.write_str("; the request may have reached the server, so its outcome is unknown: check before repeating it")?;
+                    write!(f, "; {OUTCOME_UNKNOWN}")?;
                 }
                 Ok(())
             }
-            Error::Api(e) => fmt::Display::fmt(e, f),
-            Error::Decode(d) => fmt::Display::fmt(d, f),
+            Error::Api(e) => e.display_plain(f),
+            Error::Decode(d) => d.display_plain(f),
             Error::Removed {
                 operation,
                 method,
@@ -285,7 +354,7 @@ impl<E> fmt::Display for Error<E> {
             } => {
                 write!(
                     f,
-                    "{operation} (Client::{method}) answered {status}: Gcore scheduled this endpoint for removal on {removal_date}"
+                    "{operation} (Client::{method}) answered {status}: the API description scheduled this endpoint for removal on {removal_date}"
                 )?;
                 match replacement {
                     Some(r) => write!(f, "; use Client::{r} instead"),
@@ -298,6 +367,34 @@ impl<E> fmt::Display for Error<E> {
 
 impl<E> fmt::Display for ApiError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_redacted(f, format_args!("{}", fmt_with(|f| self.display_plain(f))))
+    }
+}
+
+impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_redacted(
+            f,
+            &fmt_with(|f| {
+                f.debug_struct("ApiError")
+                    .field("operation", &self.operation)
+                    .field("method", &self.method)
+                    .field("status", &self.status)
+                    .field("body", &self.body)
+                    .field("raw", &self.raw)
+                    .field("request_id", &self.request_id)
+                    .field("retry_after", &self.retry_after)
+                    .field("auth", &self.auth)
+                    .field("attempts", &self.attempts)
+                    .finish()
+            }),
+        )
+    }
+}
+
+impl<E> ApiError<E> {
+    /// `Display` before masking.
+    fn display_plain(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: HTTP {}", self.operation, self.status)?;
         let parsed: Option<serde_json::Value> = serde_json::from_str(&self.raw).ok();
         let detail = parsed
@@ -320,6 +417,9 @@ impl<E> fmt::Display for ApiError<E> {
         if let Some(a) = &self.auth {
             write!(f, "\n  hint: {}", a.hint())?;
         }
+        if self.status >= 500 && is_unsafe_method(self.method) {
+            write!(f, "\n  {OUTCOME_UNKNOWN}")?;
+        }
         if let Some(id) = &self.request_id {
             write!(f, "\n  request id: {id}")?;
         }
@@ -329,6 +429,30 @@ impl<E> fmt::Display for ApiError<E> {
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_redacted(f, format_args!("{}", fmt_with(|f| self.display_plain(f))))
+    }
+}
+
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_redacted(
+            f,
+            &fmt_with(|f| {
+                f.debug_struct("DecodeError")
+                    .field("operation", &self.operation)
+                    .field("status", &self.status)
+                    .field("path", &self.path)
+                    .field("message", &self.message)
+                    .field("excerpt", &self.excerpt)
+                    .finish()
+            }),
+        )
+    }
+}
+
+impl DecodeError {
+    /// `Display` before masking.
+    fn display_plain(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
             "{}: HTTP {} with a body that does not match the API description at `{}`: {} (body starts: {})",
@@ -349,8 +473,8 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
 impl<E: fmt::Debug> std::error::Error for ApiError<E> {}
 impl std::error::Error for DecodeError {}
 
-/// Why a client could not be built. Nothing was sent.
-#[derive(Debug)]
+/// Why a client could not be built. Nothing was sent. `Debug` and `Display` mask secrets
+/// (a password in the base URL, say), as for [`Error`].
 #[non_exhaustive]
 pub enum ConfigError {
     /// An environment variable is missing.
@@ -373,6 +497,33 @@ pub enum ConfigError {
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_redacted(f, format_args!("{}", fmt_with(|f| self.display_plain(f))))
+    }
+}
+
+impl fmt::Debug for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_redacted(
+            f,
+            &fmt_with(|f| match self {
+                ConfigError::MissingEnv { var } => {
+                    f.debug_struct("MissingEnv").field("var", var).finish()
+                }
+                ConfigError::ApiKey(e) => f.debug_tuple("ApiKey").field(e).finish(),
+                ConfigError::BaseUrl { url, reason } => f
+                    .debug_struct("BaseUrl")
+                    .field("url", url)
+                    .field("reason", reason)
+                    .finish(),
+                ConfigError::Http(e) => f.debug_tuple("Http").field(e).finish(),
+            }),
+        )
+    }
+}
+
+impl ConfigError {
+    /// `Display` before masking.
+    fn display_plain(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ConfigError::MissingEnv { var } => write!(
                 f,
@@ -401,35 +552,40 @@ impl From<ApiKeyError> for ConfigError {
     }
 }
 
+/// Whether a JSON key or field name holds a secret: its string value is masked in
+/// excerpts, `Debug` and `Display`.
+pub(crate) fn is_secret_key(key: &str) -> bool {
+    const SECRET_KEYS: &[&str] = &[
+        "token",
+        "password",
+        "secret",
+        "access",
+        "refresh",
+        "double",
+        "old",
+        "new",
+        "one_time_password",
+        "authorization",
+        "jwt",
+    ];
+    let k = key.to_ascii_lowercase();
+    SECRET_KEYS.contains(&k.as_str())
+        || k.ends_with("_token")
+        || k.ends_with("-token")
+        || k.contains("password")
+        || k.contains("secret")
+}
+
 /// A bounded, secret-free excerpt of a body: JSON string values under keys that hold
-/// secrets (`token`, `password`, `access`, `refresh`, `secret`) are replaced, and anything
-/// shaped like a Gcore token (`<digits>_<secret>`, `<digits>$<secret>`) is masked.
+/// secrets ([`is_secret_key`]) are replaced, and token-shaped values are masked
+/// ([`redact_text`]).
 pub(crate) fn excerpt(body: &[u8]) -> String {
     fn redact(v: &mut serde_json::Value) {
         match v {
             serde_json::Value::Object(m) => {
                 for (k, v) in m.iter_mut() {
-                    let k = k.to_ascii_lowercase();
-                    let secret_key = [
-                        "token",
-                        "password",
-                        "secret",
-                        "access",
-                        "refresh",
-                        "double",
-                        "old",
-                        "new",
-                        "one_time_password",
-                    ]
-                    .iter()
-                    .any(|s| {
-                        k == *s
-                            || k.ends_with("_token")
-                            || k.contains("password")
-                            || k.contains("secret")
-                    });
-                    if secret_key && v.is_string() {
-                        *v = serde_json::Value::String("[redacted]".into());
+                    if is_secret_key(k) && v.is_string() {
+                        *v = serde_json::Value::String(REDACTED.into());
                     } else {
                         redact(v);
                     }
@@ -446,7 +602,7 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
         }
         Err(_) => String::from_utf8_lossy(&body[..body.len().min(EXCERPT_BYTES * 2)]).into_owned(),
     };
-    let masked = mask_tokens(&text);
+    let masked = redact_text(&text);
     if masked.len() <= EXCERPT_BYTES {
         masked
     } else {
@@ -458,12 +614,74 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
     }
 }
 
-/// Masks `<digits>_<8+ token chars>` and `<digits>$<…>` sequences.
+/// What a masked value is replaced with.
+const REDACTED: &str = "[redacted]";
+
+/// Masks the secrets in any text (a `Debug` or `Display` rendering, serde's message, a
+/// body): token-shaped values (`<digits>_<secret>`, `<digits>$<secret>`), JWTs, the password
+/// of a URL, and quoted values after a secret-looking key (`"token": "…"`,
+/// `password: Some("…")`, `token=…`).
+pub(crate) fn redact_text(text: &str) -> String {
+    redact_keyed_values(&redact_url_passwords(&mask_tokens(text)))
+}
+
+/// `Debug` of `value` (keeping `{:#?}`), secrets masked.
+pub(crate) fn debug_redacted(f: &mut fmt::Formatter<'_>, value: &dyn fmt::Debug) -> fmt::Result {
+    let text = if f.alternate() {
+        format!("{value:#?}")
+    } else {
+        format!("{value:?}")
+    };
+    f.write_str(&redact_text(&text))
+}
+
+/// Writes `args`, secrets masked.
+pub(crate) fn write_redacted(f: &mut fmt::Formatter<'_>, args: fmt::Arguments<'_>) -> fmt::Result {
+    f.write_str(&redact_text(&fmt::format(args)))
+}
+
+/// A value whose `Debug` and `Display` are the closure.
+pub(crate) struct FmtWith<F>(F);
+
+/// See [`FmtWith`].
+pub(crate) fn fmt_with<F: Fn(&mut fmt::Formatter<'_>) -> fmt::Result>(f: F) -> FmtWith<F> {
+    FmtWith(f)
+}
+
+impl<F: Fn(&mut fmt::Formatter<'_>) -> fmt::Result> fmt::Debug for FmtWith<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        (self.0)(f)
+    }
+}
+
+impl<F: Fn(&mut fmt::Formatter<'_>) -> fmt::Result> fmt::Display for FmtWith<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        (self.0)(f)
+    }
+}
+
+/// Masks `<digits>_<8+ token chars>` and `<digits>$<…>` sequences, and JWTs
+/// (`eyJ….….…`).
 fn mask_tokens(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
+    let token_char = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
     while i < chars.len() {
+        let at_boundary = i == 0 || !token_char(chars[i - 1]);
+        if at_boundary && chars[i..].starts_with(&['e', 'y', 'J']) {
+            let mut k = i;
+            let mut dots = 0;
+            while k < chars.len() && (token_char(chars[k]) || chars[k] == '.') {
+                dots += usize::from(chars[k] == '.');
+                k += 1;
+            }
+            if dots >= 2 && k - i >= 16 {
+                out.push_str("eyJ****");
+                i = k;
+                continue;
+            }
+        }
         if chars[i].is_ascii_digit() && (i == 0 || !chars[i - 1].is_ascii_alphanumeric()) {
             let mut j = i;
             while j < chars.len() && chars[j].is_ascii_digit() {
@@ -489,6 +707,123 @@ fn mask_tokens(text: &str) -> String {
         i += 1;
     }
     out
+}
+
+/// `scheme://user:password@host` → `scheme://user:****@host`.
+fn redact_url_passwords(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(pos) = rest.find("://") {
+        let authority_start = pos + 3;
+        out.push_str(&rest[..authority_start]);
+        rest = &rest[authority_start..];
+        let authority_end = rest
+            .find(|c: char| "/?#\"'`)<>,;\\".contains(c) || c.is_whitespace())
+            .unwrap_or(rest.len());
+        let authority = &rest[..authority_end];
+        if let Some(at) = authority.rfind('@') {
+            if let Some(colon) = authority[..at].find(':') {
+                out.push_str(&authority[..=colon]);
+                out.push_str("****");
+                out.push_str(&authority[at..]);
+                rest = &rest[authority_end..];
+                continue;
+            }
+        }
+        out.push_str(authority);
+        rest = &rest[authority_end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Replaces the value after each secret-looking key: a quoted string after `:` or `=`
+/// (through wrappers such as `Some(` and `String(`, and in escaped text `\"…\"`), or an
+/// unquoted value after `=`.
+fn redact_keyed_values(text: &str) -> String {
+    let b = text.as_bytes();
+    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'-';
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if !ident(b[i]) || (i > 0 && ident(b[i - 1])) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && ident(b[i]) {
+            i += 1;
+        }
+        if !is_secret_key(&text[start..i]) {
+            continue;
+        }
+        if let Some((from, to)) = secret_value_after(b, i) {
+            out.push_str(&text[copied..from]);
+            out.push_str(REDACTED);
+            copied = to;
+            i = to;
+        }
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// The byte range of the value that follows a key ending at `i`, if it is one to mask.
+fn secret_value_after(b: &[u8], mut i: usize) -> Option<(usize, usize)> {
+    // the closing quote of a quoted key, escaped or not
+    while i < b.len() && matches!(b[i], b'"' | b'\\' | b'\'') {
+        i += 1;
+    }
+    while i < b.len() && b[i] == b' ' {
+        i += 1;
+    }
+    let sep = *b.get(i)?;
+    if !(sep == b':' || sep == b'=') || b.get(i + 1) == Some(&sep) {
+        return None;
+    }
+    i += 1;
+    loop {
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        // a wrapper: `Some(`, `String(`, `Ok(`
+        let mut k = i;
+        while k < b.len() && b[k].is_ascii_alphabetic() {
+            k += 1;
+        }
+        if k > i && b.get(k) == Some(&b'(') {
+            i = k + 1;
+        } else {
+            break;
+        }
+    }
+    match (b.get(i), b.get(i + 1)) {
+        (Some(b'"'), _) => {
+            let from = i + 1;
+            let mut k = from;
+            while k < b.len() && b[k] != b'"' {
+                k += if b[k] == b'\\' { 2 } else { 1 };
+            }
+            Some((from, k.min(b.len())))
+        }
+        (Some(b'\\'), Some(b'"')) => {
+            let from = i + 2;
+            let to = b[from..]
+                .windows(2)
+                .position(|w| w == b"\\\"")
+                .map_or(b.len(), |p| from + p);
+            Some((from, to))
+        }
+        _ if sep == b'=' => {
+            let to = b[i..]
+                .iter()
+                .position(|c| c.is_ascii_whitespace() || b"&,;)]}\"'".contains(c))
+                .map_or(b.len(), |p| i + p);
+            (to > i).then_some((i, to))
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -522,5 +857,100 @@ mod tests {
         assert!(excerpt(&big).len() <= EXCERPT_BYTES + 3);
         let not_utf8 = [0xff, 0xfe, 0x00, 0x41];
         let _ = excerpt(&not_utf8);
+    }
+
+    #[test]
+    fn text_redaction_masks_values_under_secret_keys_in_every_rendering() {
+        let cases = [
+            // JSON
+            (
+                r#"{"token":"hunter2x","id":7}"#,
+                r#"{"token":"[redacted]","id":7}"#,
+            ),
+            // Debug of serde_json::Value
+            (
+                r#"Object {"password": String("hunter2x"), "name": String("ok")}"#,
+                r#"Object {"password": String("[redacted]"), "name": String("ok")}"#,
+            ),
+            // Debug of a struct, pretty-printed
+            (
+                "Login {\n    refresh: Some(\n        \"hunter2x\",\n    ),\n}",
+                "Login {\n    refresh: Some(\n        \"[redacted]\",\n    ),\n}",
+            ),
+            // JSON inside a Debug string
+            (
+                r#"raw: "{\"client_secret\":\"hunter2x\"}""#,
+                r#"raw: "{\"client_secret\":\"[redacted]\"}""#,
+            ),
+            // a form body
+            (
+                "user=a&password=hunter2x&x=1",
+                "user=a&password=[redacted]&x=1",
+            ),
+            // escaped quotes inside the value
+            (
+                r#""access": "a\"hunter2x" next"#,
+                r#""access": "[redacted]" next"#,
+            ),
+            // an unterminated value (a cut excerpt) is masked to the end
+            (r#"{"token": "hunter2x"#, r#"{"token": "[redacted]"#),
+            // token-shaped values and JWTs anywhere
+            (
+                "id 42_a1b2c3d4e5f6 and 7$zzzzzzzzzz",
+                "id 42_**** and 7$****",
+            ),
+            (
+                "bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOjF9.c2lnbmF0dXJl done",
+                "bearer eyJ**** done",
+            ),
+            // a URL's password
+            (
+                "url: \"https://ops:hunter2x@api.example.com/x\"",
+                "url: \"https://ops:****@api.example.com/x\"",
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(redact_text(text), want, "{text}");
+        }
+        // what must stay readable
+        for keep in [
+            "Bad permanent token: 29841",
+            "token: SecretString([redacted])",
+            "client_user.password: This field is required.",
+            "Client::new(key) and gcore_iam::token::x",
+            "created 2026-11-24T10:00:00Z, attempts: 3",
+            "export GCORE_API_KEY='29841$…'",
+            "https://api.example.com:8443/x",
+            "ünïcode \"token\" alone",
+        ] {
+            assert_eq!(redact_text(keep), keep);
+        }
+    }
+
+    #[test]
+    fn debug_and_display_of_errors_mask_the_typed_body() {
+        let err: Error<serde_json::Value> = Error::Api(ApiError {
+            operation: "op",
+            method: "POST",
+            status: 500,
+            body: Some(
+                serde_json::json!({"token": "77_leakyleakyleaky", "nested": {"password": "hunter2x"}}),
+            ),
+            raw: String::new(),
+            request_id: Some("req 9_abcdefghijkl".into()),
+            retry_after: None,
+            auth: None,
+            attempts: 1,
+        });
+        for shown in [format!("{err:?}"), format!("{err:#?}"), err.to_string()] {
+            for secret in ["leakyleaky", "hunter2x", "abcdefghijkl"] {
+                assert!(!shown.contains(secret), "{secret} in {shown}");
+            }
+        }
+        assert!(
+            format!("{err:#?}").contains("\n"),
+            "pretty Debug stays pretty"
+        );
+        assert!(err.to_string().contains("outcome is unknown"), "{err}");
     }
 }

@@ -2,7 +2,7 @@
 //! decoding. Users do not need this module; it is public so generated code can reach it.
 
 use crate::auth::AuthFailure;
-use crate::error::{ApiError, DecodeError, Error, excerpt};
+use crate::error::{ApiError, DecodeError, Error, excerpt, is_secret_key, redact_text};
 use std::time::Duration;
 
 /// What the generated code knows about one operation.
@@ -63,8 +63,8 @@ pub fn param_string<T: serde::Serialize + ?Sized>(value: &T) -> String {
     }
 }
 
-/// A request being assembled by generated code.
-#[derive(Debug)]
+/// A request being assembled by generated code. `Debug` shows the method, the path and
+/// the body's length: never header values or the body.
 pub struct Request {
     pub(crate) op: &'static OperationInfo,
     pub(crate) path: String,
@@ -72,6 +72,17 @@ pub struct Request {
     pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) body: Option<(&'static str, Vec<u8>)>,
     pub(crate) build_error: Option<String>,
+}
+
+impl std::fmt::Debug for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Request")
+            .field("operation", &self.op.operation_id)
+            .field("method", &self.op.method)
+            .field("path", &self.path)
+            .field("body_len", &self.body.as_ref().map_or(0, |(_, b)| b.len()))
+            .finish_non_exhaustive()
+    }
 }
 
 impl Request {
@@ -118,14 +129,26 @@ impl Request {
     }
 }
 
-/// A complete response, body read.
-#[derive(Debug)]
+/// A complete response, body read. `Debug` shows the operation, the status and the body's
+/// length: never header values or the body.
 pub struct Response {
     pub(crate) op: &'static OperationInfo,
     pub(crate) status: u16,
     pub(crate) headers: reqwest::header::HeaderMap,
     pub(crate) body: Vec<u8>,
     pub(crate) attempts: u32,
+}
+
+impl std::fmt::Debug for Response {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Response")
+            .field("operation", &self.op.operation_id)
+            .field("method", &self.op.method)
+            .field("path", &self.op.path_template)
+            .field("status", &self.status)
+            .field("body_len", &self.body.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Response {
@@ -147,7 +170,7 @@ impl Response {
                 operation: self.op.operation_id,
                 status: self.status,
                 path: e.path().to_string(),
-                message: e.inner().to_string(),
+                message: decode_message(&e.path().to_string(), &e.inner().to_string()),
                 excerpt: excerpt(&self.body),
             })),
         }
@@ -226,6 +249,41 @@ impl Response {
     }
 }
 
+/// serde's message, which quotes the offending value, with secrets masked; when the value
+/// is under a secret-looking key (`client_user.password`), every quoted part is masked.
+fn decode_message(path: &str, message: &str) -> String {
+    let field = path
+        .rsplit(['.', '['])
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches(']');
+    if !is_secret_key(field) {
+        return redact_text(message);
+    }
+    let mut out = String::with_capacity(message.len());
+    let mut quote: Option<char> = None;
+    for c in message.chars() {
+        match quote {
+            Some(q) if c == q => {
+                out.push_str("[redacted]");
+                out.push(c);
+                quote = None;
+            }
+            Some(_) => {}
+            None => {
+                out.push(c);
+                if c == '"' || c == '`' {
+                    quote = Some(c);
+                }
+            }
+        }
+    }
+    if quote.is_some() {
+        out.push_str("[redacted]");
+    }
+    redact_text(&out)
+}
+
 pub(crate) fn request_id(headers: &reqwest::header::HeaderMap) -> Option<String> {
     [
         "x-request-id",
@@ -287,5 +345,31 @@ mod tests {
         assert_eq!(retry_after(&h), Some(Duration::ZERO));
         h.insert("retry-after", "soon".parse().unwrap());
         assert_eq!(retry_after(&h), None);
+    }
+
+    #[test]
+    fn decode_messages_mask_the_quoted_value_of_secret_fields_and_tokens() {
+        assert_eq!(
+            decode_message(
+                "id",
+                r#"invalid type: string "77_leakyleakyleaky", expected i64"#
+            ),
+            r#"invalid type: string "77_****", expected i64"#
+        );
+        assert_eq!(
+            decode_message(
+                "client_user.password",
+                r#"invalid type: string "hunter2", expected i64"#
+            ),
+            r#"invalid type: string "[redacted]", expected i64"#
+        );
+        assert_eq!(
+            decode_message("refresh", "unknown variant `hunter2`, expected `a`"),
+            "unknown variant `[redacted]`, expected `[redacted]`"
+        );
+        assert_eq!(
+            decode_message("results[3].email", "missing field `email`"),
+            "missing field `email`"
+        );
     }
 }
