@@ -1,7 +1,7 @@
 //! [`Client`]: configuration, authentication, retries and tracing for every call.
 
 use crate::auth::ApiKey;
-use crate::error::{ConfigError, Error};
+use crate::error::{ConfigError, Error, debug_redacted, fmt_with};
 use crate::runtime::{OperationInfo, Request, Response};
 use std::collections::HashSet;
 use std::fmt;
@@ -10,6 +10,9 @@ use std::time::{Duration, Instant};
 
 /// Gcore's API.
 pub const DEFAULT_BASE_URL: &str = "https://api.gcore.com";
+/// The `User-Agent` sent unless the builder is given another.
+const DEFAULT_USER_AGENT: &str =
+    concat!(env!("CARGO_PKG_NAME"), "-rust/", env!("CARGO_PKG_VERSION"));
 /// Responses larger than this are cut (and then fail to decode) instead of exhausting memory.
 const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 
@@ -85,7 +88,8 @@ struct Inner {
     retry: RetryPolicy,
     /// `Authorization: APIKey …`, marked sensitive; made once.
     auth: reqwest::header::HeaderValue,
-    /// Set when the caller supplied the HTTP client: our user agent goes on each request.
+    /// Set when the caller supplied the HTTP client and the builder a user agent: it goes
+    /// on each request, over the client's own.
     per_request_user_agent: Option<reqwest::header::HeaderValue>,
     /// Operations whose server-side deprecation was already logged.
     deprecation_logged: Mutex<HashSet<&'static str>>,
@@ -93,12 +97,17 @@ struct Inner {
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
-            .field("base_url", &self.inner.base_url)
-            .field("key", &self.inner.key)
-            .field("timeout", &self.inner.timeout)
-            .field("retry", &self.inner.retry)
-            .finish_non_exhaustive()
+        debug_redacted(
+            f,
+            &fmt_with(|f| {
+                f.debug_struct("Client")
+                    .field("base_url", &self.inner.base_url)
+                    .field("key", &self.inner.key)
+                    .field("timeout", &self.inner.timeout)
+                    .field("retry", &self.inner.retry)
+                    .finish_non_exhaustive()
+            }),
+        )
     }
 }
 
@@ -109,7 +118,9 @@ pub struct ClientBuilder {
     timeout: Option<Duration>,
     connect_timeout: Duration,
     retry: RetryPolicy,
-    user_agent: String,
+    /// Set by [`ClientBuilder::user_agent`]; `None` means the default (or, with a
+    /// caller-supplied HTTP client, that client's own).
+    user_agent: Option<String>,
     http: Option<reqwest::Client>,
     allow_insecure_http: bool,
 }
@@ -119,13 +130,20 @@ impl fmt::Debug for ClientBuilder {
         let key = crate::ApiKey::parse(&self.key)
             .map(|k| k.to_string())
             .unwrap_or_else(|_| "[invalid]".to_string());
-        f.debug_struct("ClientBuilder")
-            .field("key", &key)
-            .field("base_url", &self.base_url)
-            .field("timeout", &self.timeout)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("retry", &self.retry)
-            .finish_non_exhaustive()
+        debug_redacted(
+            f,
+            &fmt_with(|f| {
+                f.debug_struct("ClientBuilder")
+                    .field("key", &key)
+                    .field("base_url", &self.base_url)
+                    .field("timeout", &self.timeout)
+                    .field("connect_timeout", &self.connect_timeout)
+                    .field("retry", &self.retry)
+                    .field("user_agent", &self.user_agent)
+                    .field("http_client", &self.http.is_some())
+                    .finish_non_exhaustive()
+            }),
+        )
     }
 }
 
@@ -156,12 +174,18 @@ impl ClientBuilder {
         self.retry.max_retries = max_retries;
         self
     }
-    /// The `User-Agent` header.
+    /// The `User-Agent` header (default `<crate name>-rust/<version>`).
+    ///
+    /// With a caller-supplied HTTP client ([`ClientBuilder::http_client`]) a user agent set
+    /// here is sent on every request and wins over that client's own; without one, that
+    /// client's own user agent (or none) is sent.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
-        self.user_agent = user_agent.into();
+        self.user_agent = Some(user_agent.into());
         self
     }
-    /// Use this HTTP client (its own TLS, proxy and pool settings).
+    /// Use this HTTP client (its own TLS, proxy, pool, connect timeout and user agent
+    /// settings). A [`ClientBuilder::user_agent`] set explicitly still wins over the
+    /// client's own user agent; [`ClientBuilder::connect_timeout`] does not apply.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -204,24 +228,28 @@ impl ClientBuilder {
                 });
             }
         }
-        let per_request_user_agent = match &self.http {
-            Some(_) => Some(
-                reqwest::header::HeaderValue::from_str(&self.user_agent).map_err(|e| {
-                    ConfigError::BaseUrl {
-                        url: base_url.clone(),
-                        reason: format!("invalid user agent: {e}"),
-                    }
-                })?,
+        let user_agent = self
+            .user_agent
+            .as_deref()
+            .map(reqwest::header::HeaderValue::from_str)
+            .transpose()
+            .map_err(|e| ConfigError::BaseUrl {
+                url: base_url.clone(),
+                reason: format!("invalid user agent: {e}"),
+            })?;
+        let (http, per_request_user_agent) = match self.http {
+            // the caller's client keeps its own user agent unless one was set here
+            Some(c) => (c, user_agent),
+            None => (
+                reqwest::Client::builder()
+                    .connect_timeout(self.connect_timeout)
+                    .user_agent(user_agent.unwrap_or_else(|| {
+                        reqwest::header::HeaderValue::from_static(DEFAULT_USER_AGENT)
+                    }))
+                    .build()
+                    .map_err(ConfigError::Http)?,
+                None,
             ),
-            None => None,
-        };
-        let http = match self.http {
-            Some(c) => c,
-            None => reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout)
-                .user_agent(self.user_agent.clone())
-                .build()
-                .map_err(ConfigError::Http)?,
         };
         let auth = key.header_value();
         Ok(Client {
@@ -268,7 +296,7 @@ impl Client {
             timeout: Some(Duration::from_secs(30)),
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
-            user_agent: concat!("gcore-iam-rust/", env!("CARGO_PKG_VERSION")).to_string(),
+            user_agent: None,
             http: None,
             allow_insecure_http: false,
         }
@@ -324,7 +352,7 @@ impl Client {
                 .header(reqwest::header::AUTHORIZATION, self.inner.auth.clone())
                 .header(reqwest::header::ACCEPT, "application/json");
             if let Some(ua) = &self.inner.per_request_user_agent {
-                // a caller-supplied HTTP client has its own default; ours was built with it
+                // set on the builder for a caller-supplied HTTP client: wins over its own
                 rb = rb.header(reqwest::header::USER_AGENT, ua);
             }
             if !req.query.is_empty() {
@@ -403,10 +431,10 @@ impl Client {
     }
 
     /// One `tracing` warning per operation per client when the server marks it deprecated
-    /// (RFC 9745 `Deprecation`, RFC 8594 `Sunset`).
+    /// (RFC 9745 `Deprecation`, RFC 8594 `Sunset`), with the dates readable.
     fn log_deprecation(&self, op: &'static OperationInfo, headers: &reqwest::header::HeaderMap) {
-        let deprecation = headers.get("deprecation").and_then(|v| v.to_str().ok());
-        let sunset = headers.get("sunset").and_then(|v| v.to_str().ok());
+        let deprecation = headers.get("deprecation").map(header_text);
+        let sunset = headers.get("sunset").map(header_text);
         if deprecation.is_none() && sunset.is_none() {
             return;
         }
@@ -419,6 +447,10 @@ impl Client {
         if !first {
             return;
         }
+        let since = deprecation.as_deref().and_then(deprecation_date);
+        let removal = sunset
+            .as_deref()
+            .map(|s| http_date(s).unwrap_or_else(|| s.to_string()));
         let replacement = op
             .deprecation
             .and_then(|d| d.replacement)
@@ -427,19 +459,63 @@ impl Client {
         tracing::warn!(
             operation = op.operation_id,
             method = op.rust_name,
-            deprecation = deprecation.unwrap_or(""),
-            sunset = sunset.unwrap_or(""),
-            "Gcore marks {} (Client::{}) as deprecated{}{}{}",
+            deprecation = deprecation.as_deref().unwrap_or(""),
+            sunset = sunset.as_deref().unwrap_or(""),
+            "the server marks {} (Client::{}) as deprecated{}{}{}",
             op.operation_id,
             op.rust_name,
-            deprecation
-                .map(|d| format!(" since {d}"))
-                .unwrap_or_default(),
-            sunset
-                .map(|s| format!(", to be removed {s}"))
+            since.map(|d| format!(" since {d}")).unwrap_or_default(),
+            removal
+                .map(|s| format!(", to be removed on {s}"))
                 .unwrap_or_default(),
             replacement
         );
+    }
+}
+
+/// A header value as text for a log line: bounded, control characters dropped.
+fn header_text(value: &reqwest::header::HeaderValue) -> String {
+    String::from_utf8_lossy(value.as_bytes())
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(100)
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+/// When a `Deprecation` header says the deprecation took effect: RFC 9745's structured
+/// date (`@1767225600`, seconds since the epoch) or an earlier draft's HTTP date, as
+/// `2026-01-01`. `None` for the draft's bare `true` and for anything unreadable, which is
+/// shown as it is.
+fn deprecation_date(value: &str) -> Option<String> {
+    let value = value.trim();
+    if let Some(secs) = value.strip_prefix('@') {
+        let when = secs
+            .parse::<i64>()
+            .ok()
+            .and_then(|s| chrono::DateTime::from_timestamp(s, 0));
+        return Some(when.map_or_else(|| value.to_string(), readable));
+    }
+    if value.eq_ignore_ascii_case("true") {
+        return None;
+    }
+    Some(http_date(value).unwrap_or_else(|| value.to_string()))
+}
+
+/// An HTTP date (`Fri, 17 Jul 2026 00:00:00 GMT`) as `2026-07-17`.
+fn http_date(value: &str) -> Option<String> {
+    chrono::DateTime::parse_from_rfc2822(value.trim())
+        .ok()
+        .map(|d| readable(d.with_timezone(&chrono::Utc)))
+}
+
+/// `2026-01-01`, or `2026-01-01 12:30:00 UTC` when not at midnight.
+fn readable(when: chrono::DateTime<chrono::Utc>) -> String {
+    if when.time() == chrono::NaiveTime::MIN {
+        when.format("%Y-%m-%d").to_string()
+    } else {
+        when.format("%Y-%m-%d %H:%M:%S UTC").to_string()
     }
 }
 
@@ -494,6 +570,33 @@ mod tests {
             p.delay(0, Some(Duration::from_secs(3600))),
             Duration::from_secs(5)
         );
+    }
+
+    #[test]
+    fn deprecation_and_sunset_dates_are_shown_readable() {
+        assert_eq!(
+            deprecation_date("@1767225600").as_deref(),
+            Some("2026-01-01")
+        );
+        assert_eq!(
+            deprecation_date(" @1767270600 ").as_deref(),
+            Some("2026-01-01 12:30:00 UTC")
+        );
+        assert_eq!(
+            deprecation_date("Thu, 01 Jan 2026 00:00:00 GMT").as_deref(),
+            Some("2026-01-01")
+        );
+        assert_eq!(deprecation_date("true"), None);
+        assert_eq!(deprecation_date("@soon").as_deref(), Some("@soon"));
+        assert_eq!(
+            deprecation_date("@99999999999999999").as_deref(),
+            Some("@99999999999999999")
+        );
+        assert_eq!(
+            http_date("Fri, 17 Jul 2026 00:00:00 GMT").as_deref(),
+            Some("2026-07-17")
+        );
+        assert_eq!(http_date("next year"), None);
     }
 
     #[test]
