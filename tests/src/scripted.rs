@@ -4,7 +4,7 @@
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -21,6 +21,9 @@ pub enum Reply {
     Delay(Duration, Box<Reply>),
     /// Close the connection without answering.
     Reset,
+    /// Write these bytes as they are (status line, headers and all), then close: for
+    /// malformed responses, a body shorter than its `Content-Length`, huge headers.
+    Bytes(Vec<u8>),
 }
 
 impl Reply {
@@ -69,6 +72,8 @@ pub struct Received {
     /// Header names lower-cased.
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// When the server had read the whole request.
+    pub at: Instant,
 }
 
 impl Received {
@@ -194,6 +199,7 @@ async fn serve(mut socket: tokio::net::TcpStream, state: Arc<Mutex<State>>) -> s
             target,
             headers,
             body,
+            at: Instant::now(),
         });
         st.replies
             .pop_front()
@@ -210,6 +216,11 @@ async fn serve(mut socket: tokio::net::TcpStream, state: Arc<Mutex<State>>) -> s
             Reply::Reset => {
                 // close without a response
                 drop(socket);
+                return Ok(());
+            }
+            Reply::Bytes(bytes) => {
+                socket.write_all(&bytes).await?;
+                socket.shutdown().await?;
                 return Ok(());
             }
             Reply::Respond {
