@@ -1,45 +1,67 @@
 //! A stateful fake of Gcore's IAM API on 127.0.0.1, one fresh instance per test, that
 //! behaves as Gcore's documentation says. Tests drive the generated client against it and
-//! assert on what it received ([`FakeGcore::requests`]).
+//! assert on what it received and answered ([`FakeGcore::requests`]).
 //!
 //! Documented by Gcore (and reproduced here):
-//! - `Authorization: APIKey <token>`; the header name is case-insensitive and the `APIKey`
-//!   scheme mandatory. The four 401 messages: `Authentication credentials were not
-//!   provided.` (no header), `Bad permanent token: <id>` (token incomplete, e.g. cut at
-//!   `$`), `Token is invalid or expired` (deleted or past expiry), `Given token not valid for
-//!   any token type` (`Bearer` instead of `APIKey`).
+//! - `Authorization: APIKey <token>`; the header name is case-insensitive (as every HTTP
+//!   header name) and the `APIKey` scheme mandatory. The four 401 messages: `Authentication
+//!   credentials were not provided.` (no header), `Bad permanent token: <id>` (token
+//!   incomplete, e.g. cut at `$`), `Token is invalid or expired` (deleted or past expiry),
+//!   `Given token not valid for any token type` (`Bearer` instead of `APIKey`).
 //! - v1 endpoints issue `<id>$<secret>`, v2 endpoints `<id>_<secret>`; both authenticate.
-//!   The value is returned only by the create call.
-//! - At most 50 tokens per account; a token cannot have a higher role than its creator;
-//!   an unknown role is refused (`Invalid role: …`, `Can't create token with role …`).
+//!   The value is returned only by the create call (lists and single-token reads never
+//!   carry it).
+//! - A limit of 50 API tokens per account; a token cannot have a higher role than its
+//!   creator; an unknown role is refused (`Invalid role: …`, `Can't create token with role
+//!   …`, the messages of the description's `CreateTokenError` examples).
 //! - Expired tokens stop authenticating; deleted ones stop at once.
 //! - Administrators see and delete every token of the account; others only their own.
 //! - Roles: Administrators 1, Users 2, Engineers 5, Purge and Prefetch only (API+Web) 3009,
 //!   Purge and Prefetch only (API) 3022.
+//! - Users are listed with `limit`/`offset` pagination (`count`, `next`, `previous`,
+//!   `results`); `GET /iam/clients/me` answers the account of the caller's token.
 //!
 //! Our assumptions (not documented):
+//! - the 50-token limit counts live tokens only: deleted and expired ones do not count;
 //! - the body of the 51st token: `{"errors": {"non_field_errors": ["Maximum number of API
 //!   tokens (50) reached."]}}`;
 //! - the rank used for "higher role": Administrators > Engineers > Users > Purge and
 //!   Prefetch only (API+Web) > Purge and Prefetch only (API);
-//! - another user's token answers 404 (not 403) to non-administrators, and a `clientId`
-//!   other than the caller's answers 403 `You do not have permission to perform this
-//!   action.`;
+//! - an unknown role id is refused as `Invalid role: RoleName` (the description's example
+//!   text; with a role name, that name); a request without a role gets the creator's;
+//! - the `APIKey` scheme is matched case-insensitively (as HTTP schemes are), and a token
+//!   whose id is not a number answers `Given token not valid for any token type`;
+//! - another user's token answers 404 (not 403) to non-administrators, deleting a deleted
+//!   token answers 404, and a `clientId` other than the caller's answers 403 `You do not
+//!   have permission to perform this action.`;
 //! - the `deleted` filter follows the description as written: `True` selects tokens that
 //!   were *not* deleted, `False` those that were;
-//! - a missing `exp_date` key is a 400 `{"errors": {"exp_date": ["This field is required."]}}`.
+//! - a missing `exp_date` key is a 400 `{"errors": {"exp_date": ["This field is required."]}}`;
+//! - the form of the `next`/`previous` links, and that a users list without `limit`
+//!   carries everyone; the account's details other than its id and `currentUser`.
+//!
+//! Not Gcore's behaviour but test equipment: the faults of [`Fault`], injected on demand
+//! ([`FakeGcore::inject`]) — a delay past the client's timeout, an error status with
+//! `Retry-After`, malformed JSON, `Deprecation`/`Sunset` headers, and a connection reset
+//! (RST) without an answer.
 
 use axum::Router;
 use axum::body::{Body, Bytes};
+use axum::extract::connect_info::{ConnectInfo, Connected};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::serve::IncomingStream;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use std::collections::{HashMap, VecDeque};
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 /// The account every fake instance serves.
 pub const CLIENT_ID: i64 = 7350925;
@@ -116,9 +138,12 @@ pub enum Fault {
         deprecation: String,
         sunset: Option<String>,
     },
+    /// Carry the request out, then reset the connection (TCP RST) without answering: the
+    /// action happened, the client cannot know.
+    ConnectionReset,
 }
 
-/// One request as the server received it.
+/// One request as the server received it, and what the server answered.
 #[derive(Debug, Clone)]
 pub struct RecordedRequest {
     pub method: String,
@@ -126,6 +151,10 @@ pub struct RecordedRequest {
     pub query: Option<String>,
     pub headers: HeaderMap,
     pub body: Vec<u8>,
+    /// The status answered; `None` when the connection was reset instead.
+    pub response_status: Option<u16>,
+    /// The body answered (empty when the connection was reset).
+    pub response_body: Vec<u8>,
 }
 
 #[derive(Debug, Clone)]
@@ -169,6 +198,12 @@ impl World {
     }
     fn expired(&self, t: &Token) -> bool {
         t.exp.is_some_and(|e| e <= self.now())
+    }
+    fn live_tokens(&self) -> usize {
+        self.tokens
+            .iter()
+            .filter(|t| !t.deleted && !self.expired(t))
+            .count()
     }
 }
 
@@ -237,7 +272,11 @@ impl FakeGcore {
             .expect("bind 127.0.0.1");
         let addr = listener.local_addr().unwrap();
         let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, app).await;
+            let _ = axum::serve(
+                ResettableListener(listener),
+                app.into_make_service_with_connect_info::<Conn>(),
+            )
+            .await;
         });
         FakeGcore { addr, world, task }
     }
@@ -324,15 +363,10 @@ impl FakeGcore {
             .count()
     }
 
-    /// Live (not deleted) tokens of the account.
+    /// Live tokens of the account: neither deleted nor expired (what the 50-token limit
+    /// counts).
     pub fn live_tokens(&self) -> usize {
-        self.world
-            .lock()
-            .unwrap()
-            .tokens
-            .iter()
-            .filter(|t| !t.deleted)
-            .count()
+        self.world.lock().unwrap().live_tokens()
     }
 }
 
@@ -341,11 +375,12 @@ async fn record_and_inject(
     req: Request<Body>,
     next: axum::middleware::Next,
 ) -> Response {
+    let conn = req.extensions().get::<ConnectInfo<Conn>>().cloned();
     let (parts, body) = req.into_parts();
     let bytes = axum::body::to_bytes(body, 1 << 20)
         .await
         .unwrap_or_default();
-    let fault = {
+    let (index, fault) = {
         let mut w = world.lock().unwrap();
         w.requests.push(RecordedRequest {
             method: parts.method.to_string(),
@@ -353,17 +388,28 @@ async fn record_and_inject(
             query: parts.uri.query().map(str::to_string),
             headers: parts.headers.clone(),
             body: bytes.to_vec(),
+            response_status: None,
+            response_body: Vec::new(),
         });
-        w.faults.pop_front()
+        (w.requests.len() - 1, w.faults.pop_front())
     };
     let req = Request::from_parts(parts, Body::from(bytes));
-    match fault {
+    let resp = match fault {
         None => next.run(req).await,
         Some(Fault::Delay(d)) => {
             // act first, answer late: a client that gives up cannot know what happened
-            let resp = next.run(req).await;
+            let resp = record_response(&world, index, next.run(req).await).await;
             tokio::time::sleep(d).await;
-            resp
+            return resp;
+        }
+        Some(Fault::ConnectionReset) => {
+            // act first, then cut the connection: the client gets no answer at all
+            let _ = next.run(req).await;
+            conn.expect("the fake is served with its connection handle")
+                .0
+                .reset();
+            // never written: the connection refuses every write from now on
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
         Some(Fault::Status {
             status,
@@ -398,6 +444,117 @@ async fn record_and_inject(
             }
             resp
         }
+    };
+    record_response(&world, index, resp).await
+}
+
+/// Records the status and body answered to request number `index`.
+async fn record_response(world: &Shared, index: usize, resp: Response) -> Response {
+    let (parts, body) = resp.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    {
+        let mut w = world.lock().unwrap();
+        let r = &mut w.requests[index];
+        r.response_status = Some(parts.status.as_u16());
+        r.response_body = bytes.to_vec();
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// The per-connection switch of [`Fault::ConnectionReset`], reached from a handler through
+/// `ConnectInfo`.
+#[derive(Debug, Clone, Default)]
+struct Conn(Arc<AtomicBool>);
+
+impl Conn {
+    fn reset(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+}
+
+/// A TCP connection that, once its [`Conn`] is reset, fails every read and write; hyper
+/// then drops it, and with `SO_LINGER` 0 the close is a reset (RST), not an orderly FIN.
+struct ResettableStream {
+    inner: tokio::net::TcpStream,
+    conn: Conn,
+}
+
+impl ResettableStream {
+    fn check(&mut self) -> std::io::Result<()> {
+        if !self.conn.0.load(Ordering::SeqCst) {
+            return Ok(());
+        }
+        // `set_linger` is deprecated because a non-zero linger blocks on drop; zero does
+        // not block: the kernel discards the socket and sends RST at once.
+        #[allow(deprecated)]
+        let _ = self.inner.set_linger(Some(Duration::ZERO));
+        Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "connection reset by the fake (injected fault)",
+        ))
+    }
+}
+
+impl AsyncRead for ResettableStream {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        self.check()?;
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for ResettableStream {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        self.check()?;
+        Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        self.check()?;
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        self.check()?;
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+/// Accepts [`ResettableStream`]s for `axum::serve`.
+struct ResettableListener(tokio::net::TcpListener);
+
+impl axum::serve::Listener for ResettableListener {
+    type Io = ResettableStream;
+    type Addr = std::net::SocketAddr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        loop {
+            match self.0.accept().await {
+                Ok((inner, addr)) => {
+                    let conn = Conn::default();
+                    return (ResettableStream { inner, conn }, addr);
+                }
+                // e.g. too many open files: wait instead of spinning
+                Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
+            }
+        }
+    }
+
+    fn local_addr(&self) -> std::io::Result<Self::Addr> {
+        self.0.local_addr()
+    }
+}
+
+impl Connected<IncomingStream<'_, ResettableListener>> for Conn {
+    fn connect_info(stream: IncomingStream<'_, ResettableListener>) -> Self {
+        stream.io().conn.clone()
     }
 }
 
@@ -707,7 +864,7 @@ fn create(
             json!({"errors": {"client_user": {"role": [format!("Can't create token with role {}", role.name())]}}}),
         );
     }
-    if w.tokens.iter().filter(|t| !t.deleted).count() >= MAX_TOKENS {
+    if w.live_tokens() >= MAX_TOKENS {
         return bad_request(
             json!({"errors": {"non_field_errors": ["Maximum number of API tokens (50) reached."]}}),
         );

@@ -61,15 +61,46 @@ async fn verify_create_use_list_rotate_and_the_old_token_is_refused_with_the_rig
     let with_new = client(&server, &value);
     with_new.get_account_details().await.unwrap();
 
-    // list: the value is never listed again
+    // list and show: the value is never shown again. The list and show types have no
+    // field for it, so look at what the server answered.
+    let secret = value.split_once('_').unwrap().1.to_string();
     let listed = c.get_api_tokens_v2(CLIENT_ID).await.unwrap();
     assert_eq!(listed.len(), 2);
-    assert!(
+    assert!(listed.iter().any(|t| t.id == created.id));
+    let shown = c.get_api_token_v2(CLIENT_ID, created.id).await.unwrap();
+    assert_eq!(shown.id, created.id);
+    assert!(!format!("{listed:?}{shown:?}").contains(&secret));
+    let answered = |method: &str, path: &str| -> Vec<String> {
         server
             .requests()
-            .iter()
-            .all(|r| r.method != "GET" || !String::from_utf8_lossy(&r.body).contains(&value))
+            .into_iter()
+            .filter(|r| r.method == method && r.path == path && r.response_status == Some(200))
+            .map(|r| String::from_utf8(r.response_body).unwrap())
+            .collect()
+    };
+    let tokens_path = format!("/iam/v2/clients/{CLIENT_ID}/tokens");
+    let creations = answered("POST", &tokens_path);
+    assert_eq!(creations.len(), 1);
+    assert!(
+        creations[0].contains(&secret),
+        "the create call returns the value"
     );
+    let reads: Vec<String> = answered("GET", &tokens_path)
+        .into_iter()
+        .chain(answered("GET", &format!("{tokens_path}/{}", created.id)))
+        .collect();
+    assert_eq!(reads.len(), 2, "one list and one show");
+    for body in &reads {
+        assert!(body.contains(&format!("\"id\":{}", created.id)), "{body}");
+        assert!(
+            !body.contains(&secret),
+            "a read carries the token value: {body}"
+        );
+        assert!(
+            !body.contains("\"token\""),
+            "a read carries a token field: {body}"
+        );
+    }
 
     // rotate: create the new one, switch, delete the old one
     let rotated = with_new
@@ -173,6 +204,16 @@ async fn the_51st_token_is_refused_and_decodes_to_other_never_a_wrong_variant() 
         "{err}"
     );
     assert_eq!(server.live_tokens(), 50);
+
+    // a deleted token no longer counts
+    let listed = c.get_api_tokens_v2(CLIENT_ID).await.unwrap();
+    let victim = listed.iter().find(|t| t.name == "t1").unwrap().id;
+    c.delete_api_token_v2(CLIENT_ID, victim).await.unwrap();
+    assert_eq!(server.live_tokens(), 49);
+    c.create_api_token_v2(CLIENT_ID, token_request("in its place", Role::Users))
+        .await
+        .unwrap();
+    assert_eq!(server.live_tokens(), 50);
 }
 
 #[tokio::test]
@@ -247,16 +288,48 @@ async fn bearer_by_mistake_is_refused_by_the_client_and_by_gcore_with_the_docume
 }
 
 #[tokio::test]
-async fn an_expired_token_stops_authenticating() {
+async fn an_expired_token_stops_authenticating_and_no_longer_counts_toward_the_50() {
     let server = FakeGcore::start().await;
-    let user = server.add_user("Ivy", Role::Users);
-    let soon = chrono::Utc::now() + chrono::Duration::hours(1);
-    let key = server.issue_token(user, Role::Users, Some(soon), true);
+    let admin = server.add_user("Ada", Role::Administrators);
+    let key = server.issue_token(admin, Role::Administrators, None, true);
     let c = client(&server, &key);
-    c.get_account_details().await.unwrap();
+    let soon = chrono::Utc::now() + chrono::Duration::hours(1);
+    let expiring_key = server.issue_token(admin, Role::Users, Some(soon), true);
+    let expiring = client(&server, &expiring_key);
+    expiring.get_account_details().await.unwrap();
+    for i in 2..50 {
+        c.create_api_token_v2(CLIENT_ID, token_request(&format!("t{i}"), Role::Users))
+            .await
+            .unwrap();
+    }
+    assert_eq!(server.live_tokens(), 50);
+    let full = c
+        .create_api_token_v2(CLIENT_ID, token_request("one too many", Role::Users))
+        .await
+        .unwrap_err();
+    assert_eq!(full.status(), Some(400), "{full}");
+
     server.advance_time(Duration::from_secs(2 * 3600));
-    let err = c.get_account_details().await.unwrap_err();
+    let err = expiring.get_account_details().await.unwrap_err();
+    assert_eq!(err.status(), Some(401));
     assert_eq!(auth_failure(&err), Some(AuthFailure::InvalidOrExpired));
+    // still listed, marked expired, but no longer one of the 50
+    let listed = c.get_api_tokens_v2(CLIENT_ID).await.unwrap();
+    assert_eq!(listed.len(), 50);
+    assert_eq!(listed.iter().filter(|t| t.expired).count(), 1);
+    assert_eq!(server.live_tokens(), 49);
+    c.create_api_token_v2(CLIENT_ID, token_request("in its place", Role::Users))
+        .await
+        .unwrap();
+    let err = c
+        .create_api_token_v2(CLIENT_ID, token_request("one too many again", Role::Users))
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("Maximum number of API tokens (50) reached."),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -424,4 +497,171 @@ async fn pagination_reads_all_230_users() {
     assert_eq!(server.request_count("GET", "/iam/users"), 5);
     // without limit, one response carries everyone
     assert_eq!(c.get_users().await.unwrap().results.len(), 230);
+}
+
+#[tokio::test]
+async fn the_v1_endpoint_issues_a_dollar_token_that_authenticates_and_is_not_listed_again() {
+    let server = FakeGcore::start().await;
+    let admin = server.add_user("Ada", Role::Administrators);
+    let key = server.issue_token(admin, Role::Administrators, None, true);
+    let c = client(&server, &key);
+    #[allow(deprecated)] // the v1 endpoint is what is being checked
+    let created = c
+        .create_api_token(CLIENT_ID, token_request("legacy", Role::Users))
+        .await
+        .unwrap();
+    let value = created
+        .token
+        .clone()
+        .expect("the create call returns the value")
+        .expose_secret()
+        .to_string();
+    let (id, secret) = value.split_once('$').expect("a v1 token is <id>$<secret>");
+    assert_eq!(id, created.id.to_string());
+    assert!(
+        !secret.is_empty() && !secret.contains(['$', '_']),
+        "{value}"
+    );
+
+    // the whole `$` token authenticates, sent as it is
+    let legacy = client(&server, &value);
+    let account = legacy.get_account_details().await.unwrap();
+    assert_eq!(account.current_user, admin.user_id);
+    let sent = server.requests().last().unwrap().headers["authorization"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(sent, format!("APIKey {value}"));
+
+    // the v1 list does not carry it
+    #[allow(deprecated)]
+    let listed = c.get_api_tokens(CLIENT_ID).await.unwrap();
+    assert!(listed.iter().any(|t| t.id == created.id));
+    let list_answer = server.requests().last().unwrap().response_body.clone();
+    assert!(!String::from_utf8(list_answer).unwrap().contains(secret));
+}
+
+/// Sends `GET path` as raw HTTP/1.1 with this exact header line (reqwest would lower-case
+/// the name); the status and the JSON body.
+async fn raw_get(server: &FakeGcore, path: &str, header_line: &str) -> (u16, serde_json::Value) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let addr = server.base_url().trim_start_matches("http://").to_string();
+    let mut socket = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let request = format!(
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\n{header_line}\r\nConnection: close\r\n\r\n"
+    );
+    socket.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    socket.read_to_end(&mut answer).await.unwrap();
+    let text = String::from_utf8(answer).unwrap();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap();
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    (status, serde_json::from_str(body).unwrap())
+}
+
+#[tokio::test]
+async fn the_authorization_header_name_is_case_insensitive() {
+    let server = FakeGcore::start().await;
+    let user = server.add_user("Ulf", Role::Users);
+    let key = server.issue_token(user, Role::Users, None, true);
+    for name in [
+        "AUTHORIZATION",
+        "authorization",
+        "Authorization",
+        "aUtHoRiZaTiOn",
+    ] {
+        let (status, body) =
+            raw_get(&server, "/iam/clients/me", &format!("{name}: APIKey {key}")).await;
+        assert_eq!(status, 200, "{name}: {body}");
+        assert_eq!(body["currentUser"], user.user_id, "{name}");
+    }
+    // the name matters, its case does not
+    let (status, body) = raw_get(
+        &server,
+        "/iam/clients/me",
+        &format!("X-Authorization: APIKey {key}"),
+    )
+    .await;
+    assert_eq!(status, 401);
+    assert_eq!(
+        body["detail"],
+        "Authentication credentials were not provided."
+    );
+}
+
+#[tokio::test]
+async fn a_connection_reset_is_retried_for_get_and_reported_as_unknown_outcome_for_post() {
+    let server = FakeGcore::start().await;
+    let admin = server.add_user("Ada", Role::Administrators);
+    let key = server.issue_token(admin, Role::Administrators, None, true);
+    let c = client(&server, &key);
+
+    server.inject(Fault::ConnectionReset, 1);
+    let tokens = c.get_api_tokens_v2(CLIENT_ID).await.unwrap();
+    assert_eq!(tokens.len(), 1);
+    let gets: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "GET")
+        .collect();
+    assert_eq!(gets.len(), 2, "the reset GET was retried once");
+    assert_eq!(gets[0].response_status, None, "the first one got no answer");
+    assert_eq!(gets[1].response_status, Some(200));
+
+    // a POST whose connection is reset may have acted: it is not repeated, and the error
+    // says the outcome is unknown
+    server.inject(Fault::ConnectionReset, 1);
+    let err = c
+        .create_api_token_v2(CLIENT_ID, token_request("cut off", Role::Users))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                may_have_reached_server: true,
+                outcome_unknown: true,
+                attempts: 1,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.outcome_unknown());
+    assert!(
+        err.to_string().contains("may have reached the server")
+            && err.to_string().contains("check before repeating it"),
+        "{err}"
+    );
+    assert_eq!(
+        server.request_count("POST", "/iam/v2/clients"),
+        1,
+        "the POST was repeated"
+    );
+    // it did act: a retry would have made a second token
+    assert_eq!(server.live_tokens(), 2);
+}
+
+#[tokio::test]
+async fn a_post_answered_503_is_not_repeated_and_its_outcome_is_unknown() {
+    let server = FakeGcore::start().await;
+    let admin = server.add_user("Ada", Role::Administrators);
+    let key = server.issue_token(admin, Role::Administrators, None, true);
+    let c = client(&server, &key);
+    server.inject(
+        Fault::Status {
+            status: 503,
+            retry_after: Some(0),
+        },
+        1,
+    );
+    let err = c
+        .create_api_token_v2(CLIENT_ID, token_request("busy", Role::Users))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(503));
+    assert!(err.outcome_unknown(), "{err:?}");
+    assert_eq!(err.api_error().unwrap().attempts(), 1);
+    assert_eq!(server.request_count("POST", "/iam/v2/clients"), 1);
+    assert_eq!(server.live_tokens(), 1);
 }
