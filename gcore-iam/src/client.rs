@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use tracing::Instrument;
 
 /// Gcore's API.
 pub const DEFAULT_BASE_URL: &str = "https://api.gcore.com";
@@ -377,6 +378,8 @@ impl Client {
                 let body = read_body(resp).await?;
                 Ok::<_, reqwest::Error>((status, headers, body))
             }
+            // the HTTP stack's own events belong to this attempt
+            .instrument(span.clone())
             .await;
             let _enter = span.enter();
             span.record("duration_ms", started.elapsed().as_millis() as u64);
@@ -459,13 +462,17 @@ impl Client {
         tracing::warn!(
             operation = op.operation_id,
             method = op.rust_name,
-            deprecation = deprecation.as_deref().unwrap_or(""),
-            sunset = sunset.as_deref().unwrap_or(""),
+            deprecated_since = since.as_deref().unwrap_or(""),
+            removal = removal.as_deref().unwrap_or(""),
             "the server marks {} (Client::{}) as deprecated{}{}{}",
             op.operation_id,
             op.rust_name,
-            since.map(|d| format!(" since {d}")).unwrap_or_default(),
+            since
+                .as_deref()
+                .map(|d| format!(" since {d}"))
+                .unwrap_or_default(),
             removal
+                .as_deref()
                 .map(|s| format!(", to be removed on {s}"))
                 .unwrap_or_default(),
             replacement
