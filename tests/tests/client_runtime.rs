@@ -467,7 +467,8 @@ async fn a_deprecation_header_logs_one_warning_per_operation_per_client_and_no_s
     let warnings: Vec<&str> = log.lines().filter(|l| l.contains("WARN")).collect();
     assert_eq!(warnings.len(), 2, "one per operation per client:\n{log}");
     assert!(
-        warnings[0].contains("iamGetAccountDetails") && warnings[0].contains("17 Jul 2026"),
+        warnings[0].contains("iamGetAccountDetails")
+            && warnings[0].contains("deprecated since 2026-01-01, to be removed on 2026-07-17"),
         "{}",
         warnings[0]
     );
@@ -519,7 +520,7 @@ async fn every_public_type_holding_a_secret_prints_no_secret() {
 }
 
 #[tokio::test]
-async fn the_request_id_user_agent_and_a_caller_supplied_http_client_are_honoured() {
+async fn the_request_id_is_reported_and_a_caller_supplied_http_client_is_used() {
     let server = ScriptedServer::start().await;
     server.push(
         Reply::json(
@@ -530,13 +531,19 @@ async fn the_request_id_user_agent_and_a_caller_supplied_http_client_are_honoure
     );
     server.push(Reply::json(200, account()));
     let http = reqwest::Client::builder()
-        .user_agent("my-automation/2.0")
+        .default_headers(
+            [(
+                reqwest::header::HeaderName::from_static("x-from-caller-client"),
+                reqwest::header::HeaderValue::from_static("yes"),
+            )]
+            .into_iter()
+            .collect(),
+        )
         .build()
         .unwrap();
     let c = Client::builder(KEY)
         .base_url(server.base_url())
         .http_client(http)
-        .user_agent("my-automation/2.0")
         .build()
         .unwrap();
     let err = c.get_api_tokens_v2(1).await.unwrap_err();
@@ -544,29 +551,190 @@ async fn the_request_id_user_agent_and_a_caller_supplied_http_client_are_honoure
     assert!(err.to_string().contains("request id: req-7f3a"), "{err}");
     assert!(!err.is_retryable());
     c.get_account_details().await.unwrap();
-    assert!(
-        server
-            .received()
-            .iter()
-            .all(|r| r.header("user-agent") == Some("my-automation/2.0"))
+    let got = server.received();
+    assert_eq!(got.len(), 2);
+    for r in &got {
+        assert_eq!(r.header("x-from-caller-client"), Some("yes"));
+        assert_eq!(
+            r.header("authorization"),
+            Some(format!("APIKey {KEY}").as_str())
+        );
+    }
+}
+
+/// The `User-Agent` the server receives for a builder and, optionally, a caller-supplied
+/// HTTP client with its own.
+async fn user_agent_received(builder_ua: Option<&str>, client_ua: Option<Option<&str>>) -> String {
+    let server = ScriptedServer::start().await;
+    server.push(Reply::json(200, account()));
+    let mut b = Client::builder(KEY).base_url(server.base_url());
+    if let Some(ua) = builder_ua {
+        b = b.user_agent(ua);
+    }
+    if let Some(client_ua) = client_ua {
+        let mut http = reqwest::Client::builder();
+        if let Some(ua) = client_ua {
+            http = http.user_agent(ua);
+        }
+        b = b.http_client(http.build().unwrap());
+    }
+    b.build().unwrap().get_account_details().await.unwrap();
+    let got = server.received();
+    assert_eq!(got.len(), 1);
+    got[0].header("user-agent").unwrap_or("<none>").to_string()
+}
+
+#[tokio::test]
+async fn the_user_agent_rule_an_explicit_one_wins_else_the_callers_client_else_the_default() {
+    // no caller-supplied client: the builder's, else the default
+    let default = user_agent_received(None, None).await;
+    assert!(default.starts_with("gcore-iam-rust/0."), "{default}");
+    assert_eq!(
+        user_agent_received(Some("ops-bot/3.1"), None).await,
+        "ops-bot/3.1"
     );
+    // a caller-supplied client: one set on the builder wins over the client's own...
+    assert_eq!(
+        user_agent_received(Some("ops-bot/3.1"), Some(Some("their-app/1.0"))).await,
+        "ops-bot/3.1"
+    );
+    // ...otherwise the client's own is kept (or none, if it has none)
+    assert_eq!(
+        user_agent_received(None, Some(Some("their-app/1.0"))).await,
+        "their-app/1.0"
+    );
+    assert_eq!(user_agent_received(None, Some(None)).await, "<none>");
+    // an invalid one is a configuration error, before any traffic
+    let e = Client::builder(KEY)
+        .user_agent("bad\nagent")
+        .build()
+        .unwrap_err();
+    assert!(e.to_string().contains("invalid user agent"), "{e}");
+}
+
+#[tokio::test]
+async fn connect_timeout_applies_when_the_handshake_never_completes() {
+    // A listener that never accepts, with a backlog of 1: once its accept queue is full,
+    // Linux drops further SYNs, so a connect hangs until the client gives up. The queue
+    // is filled here; the connect that times out shows it is full.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let listener = socket.listen(1).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut queued = Vec::new();
+    loop {
+        let attempt = tokio::time::timeout(
+            Duration::from_millis(300),
+            tokio::net::TcpStream::connect(addr),
+        )
+        .await;
+        match attempt {
+            Ok(Ok(stream)) => queued.push(stream),
+            Ok(Err(e)) => panic!("connecting to the full listener failed instead of hanging: {e}"),
+            Err(_) => break,
+        }
+        assert!(queued.len() < 64, "the accept queue never filled");
+    }
+
+    let c = Client::builder(KEY)
+        .base_url(format!("http://{addr}"))
+        .connect_timeout(Duration::from_millis(200))
+        // the overall timeout would make this an Error::Timeout instead
+        .timeout(Duration::from_secs(20))
+        .retry_policy(RetryPolicy {
+            base_delay: Duration::from_millis(1),
+            max_delay: Duration::from_millis(5),
+            ..RetryPolicy::default()
+        })
+        .build()
+        .unwrap();
+    let err = tokio::time::timeout(
+        Duration::from_secs(15),
+        c.get_account_details().into_future(),
+    )
+    .await
+    .expect("the connect timeout did not apply")
+    .unwrap_err();
+    match &err {
+        Error::Transport {
+            may_have_reached_server,
+            outcome_unknown,
+            attempts,
+            ..
+        } => {
+            assert!(!may_have_reached_server);
+            assert!(!outcome_unknown);
+            assert_eq!(*attempts, 3, "a connect failure is retried");
+        }
+        other => panic!("expected a connect failure, got {other:?}"),
+    }
+    let shown = err.to_string();
+    assert!(
+        shown.contains("timed out") && shown.contains("never reached the server"),
+        "{shown}"
+    );
+    // a POST is retried too: it provably never reached the server
+    let err = c.create_api_token_v2(1, new_token(5)).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                attempts: 3,
+                outcome_unknown: false,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    drop(queued);
+}
+
+/// Environment variables are process-wide: tests that set them hold this lock while they
+/// do, and read them back only under it.
+static ENV_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Runs `f` with these variables set (`Some`) or removed (`None`), restoring them after.
+fn with_env<R>(vars: &[(&str, Option<&str>)], f: impl FnOnce() -> R) -> R {
+    let _lock = ENV_LOCK
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let saved: Vec<(&str, Option<String>)> = vars
+        .iter()
+        .map(|(name, _)| (*name, std::env::var(name).ok()))
+        .collect();
+    let set = |name: &str, value: Option<&str>| {
+        // SAFETY: every test of this binary that touches the environment holds ENV_LOCK,
+        // and nothing else in it reads these variables.
+        unsafe {
+            match value {
+                Some(v) => std::env::set_var(name, v),
+                None => std::env::remove_var(name),
+            }
+        }
+    };
+    for (name, value) in vars {
+        set(name, *value);
+    }
+    let result = f();
+    for (name, value) in &saved {
+        set(name, value.as_deref());
+    }
+    result
 }
 
 #[tokio::test]
 async fn from_env_reads_the_key_and_base_url() {
-    // Environment variables are process-wide: this is the only test that sets them.
     let server = ScriptedServer::start().await;
     server.push(Reply::json(200, account()));
-    // SAFETY: no other test of this binary reads or writes these variables.
-    unsafe {
-        std::env::set_var("GCORE_API_KEY", format!("  APIKey {KEY}  "));
-        std::env::set_var("GCORE_BASE_URL", server.base_url());
-    }
-    let c = Client::from_env().unwrap();
-    unsafe {
-        std::env::remove_var("GCORE_API_KEY");
-        std::env::remove_var("GCORE_BASE_URL");
-    }
+    let pasted = format!("  APIKey {KEY}  ");
+    let c = with_env(
+        &[
+            ("GCORE_API_KEY", Some(pasted.as_str())),
+            ("GCORE_BASE_URL", Some(server.base_url().as_str())),
+        ],
+        Client::from_env,
+    )
+    .unwrap();
     assert_eq!(c.base_url(), server.base_url());
     assert_eq!(c.api_key_id(), "42");
     c.get_account_details().await.unwrap();
@@ -574,9 +742,33 @@ async fn from_env_reads_the_key_and_base_url() {
         server.received()[0].header("authorization"),
         Some(format!("APIKey {KEY}").as_str())
     );
-    let missing = Client::from_env().unwrap_err();
+    let missing = with_env(&[("GCORE_API_KEY", None)], Client::from_env).unwrap_err();
     assert!(
         missing.to_string().contains("GCORE_API_KEY is not set"),
         "{missing}"
     );
+}
+
+#[tokio::test]
+async fn from_env_without_a_base_url_uses_gcores_api() {
+    for base_url in [None, Some(""), Some("   ")] {
+        let c = with_env(
+            &[("GCORE_API_KEY", Some(KEY)), ("GCORE_BASE_URL", base_url)],
+            Client::from_env,
+        )
+        .unwrap();
+        assert_eq!(c.base_url(), "https://api.gcore.com", "{base_url:?}");
+        assert_eq!(c.base_url(), gcore_iam::DEFAULT_BASE_URL);
+        assert!(
+            format!("{c:?}").contains("base_url: \"https://api.gcore.com\""),
+            "{c:?}"
+        );
+    }
+    // a cut legacy token in the environment is refused with the fix, before any traffic
+    let cut = with_env(
+        &[("GCORE_API_KEY", Some("29841")), ("GCORE_BASE_URL", None)],
+        Client::from_env,
+    )
+    .unwrap_err();
+    assert!(cut.to_string().contains("single quotes"), "{cut}");
 }
