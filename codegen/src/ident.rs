@@ -51,6 +51,8 @@ fn words(raw: &str) -> String {
             out.push(c);
         } else if c == '+' {
             out.push_str(" plus ");
+        } else if matches!(c, '\'' | '\u{2019}') {
+            // "can't" is one word, not "can t"
         } else {
             out.push(' ');
         }
@@ -166,6 +168,13 @@ pub fn claim_snake(namer: &mut Namer, candidate: &str) -> String {
     }
 }
 
+/// Words that begin an operationId as its action, not as a namespace: never stripped
+/// (`getA` and `getB` stay `get_a` and `get_b`).
+const VERBS: &[&str] = &[
+    "get", "list", "create", "update", "delete", "put", "post", "patch", "set", "add", "remove",
+    "find", "search", "fetch", "read", "write", "do", "is", "has", "upload", "download", "show",
+];
+
 /// Strips a common lower-case prefix word (`iam` in `iamCreateApiToken`) shared by every
 /// operationId, so method names read `create_api_token`. Returns `None` when there is no
 /// such prefix (or fewer than two ids).
@@ -176,7 +185,10 @@ pub fn common_operation_prefix<'a>(ids: impl IntoIterator<Item = &'a str>) -> Op
         count += 1;
         let head: String = id.chars().take_while(|c| c.is_ascii_lowercase()).collect();
         let rest = &id[head.len()..];
-        if head.is_empty() || !rest.starts_with(|c: char| c.is_ascii_uppercase()) {
+        if head.is_empty()
+            || !rest.starts_with(|c: char| c.is_ascii_uppercase())
+            || VERBS.contains(&head.as_str())
+        {
             return None;
         }
         match &prefix {
@@ -196,6 +208,7 @@ mod tests {
     fn hard_type_names() {
         let cases = [
             ("Token-2", "Token2"),
+            ("You can't create it", "YouCantCreateIt"),
             ("Token2", "Token2"),
             ("token_response", "TokenResponse"),
             ("ClientUser", "ClientUser"),
@@ -260,5 +273,6 @@ mod tests {
         );
         assert_eq!(common_operation_prefix(["iamCreateApiToken"]), None);
         assert_eq!(common_operation_prefix(["list_pets", "get_pet"]), None);
+        assert_eq!(common_operation_prefix(["getA", "getB"]), None);
     }
 }

@@ -22,6 +22,9 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// In document order.
     pub operations: Vec<Operation>,
+    /// How many operations the document has: lowering fails unless every one of them is
+    /// in [`Api::operations`], so the two are equal.
+    pub operations_in_document: usize,
 }
 
 /// Documentation carried to the generated item.
@@ -94,6 +97,8 @@ pub struct EnumVariant {
     pub rust_name: String,
     pub wire: String,
     pub deprecated: bool,
+    /// Title and description of the value, when the spec gives one (a `oneOf` of `const`s).
+    pub docs: Docs,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -199,6 +204,25 @@ pub struct Param {
     pub ty: TypeRef,
     pub docs: Docs,
     pub deprecated: bool,
+    /// How a list or an object is written (OpenAPI `style` and `explode`).
+    pub style: ParamStyle,
+}
+
+/// How a parameter value that is a list or an object is serialised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamStyle {
+    /// Query `form`, exploded (the default): `ids=1&ids=2`, `a=1&b=2`.
+    FormExploded,
+    /// Query `form` with `explode: false`: `ids=1,2`, `obj=a,1,b,2`.
+    Form,
+    /// `ids=1%202`.
+    SpaceDelimited,
+    /// `ids=1|2`.
+    PipeDelimited,
+    /// `obj[a]=1&obj[b]=2`.
+    DeepObject,
+    /// Path and header `simple`: `1,2`, `a,1,b,2`.
+    Simple,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -67,11 +67,37 @@ impl Settings {
             "You can't create an API token with the specified role.".to_string(),
             "RoleTooHigh".to_string(),
         );
+        // The two 403s of revoking a user's access, told apart by the examples' messages.
+        s.content_rules.insert(
+            "RevokeUserAccessForbiddenError".to_string(),
+            ContentRule {
+                pointer: "/message".to_string(),
+                prefixes: vec![
+                    (
+                        "You do not have permission for the specified account to perform this action."
+                            .to_string(),
+                        "You do not have permission".to_string(),
+                    ),
+                    (
+                        "The specified user has API tokens.".to_string(),
+                        "The user cannot be removed".to_string(),
+                    ),
+                ],
+            },
+        );
+        s.variant_names.insert(
+            "You do not have permission for the specified account to perform this action."
+                .to_string(),
+            "NoPermission".to_string(),
+        );
+        s.variant_names.insert(
+            "The specified user has API tokens.".to_string(),
+            "UserHasApiTokens".to_string(),
+        );
         // Identical shapes Gcore documents without any text that would tell them apart:
         // such bodies decode to the fallback variant, never to a guessed one.
-        for name in ["UpdateUserEmailError", "RevokeUserAccessForbiddenError"] {
-            s.ambiguity_accepted.insert(name.to_string());
-        }
+        s.ambiguity_accepted
+            .insert("UpdateUserEmailError".to_string());
         for f in [
             "CreateTokenResponse.token",
             "CreateTokenResponseV2.token",

@@ -373,3 +373,16 @@ mod tests {
         );
     }
 }
+
+/// The properties of an object-valued parameter as `(name, value)` strings, in the
+/// object's order; a value that is not an object gives nothing.
+pub fn object_entries<T: serde::Serialize + ?Sized>(value: &T) -> Vec<(String, String)> {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::Object(m)) => m
+            .into_iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| (k, param_string(&v)))
+            .collect(),
+        _ => Vec::new(),
+    }
+}

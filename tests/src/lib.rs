@@ -2,6 +2,8 @@
 //! Gcore IAM server.
 
 pub mod fake_gcore;
+pub mod prism_proxy;
+pub mod prism_server;
 pub mod scripted;
 
 use codegen::diagnostics::Diagnostics;
@@ -15,6 +17,14 @@ pub fn workspace_root() -> PathBuf {
 /// Generates a fixture spec with default settings. Headers name the fixture by its path
 /// relative to the workspace, so output does not depend on where the checkout lives.
 pub fn generate_fixture(path: &Path) -> Result<codegen::Generated, Diagnostics> {
+    generate_fixture_with(path, &codegen::Settings::default())
+}
+
+/// [`generate_fixture`] with the given settings.
+pub fn generate_fixture_with(
+    path: &Path,
+    settings: &codegen::Settings,
+) -> Result<codegen::Generated, Diagnostics> {
     let root = workspace_root();
     let shown = path
         .strip_prefix(&root)
@@ -24,7 +34,7 @@ pub fn generate_fixture(path: &Path) -> Result<codegen::Generated, Diagnostics> 
     let spec = codegen::load::load_file_as(path, &shown)?;
     codegen::generate(
         &spec,
-        &codegen::Settings::default(),
+        settings,
         &codegen::Provenance {
             command: "cargo test -p gcore-iam-tests".to_string(),
             spec_path: shown,

@@ -136,3 +136,70 @@ fn a_spec_error_is_reported_with_its_place_and_nothing_is_written() {
     assert!(!tmp.join(GENERATED_DIR).exists());
     let _ = std::fs::remove_dir_all(&tmp);
 }
+
+/// An operation must never be named like a method the runtime defines on `Client`
+/// (an operationId `apiKeyId` would otherwise generate a duplicate `api_key_id`).
+#[test]
+fn every_public_client_method_of_the_runtime_is_reserved() {
+    let src = project::workspace_root().join("gcore-iam/src");
+    let mut missing = Vec::new();
+    for entry in std::fs::read_dir(&src).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        // the methods of every `impl Client` block, up to the block's closing brace
+        for block in text.split("\nimpl Client {").skip(1) {
+            let body = block.split("\n}\n").next().unwrap_or("");
+            for line in body.lines() {
+                let line = line.trim_start();
+                let Some(rest) = line
+                    .strip_prefix("pub fn ")
+                    .or_else(|| line.strip_prefix("pub async fn "))
+                else {
+                    continue;
+                };
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                if !codegen::RUNTIME_CLIENT_METHODS.contains(&name.as_str()) {
+                    missing.push(format!("{name} ({})", path.display()));
+                }
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "add to codegen::RUNTIME_CLIENT_METHODS: {missing:?}"
+    );
+}
+
+/// An operationId that collides with a runtime method gets another name and compiles.
+#[test]
+fn an_operation_named_like_a_runtime_method_is_renamed() {
+    let dir = tempfile_dir("reserved");
+    let spec = dir.join("spec.yaml");
+    std::fs::write(
+        &spec,
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /k:\n    get:\n      operationId: apiKeyId\n      responses: {'204': {description: ok}}\n  /u:\n    get:\n      operationId: allUsers\n      responses: {'204': {description: ok}}\n",
+    )
+    .unwrap();
+    let generated = gcore_iam_tests::generate_fixture(&spec).unwrap();
+    let names: Vec<&str> = generated
+        .api
+        .operations
+        .iter()
+        .map(|o| o.method_name.as_str())
+        .collect();
+    for n in &names {
+        assert!(!codegen::RUNTIME_CLIENT_METHODS.contains(n), "{names:?}");
+    }
+}
+
+fn tempfile_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("gcore-iam-regen-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}

@@ -50,65 +50,86 @@ pub fn sanitize(text: &str, ops: &BTreeMap<String, String>) -> String {
     out.join("\n")
 }
 
-/// Rewrites one line outside code fences; inline code spans are left alone.
+/// Rewrites one line outside code fences: code spans are left alone, links are rewritten
+/// (their text may hold code spans: "[`GET /v2/tokens`](#operation/…)"), the rest escaped.
 fn inline(line: &str, ops: &BTreeMap<String, String>) -> String {
-    let line = rewrite_links(line, ops);
     let mut out = String::new();
-    for (i, seg) in line.split('`').enumerate() {
-        if i > 0 {
-            out.push('`');
+    let mut plain = String::new();
+    let mut rest = line;
+    while let Some(c) = rest.chars().next() {
+        if c == '`' {
+            out.push_str(&escape_text(&std::mem::take(&mut plain)));
+            match rest[1..].find('`') {
+                Some(close) => {
+                    out.push_str(&rest[..close + 2]);
+                    rest = &rest[close + 2..];
+                }
+                None => {
+                    // An unbalanced backtick would swallow the rest of the doc.
+                    out.push_str(rest);
+                    out.push('`');
+                    rest = "";
+                }
+            }
+            continue;
         }
-        if i % 2 == 1 {
-            out.push_str(seg);
-        } else {
-            out.push_str(&escape_text(seg));
+        if c == '[' {
+            if let Some((text, target, len)) = split_link(rest) {
+                out.push_str(&escape_text(&std::mem::take(&mut plain)));
+                out.push_str(&link(text, target, ops));
+                rest = &rest[len..];
+                continue;
+            }
         }
+        plain.push(c);
+        rest = &rest[c.len_utf8()..];
     }
-    // An unbalanced backtick would swallow the rest of the doc.
-    if line.matches('`').count() % 2 == 1 {
-        out.push('`');
-    }
+    out.push_str(&escape_text(&plain));
     out
 }
 
-/// `[text](#operation/id)` → an intra-doc link to the method; `[text](METHOD /path)`
-/// (Gcore's style, not valid markdown) → `text (`METHOD /path`)`.
-fn rewrite_links(line: &str, ops: &BTreeMap<String, String>) -> String {
-    let mut out = String::new();
-    let mut rest = line;
-    while let Some(open) = rest.find('[') {
-        let Some(close_rel) = rest[open..].find("](") else {
-            break;
-        };
-        let close = open + close_rel;
-        let Some(end_rel) = rest[close + 2..].find(')') else {
-            break;
-        };
-        let end = close + 2 + end_rel;
-        let text = &rest[open + 1..close];
-        let target = &rest[close + 2..end];
-        out.push_str(&rest[..open]);
-        if let Some(id) = target.strip_prefix("#operation/") {
-            match ops.get(id) {
-                Some(m) => out.push_str(&format!("[{text}](crate::Client::{m})")),
-                None => out.push_str(text),
+/// `[text](target)` at the start of `s`: the text (code spans allowed, no other
+/// brackets), the target and the length of the whole link.
+fn split_link(s: &str) -> Option<(&str, &str, usize)> {
+    let mut in_code = false;
+    let mut close = None;
+    for (i, c) in s.char_indices().skip(1) {
+        match c {
+            '`' => in_code = !in_code,
+            '[' if !in_code => return None,
+            ']' if !in_code => {
+                close = Some(i);
+                break;
             }
-        } else if let Some((method, path)) = target.split_once(' ') {
-            if matches!(
-                method,
-                "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS"
-            ) {
-                out.push_str(&format!("{text} (`{method} {path}`)"));
-            } else {
-                out.push_str(&rest[open..=end]);
-            }
-        } else {
-            out.push_str(&rest[open..=end]);
+            _ => {}
         }
-        rest = &rest[end + 1..];
     }
-    out.push_str(rest);
-    out
+    let close = close?;
+    let after = s[close + 1..].strip_prefix('(')?;
+    let end = after.find(')')?;
+    Some((&s[1..close], &after[..end], close + 2 + end + 1))
+}
+
+/// A link's replacement. `#operation/<id>` → an intra-doc link to the method (lowering
+/// has already reported links to operations that do not exist: they keep their text);
+/// `METHOD /path` (Gcore's style, not valid markdown) → `text (`METHOD /path`)`.
+fn link(text: &str, target: &str, ops: &BTreeMap<String, String>) -> String {
+    let text_md = inline(text, ops);
+    if let Some(id) = target.strip_prefix("#operation/") {
+        return match ops.get(id) {
+            Some(m) => format!("[{text_md}](crate::Client::{m})"),
+            None => text_md,
+        };
+    }
+    if let Some((method, path)) = target.split_once(' ') {
+        if matches!(
+            method,
+            "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS"
+        ) {
+            return format!("{text_md} (`{method} {path}`)");
+        }
+    }
+    format!("[{text_md}]({target})")
 }
 
 /// Escapes `<` (stray HTML), brackets that are not links (intra-doc links), and wraps
@@ -221,6 +242,15 @@ mod tests {
             ),
             ("[gone](#operation/nope)", "gone"),
             ("open `code", "open `code`"),
+            (
+                "Use [`GET /v2/tokens`](#operation/iamGetApiTokensV2) instead.",
+                "Use [`GET /v2/tokens`](crate::Client::get_api_tokens_v2) instead.",
+            ),
+            ("[`a [b]`] and [x]", "\\[`a [b]`\\] and \\[x\\]"),
+            (
+                "[`POST /login`](POST /auth/jwt/login)",
+                "`POST /login` (`POST /auth/jwt/login`)",
+            ),
         ];
         for (input, want) in cases {
             assert_eq!(sanitize(input, &ops()), want, "sanitize({input:?})");

@@ -92,7 +92,17 @@ pub fn context(api: &Api) -> Cx {
         .filter(|t| matches!(t.kind, crate::ir::TypeKind::StringEnum(_)))
         .map(|t| t.name.clone())
         .collect();
-    Cx { ops, string_enums }
+    let objects = api
+        .types
+        .iter()
+        .filter(|t| matches!(t.kind, crate::ir::TypeKind::Struct(_)))
+        .map(|t| t.name.clone())
+        .collect();
+    Cx {
+        ops,
+        string_enums,
+        objects,
+    }
 }
 
 /// The tokens of one part.
@@ -114,6 +124,8 @@ pub struct Cx {
     pub ops: BTreeMap<String, String>,
     /// String enum types: they implement `Display`.
     pub string_enums: std::collections::BTreeSet<String>,
+    /// Struct types: as parameters, serialised property by property.
+    pub objects: std::collections::BTreeSet<String>,
 }
 
 impl Cx {

@@ -4,7 +4,8 @@
 use super::{Cx, ty};
 use crate::ident::{self, to_ident};
 use crate::ir::{
-    Api, BodyEncoding, Operation, Param, ParamLocation, ResponseEncoding, StatusMatch, TypeRef,
+    Api, BodyEncoding, Operation, Param, ParamLocation, ParamStyle, ResponseEncoding, StatusMatch,
+    TypeRef,
 };
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -41,12 +42,56 @@ fn info_ident(op: &Operation) -> proc_macro2::Ident {
     format_ident!("{}_INFO", ident::const_name(&op.method_name))
 }
 
+/// What a parameter's value is, for its serialisation style.
+enum Shape<'t> {
+    Scalar,
+    List(&'t TypeRef),
+    Object,
+}
+
+fn shape<'t>(t: &'t TypeRef, cx: &Cx) -> Shape<'t> {
+    match t {
+        TypeRef::Vec(inner) => Shape::List(inner),
+        TypeRef::Map(_) | TypeRef::JsonObject => Shape::Object,
+        TypeRef::Named(n) if cx.objects.contains(n) => Shape::Object,
+        _ => Shape::Scalar,
+    }
+}
+
+/// Expression for the one string a parameter value is sent as, lists and objects joined
+/// with `sep` (`1,2`; `a,1,b,2`): path and header `simple`, query `form` not exploded,
+/// `spaceDelimited`, `pipeDelimited`. `v` is a reference.
+fn joined(t: &TypeRef, v: TokenStream, sep: &str, cx: &Cx) -> TokenStream {
+    match shape(t, cx) {
+        Shape::Scalar if has_display(t, cx) => to_wire(t, v, cx),
+        Shape::Scalar => quote!(crate::runtime::param_string(#v)),
+        Shape::List(inner) => {
+            let one = to_wire(inner, quote!(x), cx);
+            quote!(#v.iter().map(|x| #one).collect::<Vec<String>>().join(#sep))
+        }
+        Shape::Object => quote!(crate::runtime::object_entries(#v)
+            .into_iter()
+            .flat_map(|(k, x)| [k, x])
+            .collect::<Vec<String>>()
+            .join(#sep)),
+    }
+}
+
 /// Expression turning `v` into the string sent for a parameter value: `Display` where the
 /// type has it (primitives, string enums), the runtime's `param_string` otherwise.
 fn to_wire(t: &TypeRef, v: TokenStream, cx: &Cx) -> TokenStream {
     match t {
         TypeRef::DateTime => quote!(#v.to_rfc3339()),
-        TypeRef::String
+        _ if has_display(t, cx) => quote!(#v.to_string()),
+        _ => quote!(crate::runtime::param_string(&#v)),
+    }
+}
+
+/// Whether the type's `Display` (or `to_rfc3339`) is its wire form.
+fn has_display(t: &TypeRef, cx: &Cx) -> bool {
+    match t {
+        TypeRef::DateTime
+        | TypeRef::String
         | TypeRef::Bool
         | TypeRef::I32
         | TypeRef::I64
@@ -54,9 +99,9 @@ fn to_wire(t: &TypeRef, v: TokenStream, cx: &Cx) -> TokenStream {
         | TypeRef::U64
         | TypeRef::F32
         | TypeRef::F64
-        | TypeRef::Date => quote!(#v.to_string()),
-        TypeRef::Named(n) if cx.string_enums.contains(n) => quote!(#v.to_string()),
-        _ => quote!(crate::runtime::param_string(&#v)),
+        | TypeRef::Date => true,
+        TypeRef::Named(n) => cx.string_enums.contains(n),
+        _ => false,
     }
 }
 
@@ -162,8 +207,22 @@ fn operation(op: &Operation, cx: &Cx, types: &TokenStream) -> TokenStream {
             .find(|p| p.location == ParamLocation::Path && p.wire_name == var)
         {
             let n = to_ident(&p.rust_name);
-            let s = to_wire(&p.ty, quote!(self.#n), cx);
-            pieces.push(quote!(&crate::runtime::encode_path(&#s)));
+            // `simple` style: each value encoded, the commas between them not
+            pieces.push(match shape(&p.ty, cx) {
+                Shape::Scalar => {
+                    let s = to_wire(&p.ty, quote!(self.#n), cx);
+                    quote!(&crate::runtime::encode_path(&#s))
+                }
+                Shape::List(inner) => {
+                    let one = to_wire(inner, quote!(x), cx);
+                    quote!(&self.#n.iter().map(|x| crate::runtime::encode_path(&#one)).collect::<Vec<String>>().join(","))
+                }
+                Shape::Object => quote!(&crate::runtime::object_entries(&self.#n)
+                    .into_iter()
+                    .flat_map(|(k, x)| [crate::runtime::encode_path(&k), crate::runtime::encode_path(&x)])
+                    .collect::<Vec<String>>()
+                    .join(",")),
+            });
         }
         rest = &rest[start + end + 1..];
     }
@@ -185,25 +244,42 @@ fn operation(op: &Operation, cx: &Cx, types: &TokenStream) -> TokenStream {
     {
         let n = to_ident(&p.rust_name);
         let wire = &p.wire_name;
-        let call = match p.location {
-            ParamLocation::Query => quote!(query),
-            _ => quote!(header),
-        };
-        let (elem_ty, is_vec) = match &p.ty {
-            TypeRef::Vec(inner) => (&**inner, true),
-            t => (t, false),
-        };
-        let val = to_wire(elem_ty, quote!(v), cx);
-        let one = if is_vec {
-            quote!(for v in values { req.#call(#wire, #val); })
+        let one = if p.location == ParamLocation::Header {
+            let s = joined(&p.ty, quote!(v), ",", cx);
+            quote!(req.header(#wire, #s);)
         } else {
-            quote!(req.#call(#wire, #val);)
+            match (p.style, shape(&p.ty, cx)) {
+                (ParamStyle::FormExploded | ParamStyle::DeepObject, Shape::List(inner)) => {
+                    let one = to_wire(inner, quote!(x), cx);
+                    quote!(for x in v { req.query(#wire, #one); })
+                }
+                (ParamStyle::FormExploded, Shape::Object) => quote! {
+                    for (k, x) in crate::runtime::object_entries(v) { req.query(&k, x); }
+                },
+                (ParamStyle::DeepObject, Shape::Object) => {
+                    let key = format!("{wire}[{{k}}]");
+                    quote! {
+                        for (k, x) in crate::runtime::object_entries(v) { req.query(&format!(#key), x); }
+                    }
+                }
+                (ParamStyle::SpaceDelimited, _) => {
+                    let s = joined(&p.ty, quote!(v), " ", cx);
+                    quote!(req.query(#wire, #s);)
+                }
+                (ParamStyle::PipeDelimited, _) => {
+                    let s = joined(&p.ty, quote!(v), "|", cx);
+                    quote!(req.query(#wire, #s);)
+                }
+                _ => {
+                    let s = joined(&p.ty, quote!(v), ",", cx);
+                    quote!(req.query(#wire, #s);)
+                }
+            }
         };
-        let binding = if is_vec { quote!(values) } else { quote!(v) };
         if p.required {
-            stmts.push(quote! { let #binding = &self.#n; #one });
+            stmts.push(quote! { let v = &self.#n; #one });
         } else {
-            stmts.push(quote! { if let Some(#binding) = &self.#n { #one } });
+            stmts.push(quote! { if let Some(v) = &self.#n { #one } });
         }
     }
     if let Some(b) = body_field {
@@ -344,14 +420,46 @@ fn operation(op: &Operation, cx: &Cx, types: &TokenStream) -> TokenStream {
     }
     let fallback = (!has_default).then(|| quote!(_ => Err(resp.unexpected()),));
 
-    let op_docs = cx.docs(
-        &op.docs,
-        &format!("`{}`", op.operation_id),
-        std::slice::from_ref(&sends),
-    );
+    // Required parameters are arguments: their descriptions and deprecations go here.
+    let mut extra = Vec::new();
+    let described: Vec<String> = required
+        .iter()
+        .filter(|p| p.deprecated || p.docs.description.is_some() || p.docs.title.is_some())
+        .map(|p| {
+            let text = [&p.docs.title, &p.docs.description]
+                .into_iter()
+                .flatten()
+                .map(|t| crate::emit::docs::sanitize(t.trim(), &cx.ops).replace('\n', " "))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let dep = if p.deprecated {
+                " Deprecated in the API description."
+            } else {
+                ""
+            };
+            format!(
+                "- `{}` (`{}`):{}{dep}",
+                p.rust_name,
+                p.wire_name,
+                if text.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {text}")
+                }
+            )
+        })
+        .collect();
+    if !described.is_empty() {
+        extra.push(format!("Arguments:\n{}", described.join("\n")));
+    }
+    extra.push(sends.clone());
+    let op_docs = cx.docs(&op.docs, &format!("`{}`", op.operation_id), &extra);
     let deprecated_attr = op.deprecation.as_ref().map(|d| {
         let mut note = match &d.removal_date {
-            Some(date) => format!("Gcore removes `{} {}` on {date}", op.http_method, op.path),
+            Some(date) => format!(
+                "`{} {}` is scheduled for removal on {date}",
+                op.http_method, op.path
+            ),
             None => format!(
                 "`{} {}` is deprecated in the API description",
                 op.http_method, op.path

@@ -70,9 +70,17 @@ fn type_def(t: &TypeDef, cx: &Cx, here: &TokenStream) -> TokenStream {
             let idents: Vec<_> = variants.iter().map(|v| to_ident(&v.rust_name)).collect();
             let wires: Vec<_> = variants.iter().map(|v| v.wire.as_str()).collect();
             let vdocs = variants.iter().map(|v| {
-                let d = format!(" `{}`", v.wire.replace('`', "'"));
-                let dep = v.deprecated.then(|| quote!(#[deprecated]));
-                quote!(#[doc = #d] #dep)
+                let wire = format!("`{}`", v.wire.replace('`', "'"));
+                let mut d = v.docs.clone();
+                d.title = Some(match d.title.take().or(d.summary.take()) {
+                    Some(title) => format!("{wire}: {title}"),
+                    None => wire,
+                });
+                let d = cx.docs(&d, "", &[]);
+                let dep = v
+                    .deprecated
+                    .then(|| quote!(#[deprecated(note = "deprecated in the API description")]));
+                quote!(#d #dep)
             });
             let allow = variants
                 .iter()
@@ -166,7 +174,11 @@ fn struct_def(
         let wire = &f.wire_name;
         let rename = (f.rust_name.trim_start_matches("r#") != f.wire_name)
             .then(|| quote!(#[serde(rename = #wire)]));
+        // Write-only: required when sent, never in a response. Decoding a response must not
+        // fail for its absence (lowering made the non-defaultable ones optional).
+        let write_only_default = f.write_only && f.presence == Presence::Required;
         let presence = match f.presence {
+            Presence::Required if write_only_default => quote!(#[serde(default)]),
             Presence::Required => quote!(),
             Presence::RequiredNullable => quote!(),
             Presence::Optional => {
@@ -190,6 +202,9 @@ fn struct_def(
         let mut extra: Vec<String> = note.into_iter().collect();
         if f.read_only {
             extra.push("Read-only: set by the server.".to_string());
+        }
+        if f.write_only {
+            extra.push("Write-only: sent to the server, never returned by it.".to_string());
         }
         let fdocs = cx.docs(&f.docs, &format!("`{wire}`"), &extra);
         let dep = f

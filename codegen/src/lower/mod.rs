@@ -1,6 +1,7 @@
 //! Stage 2: `openapiv3` document → [`crate::ir::Api`]. Every problem in the spec is found here
 //! and collected (not only the first); emission after a successful `lower` cannot fail.
 
+mod checks;
 mod schema;
 mod view;
 
@@ -8,7 +9,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Location, Severity, escape_poi
 use crate::ident::{self, Namer};
 use crate::ir::{
     Api, Body, BodyEncoding, Deprecation, Docs, ErrorResponse, Operation, Param, ParamLocation,
-    Response, ResponseEncoding, StatusMatch, TypeDef, TypeKind, TypeRef,
+    ParamStyle, Response, ResponseEncoding, StatusMatch, TypeDef, TypeKind, TypeRef,
 };
 use crate::load::LoadedSpec;
 use crate::settings::Settings;
@@ -52,6 +53,25 @@ pub fn lower(spec: &LoadedSpec, settings: &Settings) -> Result<(Api, Diagnostics
         op_methods: BTreeMap::new(),
         ref_cycle_reported: false,
     };
+    for f in [
+        checks::paths_and_webhooks,
+        checks::unsupported_keywords,
+        checks::enum_value_types,
+        checks::discriminator_mappings,
+    ]
+    .into_iter()
+    .flat_map(|check| check(&spec.raw))
+    {
+        l.push(
+            if f.error {
+                Severity::Error
+            } else {
+                Severity::Warning
+            },
+            &f.pointer,
+            f.message,
+        );
+    }
     l.name_components();
     l.name_operations();
     l.lower_components();
@@ -117,9 +137,7 @@ impl<'a> Lowerer<'a> {
                     .filter_map(|(_, _, op, _, _)| op.operation_id.as_deref()),
             ),
         };
-        let mut reserved: Vec<&str> = vec![
-            "new", "builder", "from_env", "request", "execute", "clone", "base_url",
-        ];
+        let mut reserved: Vec<&str> = crate::RUNTIME_CLIENT_METHODS.to_vec();
         reserved.extend(self.settings.reserved_methods.iter().map(String::as_str));
         let mut namer = Namer::with_reserved(&reserved);
         let mut seen_ids: BTreeMap<String, String> = BTreeMap::new();
@@ -176,7 +194,7 @@ impl<'a> Lowerer<'a> {
             let body = self.body(op, &ptr, &type_name);
             let (success, errors) = self.responses(op, &ptr, &type_name);
             let deprecation = if op.deprecated {
-                Some(self.deprecation(op, &ptr))
+                Some(self.deprecation(op))
             } else {
                 None
             };
@@ -209,18 +227,15 @@ impl<'a> Lowerer<'a> {
         out
     }
 
-    fn deprecation(&mut self, op: &openapiv3::Operation, ptr: &str) -> Deprecation {
+    fn deprecation(&self, op: &openapiv3::Operation) -> Deprecation {
         let text = op.description.clone().unwrap_or_default();
         let removal_date = find_date(&text);
         let replacement = match find_operation_links(&text).first() {
             Some(target) => {
-                match self.op_methods.get(target) {
-                    Some(m) => Some((target.clone(), m.clone())),
-                    None => {
-                        self.error(&format!("{ptr}/description"), format!("links to #operation/{target}, but no operation has that operationId"));
-                        None
-                    }
-                }
+                // a link to a missing operation is reported with every other link
+                self.op_methods
+                    .get(target)
+                    .map(|m| (target.clone(), m.clone()))
             }
             None => None,
         };
@@ -295,12 +310,19 @@ impl<'a> Lowerer<'a> {
         let vars = path_vars(path);
         for (p, pptr) in merged {
             let data = p.parameter_data_ref();
+            let mut style = ParamStyle::Simple;
             let location = match p {
                 Parameter::Path { .. } => ParamLocation::Path,
-                Parameter::Query { style, .. } => {
-                    if matches!(style, openapiv3::QueryStyle::DeepObject) {
-                        self.warn(&pptr, format!("deepObject style of query parameter {:?} is not supported; it is sent form-style", data.name));
-                    }
+                Parameter::Query { style: s, .. } => {
+                    style = match s {
+                        openapiv3::QueryStyle::Form if data.explode == Some(false) => {
+                            ParamStyle::Form
+                        }
+                        openapiv3::QueryStyle::Form => ParamStyle::FormExploded,
+                        openapiv3::QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+                        openapiv3::QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+                        openapiv3::QueryStyle::DeepObject => ParamStyle::DeepObject,
+                    };
                     ParamLocation::Query
                 }
                 Parameter::Header { .. } => ParamLocation::Header,
@@ -351,6 +373,7 @@ impl<'a> Lowerer<'a> {
                     description: data.description.clone(),
                 },
                 deprecated: data.deprecated.unwrap_or(false),
+                style,
             });
         }
         for v in &vars {
@@ -545,6 +568,19 @@ impl<'a> Lowerer<'a> {
 
     /// Marks input types, boxes recursive fields, checks that every name resolves.
     fn finish(mut self, operations: Vec<Operation>) -> Result<(Api, Diagnostics), Diagnostics> {
+        // Nothing dropped: every operation of the document is one of the API's.
+        let lowered: BTreeSet<&str> = operations.iter().map(|o| o.pointer.as_str()).collect();
+        for (ptr, path, method) in checks::operations(&self.spec.raw) {
+            if !lowered.contains(ptr.as_str()) && path.starts_with('/') {
+                self.error(
+                    &ptr,
+                    format!(
+                        "internal error: the operation {} {path} was not generated",
+                        method.to_uppercase()
+                    ),
+                );
+            }
+        }
         // Inputs: everything reachable from bodies and parameters.
         let mut stack: Vec<String> = Vec::new();
         for op in &operations {
@@ -623,19 +659,51 @@ impl<'a> Lowerer<'a> {
                     s.fields[i].boxed = true;
                 }
             }
-            let mut boxes = Vec::new();
-            if let Some(TypeKind::OneOf(o)) = self.types.get(n).map(|t| &t.kind) {
-                for (i, v) in o.variants.iter().enumerate() {
-                    if let TypeRef::Named(x) = &v.ty {
-                        if reaches(x, n) {
-                            boxes.push(i);
-                        }
-                    }
-                }
-            }
-            if !boxes.is_empty() {
-                let ptr = self.types[n].pointer.clone();
-                self.error(&ptr, format!("oneOf {n} contains itself directly; recursion through oneOf variants is not supported"));
+        }
+        // Struct fields on cycles are boxed, which breaks every cycle through a struct
+        // (`Expr = oneOf[Lit, Add{left: Expr, right: Expr}]`). What remains are cycles made
+        // only of oneOf variants and aliases: a value that would contain itself directly.
+        let unboxed: BTreeMap<String, Vec<String>> = self
+            .types
+            .iter()
+            .map(|(n, t)| {
+                let out = match &t.kind {
+                    TypeKind::OneOf(o) => o
+                        .variants
+                        .iter()
+                        .filter_map(|v| match &v.ty {
+                            TypeRef::Named(x) => Some(x.clone()),
+                            _ => None,
+                        })
+                        .collect(),
+                    TypeKind::Alias(TypeRef::Named(x)) => vec![x.clone()],
+                    _ => Vec::new(),
+                };
+                (n.clone(), out)
+            })
+            .collect();
+        let direct_scc = strongly_connected(&unboxed);
+        for (n, t) in &self.types {
+            let TypeKind::OneOf(o) = &t.kind else {
+                continue;
+            };
+            let on_cycle = o.variants.iter().any(|v| {
+                matches!(&v.ty, TypeRef::Named(x) if direct_scc.get(x).is_some_and(|c| Some(c) == direct_scc.get(n)))
+            });
+            if on_cycle {
+                let (ptr, message) = (
+                    t.pointer.clone(),
+                    format!(
+                        "oneOf {n} contains itself through its variants alone (no object in between), so a value of it would be infinite"
+                    ),
+                );
+                self.diags.push(Diagnostic {
+                    severity: Severity::Error,
+                    file: self.spec.file.clone(),
+                    location: Location::Pointer(ptr),
+                    operation_id: None,
+                    message,
+                });
             }
         }
         // Aliases that lead back to themselves: a cycle made only of `$ref`.
@@ -707,30 +775,12 @@ impl<'a> Lowerer<'a> {
         for (ptr, n) in dangling {
             self.error(&ptr, format!("the type {n} cannot be resolved: the schema is a cycle made only of $ref, or refers to a schema that failed"));
         }
-        // Links between operations in descriptions.
-        let mut links = Vec::new();
-        for op in &operations {
-            for text in [&op.docs.description, &op.docs.summary]
-                .into_iter()
-                .flatten()
-            {
-                for target in find_operation_links(text) {
-                    if !self.op_methods.contains_key(&target) {
-                        links.push((op.pointer.clone(), op.operation_id.clone(), target));
-                    }
-                }
-            }
-        }
-        for (ptr, op, target) in links {
-            if !self
-                .diags
-                .items
-                .iter()
-                .any(|d| d.message.contains(&format!("#operation/{target}")))
-            {
-                self.current_op = Some(op);
+        // Links between operations, in every description, summary and title of the document.
+        for (ptr, target) in operation_links_in(&self.spec.raw) {
+            if !self.op_methods.contains_key(&target) {
+                self.current_op = operation_at(&self.spec.raw, &ptr);
                 self.error(
-                    &format!("{ptr}/description"),
+                    &ptr,
                     format!("links to #operation/{target}, but no operation has that operationId"),
                 );
                 self.current_op = None;
@@ -756,6 +806,7 @@ impl<'a> Lowerer<'a> {
             source: self.spec.file.clone(),
             default_server,
             types: self.types.into_values().collect(),
+            operations_in_document: checks::operations(&self.spec.raw).len(),
             operations,
         };
         Ok((api, self.diags))
@@ -982,6 +1033,57 @@ pub fn find_date(text: &str) -> Option<String> {
 }
 
 /// operationIds linked as `#operation/<id>`.
+/// Every `#operation/<id>` link in a `description`, `summary` or `title` anywhere in the
+/// document, with the pointer of the text. Walks with a stack: nesting depth is no risk.
+fn operation_links_in(raw: &serde_json::Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![("#".to_string(), raw)];
+    while let Some((ptr, v)) = stack.pop() {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, child) in m.iter().rev() {
+                    let child_ptr =
+                        format!("{ptr}/{}", crate::diagnostics::escape_pointer_token(k));
+                    match child {
+                        // values, not prose
+                        _ if matches!(
+                            k.as_str(),
+                            "example" | "examples" | "default" | "enum" | "const"
+                        ) => {}
+                        serde_json::Value::String(text)
+                            if matches!(k.as_str(), "description" | "summary" | "title") =>
+                        {
+                            for target in find_operation_links(text) {
+                                out.push((child_ptr.clone(), target));
+                            }
+                        }
+                        _ => stack.push((child_ptr, child)),
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (i, child) in items.iter().enumerate().rev() {
+                    stack.push((format!("{ptr}/{i}"), child));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The operationId of the operation a pointer lies in, if any.
+fn operation_at(raw: &serde_json::Value, ptr: &str) -> Option<String> {
+    let mut parts = ptr.strip_prefix("#/")?.split('/');
+    if parts.next()? != "paths" {
+        return None;
+    }
+    let (path, method) = (parts.next()?, parts.next()?);
+    raw.pointer(&format!("/paths/{path}/{method}/operationId"))?
+        .as_str()
+        .map(str::to_string)
+}
+
 pub fn find_operation_links(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = text;

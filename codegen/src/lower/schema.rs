@@ -158,14 +158,14 @@ impl<'a> Lowerer<'a> {
             }
         }
         if let Some(pos) = self.in_progress.iter().position(|k| k == key) {
-            let bare_ref = matches!(
-                self.spec
-                    .document
-                    .components
-                    .as_ref()
-                    .and_then(|c| c.schemas.get(key)),
-                Some(ReferenceOr::Reference { .. })
-            );
+            // Every schema on the cycle only refers on (a `$ref`, a one-branch oneOf, an
+            // allOf of one reference): nothing would ever hold a value.
+            let comps = self.spec.document.components.as_ref();
+            let bare_ref = self.in_progress[pos..].iter().all(|k| {
+                comps
+                    .and_then(|c| c.schemas.get(k))
+                    .is_some_and(only_refers)
+            });
             if bare_ref {
                 let mut chain = self.in_progress[pos..].to_vec();
                 chain.push(key.to_string());
@@ -316,6 +316,18 @@ impl<'a> Lowerer<'a> {
                 Some(_) => name.to_string(),
                 None => self.inline_name(name),
             };
+            // The 3.1 way of documenting (and deprecating) enum values one by one.
+            if let Some(variants) = string_constants(branches) {
+                self.add_type(TypeDef {
+                    name: type_name.clone(),
+                    pointer: ptr.to_string(),
+                    docs: docs.clone(),
+                    deprecated,
+                    is_input: false,
+                    kind: TypeKind::StringEnum(variants),
+                });
+                return out(TypeRef::Named(type_name), docs);
+            }
             self.one_of(s, branches, key, ptr, &type_name, component);
             return out(TypeRef::Named(type_name), docs);
         }
@@ -340,6 +352,7 @@ impl<'a> Lowerer<'a> {
                     rust_name: namer.claim(&ident::type_name(wire)),
                     wire: wire.to_string(),
                     deprecated: false,
+                    docs: Docs::default(),
                 });
             }
             self.add_type(TypeDef {
@@ -523,7 +536,11 @@ impl<'a> Lowerer<'a> {
             let hint = format!("{type_name}{}", upper_first(&p.wire));
             let mut r = self.src(p.src, &p.ptr, &hint);
             let is_required = required.contains(&p.wire);
+            // A required write-only value never comes back: responses decode it with its
+            // `Default`, or, for types without one, it is optional.
+            let defaultable = !matches!(r.ty, TypeRef::Named(_));
             let presence = match (is_required, r.nullable) {
+                (true, false) if r.write_only && !defaultable => Presence::Optional,
                 (true, false) => Presence::Required,
                 (true, true) => Presence::RequiredNullable,
                 (false, false) => Presence::Optional,
@@ -850,6 +867,12 @@ impl<'a> Lowerer<'a> {
         let discriminator = s.schema_data.discriminator.as_ref();
         for (i, b) in branches.iter().enumerate() {
             let bptr = format!("{ptr}/{key}/{i}");
+            // A title written on the branch itself names the variant before the name of
+            // the schema it refers to: `{title: Invalid role, allOf: [$ref: FieldErrors]}`.
+            let own_title = match b {
+                ReferenceOr::Item(s) => s.schema_data.title.clone(),
+                ReferenceOr::Reference { .. } => None,
+            };
             let (title, ref_name) = match b {
                 ReferenceOr::Reference { reference } => {
                     let target = self.component_schema(reference);
@@ -883,6 +906,7 @@ impl<'a> Lowerer<'a> {
                 (Some(t), _) if self.settings.variant_names.contains_key(t) => {
                     self.settings.variant_names[t].clone()
                 }
+                (Some(t), _) if own_title.is_some() => ident::type_name(t),
                 (_, Some(r)) => r.clone(),
                 (Some(t), None) => ident::type_name(t),
                 (None, None) => format!("Variant{}", i + 1),
@@ -1088,6 +1112,47 @@ fn becomes_named_type(s: &Schema) -> bool {
             || v.ty.is_none() && v.enumeration.iter().all(|e| e.is_string() || e.is_null());
     }
     v.is_object_like() && v.properties.is_some_and(|p| !p.is_empty())
+}
+
+/// A schema that only refers to another: `$ref`, a `oneOf`/`anyOf` of one branch, an `allOf`
+/// of one reference, with no properties of its own.
+fn only_refers(s: &ReferenceOr<Schema>) -> bool {
+    let ReferenceOr::Item(s) = s else { return true };
+    let v = view(s);
+    if v.properties.is_some_and(|p| !p.is_empty()) {
+        return false;
+    }
+    v.one_of.len() == 1 && v.any_of.is_empty()
+        || v.any_of.len() == 1 && v.one_of.is_empty()
+        || v.one_of.is_empty()
+            && v.any_of.is_empty()
+            && single_ref(&v).is_some()
+            && v.all_of.len() == 1
+}
+
+/// `oneOf: [{const: "a", title, deprecated}, …]` (every branch an inline string constant,
+/// `const` already read as a one-value `enum`) → the variants of a string enum.
+fn string_constants(branches: &[ReferenceOr<Schema>]) -> Option<Vec<EnumVariant>> {
+    let mut namer = Namer::with_reserved(&["Unknown"]);
+    let mut seen = BTreeSet::new();
+    let mut variants = Vec::new();
+    for b in branches {
+        let ReferenceOr::Item(b) = b else { return None };
+        let v = view(b);
+        let [serde_json::Value::String(wire)] = v.enumeration.as_slice() else {
+            return None;
+        };
+        if !matches!(v.ty, None | Some("string")) || !seen.insert(wire.clone()) {
+            return None;
+        }
+        variants.push(EnumVariant {
+            rust_name: namer.claim(&ident::type_name(wire)),
+            wire: wire.clone(),
+            deprecated: b.schema_data.deprecated,
+            docs: docs_of(b),
+        });
+    }
+    Some(variants)
 }
 
 /// `allOf` whose only typed part is one `$ref` (the others only annotate): that reference.

@@ -217,6 +217,9 @@ impl crate::Client {
     ///
     /// Returns a JWT pair for the account in the path, for users who belong to more than one account.
     ///
+    /// Arguments:
+    /// - `client_id` (`clientId`): Account ID.
+    ///
     /// Sends `GET /iam/auth/jwt/clients/{clientId}/login`.
     pub fn select_account(&self, client_id: i64) -> SelectAccount<'_> {
         SelectAccount {
@@ -508,6 +511,9 @@ impl crate::Client {
     ///
     /// Replaces the user's password; the current one has to be given too.
     ///
+    /// Arguments:
+    /// - `user_id` (`userId`): ID of the user.
+    ///
     /// Sends `PUT /iam/users/{userId}/password`.
     pub fn change_password(
         &self,
@@ -748,6 +754,9 @@ pub enum GetUserError {
 impl crate::Client {
     /// Get user
     ///
+    /// Arguments:
+    /// - `user_id` (`userId`): ID of the user.
+    ///
     /// Sends `GET /iam/users/{userId}`.
     pub fn get_user(&self, user_id: i64) -> GetUser<'_> {
         GetUser { client: self, user_id }
@@ -822,6 +831,9 @@ impl crate::Client {
     /// Update user
     ///
     /// Changes profile fields of a user.
+    ///
+    /// Arguments:
+    /// - `user_id` (`userId`): ID of the user.
     ///
     /// Sends `PATCH /iam/users/{userId}`.
     pub fn update_user(
@@ -913,6 +925,9 @@ impl crate::Client {
     /// Change user email
     ///
     /// Changes the email address of a user; the user's password confirms the change.
+    ///
+    /// Arguments:
+    /// - `user_id` (`userId`): ID of the user.
     ///
     /// Sends `PUT /iam/users/{userId}/email`.
     pub fn update_user_email(
@@ -1066,6 +1081,10 @@ impl crate::Client {
     ///
     /// Returns the group (role) the user has in the given account.
     ///
+    /// Arguments:
+    /// - `client_id` (`clientId`): Account ID.
+    /// - `user_id` (`userId`): ID of the user.
+    ///
     /// Sends `GET /iam/clients/{clientId}/client-users/{userId}`.
     pub fn get_client_user_role(
         &self,
@@ -1152,6 +1171,10 @@ pub enum UpdateClientUserRoleError {
 impl crate::Client {
     /// Set user role
     ///
+    /// Arguments:
+    /// - `client_id` (`clientId`): Account ID.
+    /// - `user_id` (`userId`): ID of the user.
+    ///
     /// Sends `PUT /iam/clients/{clientId}/client-users/{userId}`.
     pub fn update_client_user_role(
         &self,
@@ -1236,6 +1259,10 @@ impl crate::Client {
     /// Remove user from account
     ///
     /// Takes away the user's access to the given account. A user left without any account is deleted as well.
+    ///
+    /// Arguments:
+    /// - `client_id` (`clientId`): Account ID.
+    /// - `user_id` (`userId`): ID of the user.
     ///
     /// Sends `DELETE /iam/clients/{clientId}/client-users/{userId}`.
     pub fn revoke_client_user_access(
@@ -1361,13 +1388,16 @@ impl crate::Client {
     /// Get API tokens
     ///
     /// **Deprecated:** This endpoint will be removed on **2026-07-17**.
-    /// Use \[`GET /v2/clients/{clientId}/tokens`](crate::Client::get_api_tokens_v2) instead.
+    /// Use [`GET /v2/clients/{clientId}/tokens`](crate::Client::get_api_tokens_v2) instead.
     ///
     /// Lists the account's permanent API tokens. Members of the Administrators group see every token of the account.
     ///
+    /// Arguments:
+    /// - `client_id` (`clientId`): Account ID.
+    ///
     /// Sends `GET /iam/clients/{clientId}/tokens`.
     #[deprecated(
-        note = "Gcore removes `GET /iam/clients/{clientId}/tokens` on 2026-07-17; use `Client::get_api_tokens_v2` instead"
+        note = "`GET /iam/clients/{clientId}/tokens` is scheduled for removal on 2026-07-17; use `Client::get_api_tokens_v2` instead"
     )]
     pub fn get_api_tokens(&self, client_id: i64) -> GetApiTokens<'_> {
         GetApiTokens {
@@ -1454,13 +1484,16 @@ impl crate::Client {
     /// Create API token
     ///
     /// **Deprecated:** This endpoint will be removed on **2026-07-17**.
-    /// Use \[`POST /v2/clients/{clientId}/tokens`](crate::Client::create_api_token_v2) instead.
+    /// Use [`POST /v2/clients/{clientId}/tokens`](crate::Client::create_api_token_v2) instead.
     ///
     /// Create an API token in the current account.
     ///
+    /// Arguments:
+    /// - `client_id` (`clientId`): Account ID.
+    ///
     /// Sends `POST /iam/clients/{clientId}/tokens`.
     #[deprecated(
-        note = "Gcore removes `POST /iam/clients/{clientId}/tokens` on 2026-07-17; use `Client::create_api_token_v2` instead"
+        note = "`POST /iam/clients/{clientId}/tokens` is scheduled for removal on 2026-07-17; use `Client::create_api_token_v2` instead"
     )]
     pub fn create_api_token(
         &self,
@@ -1540,13 +1573,17 @@ impl crate::Client {
     /// Show API token
     ///
     /// **Deprecated:** This endpoint will be removed on **2026-07-17**.
-    /// Use \[`GET /v2/clients/{clientId}/tokens/{tokenId}`](crate::Client::get_api_token_v2) instead.
+    /// Use [`GET /v2/clients/{clientId}/tokens/{tokenId}`](crate::Client::get_api_token_v2) instead.
     ///
     /// Returns one API token.
     ///
+    /// Arguments:
+    /// - `client_id` (`clientId`): Account ID.
+    /// - `token_id` (`tokenId`): ID of the API token.
+    ///
     /// Sends `GET /iam/clients/{clientId}/tokens/{tokenId}`.
     #[deprecated(
-        note = "Gcore removes `GET /iam/clients/{clientId}/tokens/{tokenId}` on 2026-07-17; use `Client::get_api_token_v2` instead"
+        note = "`GET /iam/clients/{clientId}/tokens/{tokenId}` is scheduled for removal on 2026-07-17; use `Client::get_api_token_v2` instead"
     )]
     pub fn get_api_token(&self, client_id: i64, token_id: i64) -> GetApiToken<'_> {
         GetApiToken {
@@ -1620,13 +1657,17 @@ impl crate::Client {
     /// Revoke API token
     ///
     /// **Deprecated:** This endpoint will be removed on **2026-07-17**.
-    /// Use \[`DELETE /v2/clients/{clientId}/tokens/{tokenId}`](crate::Client::delete_api_token_v2) instead.
+    /// Use [`DELETE /v2/clients/{clientId}/tokens/{tokenId}`](crate::Client::delete_api_token_v2) instead.
     ///
     /// Removes an API token from the account for good. Any application still sending it loses API access immediately, so make sure nothing relies on it; there is no undo.
     ///
+    /// Arguments:
+    /// - `client_id` (`clientId`): Account ID.
+    /// - `token_id` (`tokenId`): ID of the API token.
+    ///
     /// Sends `DELETE /iam/clients/{clientId}/tokens/{tokenId}`.
     #[deprecated(
-        note = "Gcore removes `DELETE /iam/clients/{clientId}/tokens/{tokenId}` on 2026-07-17; use `Client::delete_api_token_v2` instead"
+        note = "`DELETE /iam/clients/{clientId}/tokens/{tokenId}` is scheduled for removal on 2026-07-17; use `Client::delete_api_token_v2` instead"
     )]
     pub fn delete_api_token(&self, client_id: i64, token_id: i64) -> DeleteApiToken<'_> {
         DeleteApiToken {
@@ -1747,6 +1788,9 @@ impl crate::Client {
     ///
     /// Works exactly like the V1 endpoint.
     ///
+    /// Arguments:
+    /// - `client_id` (`clientId`): Account ID.
+    ///
     /// Sends `GET /iam/v2/clients/{clientId}/tokens`.
     pub fn get_api_tokens_v2(&self, client_id: i64) -> GetApiTokensV2<'_> {
         GetApiTokensV2 {
@@ -1836,6 +1880,9 @@ impl crate::Client {
     ///
     /// Tokens from this V2 endpoint join the token ID and the secret with `_` (underscore), for example `42_a1b2c3d4...`, where the V1 endpoint puts a `$`. They are accepted by every existing authentication mechanism.
     ///
+    /// Arguments:
+    /// - `client_id` (`clientId`): Account ID.
+    ///
     /// Sends `POST /iam/v2/clients/{clientId}/tokens`.
     pub fn create_api_token_v2(
         &self,
@@ -1915,6 +1962,10 @@ impl crate::Client {
     ///
     /// Works exactly like the V1 endpoint.
     ///
+    /// Arguments:
+    /// - `client_id` (`clientId`): Account ID.
+    /// - `token_id` (`tokenId`): ID of the API token.
+    ///
     /// Sends `GET /iam/v2/clients/{clientId}/tokens/{tokenId}`.
     pub fn get_api_token_v2(&self, client_id: i64, token_id: i64) -> GetApiTokenV2<'_> {
         GetApiTokenV2 {
@@ -1987,6 +2038,10 @@ impl crate::Client {
     /// Removes an API token from the account for good. Any application still sending it loses API access immediately, so make sure nothing relies on it; there is no undo.
     ///
     /// Works exactly like the V1 endpoint.
+    ///
+    /// Arguments:
+    /// - `client_id` (`clientId`): Account ID.
+    /// - `token_id` (`tokenId`): ID of the API token.
     ///
     /// Sends `DELETE /iam/v2/clients/{clientId}/tokens/{tokenId}`.
     pub fn delete_api_token_v2(

@@ -1511,16 +1511,14 @@ pub type RefreshToken = String;
 pub type RefreshTokenError = ValidationError;
 /// `RevokeUserAccessForbiddenError` of the API description.
 ///
-/// Decoded by shape. Some variants have the same shape and cannot be told apart: such values decode to `Other`, never to a guessed variant.
+/// Decoded by the message at `/message`, since the variants have the same shape.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RevokeUserAccessForbiddenError {
     /// You do not have permission for the specified account to perform this action.
-    YouDoNotHavePermissionForTheSpecifiedAccountToPerformThisAction(
-        serde_json::Map<String, serde_json::Value>,
-    ),
+    NoPermission(serde_json::Map<String, serde_json::Value>),
     /// The specified user has API tokens.
-    TokenConstrainsDeletion(TokenConstrainsDeletion),
+    UserHasApiTokens(TokenConstrainsDeletion),
     /// A value that matches no documented variant (or several that cannot be told
     /// apart), kept as JSON.
     Other(serde_json::Value),
@@ -1528,24 +1526,28 @@ pub enum RevokeUserAccessForbiddenError {
 impl RevokeUserAccessForbiddenError {
     /// Decodes a JSON value; never fails, see the type's documentation.
     pub fn from_json(value: serde_json::Value) -> Self {
-        let mut loose: Vec<Self> = Vec::new();
-        if loose.len() == 1 {
-            if let Some(only) = loose.pop() {
-                return only;
+        match content_key(&value, "/message") {
+            Some(key) if key.starts_with("You do not have permission") => {
+                serde_json::from_value::<
+                    serde_json::Map<String, serde_json::Value>,
+                >(value.clone())
+                    .map(Self::NoPermission)
+                    .unwrap_or(Self::Other(value))
             }
+            Some(key) if key.starts_with("The user cannot be removed") => {
+                serde_json::from_value::<TokenConstrainsDeletion>(value.clone())
+                    .map(Self::UserHasApiTokens)
+                    .unwrap_or(Self::Other(value))
+            }
+            _ => Self::Other(value),
         }
-        Self::Other(value)
     }
 }
 impl serde::Serialize for RevokeUserAccessForbiddenError {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Self::YouDoNotHavePermissionForTheSpecifiedAccountToPerformThisAction(v) => {
-                serde::Serialize::serialize(v, serializer)
-            }
-            Self::TokenConstrainsDeletion(v) => {
-                serde::Serialize::serialize(v, serializer)
-            }
+            Self::NoPermission(v) => serde::Serialize::serialize(v, serializer),
+            Self::UserHasApiTokens(v) => serde::Serialize::serialize(v, serializer),
             Self::Other(v) => serde::Serialize::serialize(v, serializer),
         }
     }
