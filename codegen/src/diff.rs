@@ -2,21 +2,50 @@
 //! machine-readable [`ApiSummary`] of the Rust API surface, and a [`diff`] of two of them
 //! whose every line says whether it breaks Rust code that uses the crate.
 //!
-//! Classification follows what the generated code looks like: structs, string enums,
-//! oneOf enums and error enums are `#[non_exhaustive]` (new fields and variants are
-//! additive); request types are built with `new(required…)` (a new required field breaks
-//! it); required parameters are method arguments (a new one breaks callers), optional ones
-//! builder methods (additive).
+//! The summary records what the generated code looks like (see `emit/types.rs` and
+//! `emit/operations.rs`), not what the spec says, and the classification follows from it:
+//!
+//! - **Structs** have `pub` fields. A `#[non_exhaustive]` struct (every generated struct
+//!   is one) cannot be built with a struct expression outside the crate, not even with
+//!   `..Default::default()`, nor destructured without `..`; users get one from a response,
+//!   from `Default` when every field is optional, or, for request types, from `new` and the
+//!   `with_*` setters. So a new field is additive, whether required or not and whether the
+//!   struct is a request or a response type, except where it changes one of those ways in:
+//!   - a required field of a request type is a new argument of `new` (breaking);
+//!   - a required field added to a struct whose fields were all optional removes its
+//!     `Default` (breaking, reported on a line of its own).
+//!
+//!   A struct without `#[non_exhaustive]` can be built with a struct expression, so any
+//!   new field breaks it. Removing or changing a field (its type, presence, nullability or
+//!   Rust name) is breaking.
+//! - **`new`** takes the required fields of a request type in the spec's property order.
+//!   The summary records its parameters in that order: properties reordered in the spec
+//!   reorder the arguments, which is breaking, and silently so when the swapped arguments
+//!   have the same Rust type (old calls still compile and pass the values to the wrong
+//!   fields).
+//! - **Enums** (string enums, oneOf enums, error enums, multi-status success enums) are
+//!   `#[non_exhaustive]`: a new variant is additive, a removed or renamed one breaking.
+//! - **Methods** of `Client` are named from the operationId, matched across versions by
+//!   operationId: a new name is a rename (breaking). Without a configured prefix, the
+//!   common lower-case prefix of all operationIds (`iam`) is stripped from method names,
+//!   so adding or removing an unrelated operation can rename every method; the report
+//!   says so. Required parameters are arguments in order (a new, removed, changed or
+//!   reordered one is breaking), optional ones builder methods (a new one is additive).
+//! - An operation that now sends another method or path keeps its Rust signature: not a
+//!   breaking change of the crate's API (the report says what it sends now).
 
 use crate::ir::{self, Presence, TypeKind, TypeRef};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The Rust API surface of a generated crate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApiSummary {
     pub spec_version: String,
     pub spec_sha256: String,
+    /// The operationId prefix stripped from method names (`iam` in `iamGetUsers` →
+    /// `get_users`), when one was.
+    pub operation_prefix: Option<String>,
     /// Keyed by Rust method name.
     pub operations: BTreeMap<String, OperationSummary>,
     /// Keyed by Rust type name.
@@ -28,9 +57,10 @@ pub struct OperationSummary {
     pub operation_id: String,
     /// `POST /iam/v2/clients/{clientId}/tokens`
     pub endpoint: String,
-    /// Method arguments, in order: `client_id: i64`, `body: Token2`.
+    /// Method arguments, in order, as the method declares them: `client_id: i64`,
+    /// `name: impl Into<String>`, `body: Token2`.
     pub arguments: Vec<String>,
-    /// Builder methods for optional parameters: `role: String`.
+    /// Builder methods for optional parameters: `role: impl Into<String>`.
     pub optional: Vec<String>,
     /// The success type.
     pub returns: String,
@@ -49,15 +79,32 @@ pub struct DeprecationSummary {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TypeSummary {
     Struct {
-        /// Used in requests: built with `new(required fields)`.
+        /// Used in requests: has `with_*` setters for its optional fields and, when it has
+        /// required fields, `new`.
         input: bool,
-        /// Keyed by wire name: `Option<String>` etc. as the field's Rust type.
+        /// `#[non_exhaustive]`: no struct expressions or exhaustive patterns outside the
+        /// crate.
+        non_exhaustive: bool,
+        /// Derives `Default` (when no field is required).
+        default: bool,
+        /// The parameters of `new`, in order (`name: impl Into<String>`); `None` when the
+        /// type has no `new`.
+        constructor: Option<Vec<String>>,
+        /// Keyed by wire name.
         fields: BTreeMap<String, FieldSummary>,
+        /// The flattened `additionalProperties` field:
+        /// `additional_properties: BTreeMap<String, String>`.
+        additional: Option<String>,
     },
     Enum {
+        non_exhaustive: bool,
+        /// Wire values, in order.
         values: Vec<String>,
+        /// The Rust variant of each value, in the same order.
+        variants: Vec<String>,
     },
     OneOf {
+        non_exhaustive: bool,
         variants: Vec<String>,
     },
     Alias {
@@ -65,10 +112,22 @@ pub enum TypeSummary {
     },
 }
 
+impl TypeSummary {
+    fn kind(&self) -> &'static str {
+        match self {
+            TypeSummary::Struct { .. } => "struct",
+            TypeSummary::Enum { .. } => "string enum",
+            TypeSummary::OneOf { .. } => "oneOf enum",
+            TypeSummary::Alias { .. } => "type alias",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FieldSummary {
     pub rust_name: String,
-    /// The field's Rust type, presence included (`Option<String>`, `Nullable<i64>`).
+    /// The field's Rust type, presence included (`Option<String>`, `Nullable<i64>`,
+    /// `Option<Box<Group>>`).
     pub ty: String,
     pub required: bool,
 }
@@ -88,11 +147,85 @@ fn type_str(t: &TypeRef) -> String {
         TypeRef::DateTime => "DateTime<Utc>".into(),
         TypeRef::Date => "NaiveDate".into(),
         TypeRef::Json => "serde_json::Value".into(),
-        TypeRef::JsonObject => "serde_json::Map".into(),
+        TypeRef::JsonObject => "serde_json::Map<String, serde_json::Value>".into(),
         TypeRef::Bytes => "Vec<u8>".into(),
         TypeRef::Vec(i) => format!("Vec<{}>", type_str(i)),
         TypeRef::Map(i) => format!("BTreeMap<String, {}>", type_str(i)),
     }
+}
+
+/// A parameter as the method declares it: required strings are `impl Into<String>`.
+fn param_str(t: &TypeRef) -> String {
+    match t {
+        TypeRef::String => "impl Into<String>".into(),
+        t => type_str(t),
+    }
+}
+
+fn is_required(f: &ir::Field) -> bool {
+    matches!(f.presence, Presence::Required | Presence::RequiredNullable)
+}
+
+/// The field's type as `emit/types.rs` declares it.
+fn field_type(f: &ir::Field) -> String {
+    let inner = type_str(&f.ty);
+    let inner = if f.boxed {
+        format!("Box<{inner}>")
+    } else {
+        inner
+    };
+    match f.presence {
+        Presence::Required => inner,
+        Presence::RequiredNullable | Presence::Optional => format!("Option<{inner}>"),
+        Presence::OptionalNullable => format!("Nullable<{inner}>"),
+    }
+}
+
+/// The parameters of `new` as `emit/types.rs` writes it: request types with required
+/// fields get one, taking those fields in property order.
+fn constructor(t: &ir::TypeDef, s: &ir::Struct) -> Option<Vec<String>> {
+    let required: Vec<&ir::Field> = s.fields.iter().filter(|f| is_required(f)).collect();
+    if !t.is_input || required.is_empty() {
+        return None;
+    }
+    Some(
+        required
+            .iter()
+            .map(|f| {
+                let plain = f.presence == Presence::Required && !f.boxed;
+                let ty = match f.ty {
+                    TypeRef::String if plain => "impl Into<String>".to_string(),
+                    TypeRef::Secret if plain => "impl Into<SecretString>".to_string(),
+                    _ => field_type(f),
+                };
+                format!("{}: {ty}", f.rust_name)
+            })
+            .collect(),
+    )
+}
+
+/// The operationId prefix the method names were made without: the lower-case first word
+/// of an operationId whose method is named after the rest (`iamGetUser` → `get_user`).
+fn stripped_prefix(api: &ir::Api) -> Option<String> {
+    api.operations.iter().find_map(|op| {
+        let id = &op.operation_id;
+        let head: String = id.chars().take_while(|c| c.is_ascii_lowercase()).collect();
+        let rest = &id[head.len()..];
+        if head.is_empty() || !rest.starts_with(|c: char| c.is_ascii_uppercase()) {
+            return None;
+        }
+        let named_after = |base: &str| {
+            op.method_name == base
+                || op
+                    .method_name
+                    .strip_prefix(base)
+                    .and_then(|s| s.strip_prefix('_'))
+                    .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+        };
+        let full = crate::ident::snake_name(id);
+        let short = crate::ident::snake_name(rest);
+        (!named_after(&full) && named_after(&short)).then_some(head)
+    })
 }
 
 impl ApiSummary {
@@ -103,7 +236,7 @@ impl ApiSummary {
                 .params
                 .iter()
                 .filter(|p| p.required)
-                .map(|p| format!("{}: {}", p.rust_name, type_str(&p.ty)))
+                .map(|p| format!("{}: {}", p.rust_name, param_str(&p.ty)))
                 .collect();
             if let Some(b) = &op.body {
                 arguments.push(format!("body: {}", type_str(&b.ty)));
@@ -112,7 +245,7 @@ impl ApiSummary {
                 .params
                 .iter()
                 .filter(|p| !p.required)
-                .map(|p| format!("{}: {}", p.rust_name, type_str(&p.ty)))
+                .map(|p| format!("{}: {}", p.rust_name, param_str(&p.ty)))
                 .collect();
             let returns = {
                 let types: Vec<String> = op
@@ -165,37 +298,38 @@ impl ApiSummary {
             let summary = match &t.kind {
                 TypeKind::Struct(s) => TypeSummary::Struct {
                     input: t.is_input,
+                    non_exhaustive: true,
+                    default: !s.fields.iter().any(is_required),
+                    constructor: constructor(t, s),
                     fields: s
                         .fields
                         .iter()
                         .map(|f| {
-                            let inner = type_str(&f.ty);
-                            let ty = match f.presence {
-                                Presence::Required => inner,
-                                Presence::RequiredNullable | Presence::Optional => {
-                                    format!("Option<{inner}>")
-                                }
-                                Presence::OptionalNullable => format!("Nullable<{inner}>"),
-                            };
-                            let required = matches!(
-                                f.presence,
-                                Presence::Required | Presence::RequiredNullable
-                            );
                             (
                                 f.wire_name.clone(),
                                 FieldSummary {
                                     rust_name: f.rust_name.clone(),
-                                    ty,
-                                    required,
+                                    ty: field_type(f),
+                                    required: is_required(f),
                                 },
                             )
                         })
                         .collect(),
+                    additional: s.additional.as_ref().map(|v| {
+                        let mut name = "additional_properties".to_string();
+                        while s.fields.iter().any(|f| f.rust_name == name) {
+                            name.push('_');
+                        }
+                        format!("{name}: BTreeMap<String, {}>", type_str(v))
+                    }),
                 },
                 TypeKind::StringEnum(vs) => TypeSummary::Enum {
+                    non_exhaustive: true,
                     values: vs.iter().map(|v| v.wire.clone()).collect(),
+                    variants: vs.iter().map(|v| v.rust_name.clone()).collect(),
                 },
                 TypeKind::OneOf(o) => TypeSummary::OneOf {
+                    non_exhaustive: true,
                     variants: o
                         .variants
                         .iter()
@@ -211,6 +345,7 @@ impl ApiSummary {
         ApiSummary {
             spec_version: api.spec_version.clone(),
             spec_sha256: api.sha256.clone(),
+            operation_prefix: stripped_prefix(api),
             operations,
             types,
         }
@@ -249,6 +384,19 @@ pub struct Report {
     pub new_version: String,
 }
 
+/// The semver bump for a crate at `crate_version` whose API changed (`any`), in a
+/// breaking way or not.
+pub fn suggested_bump(any: bool, breaking: bool, crate_version: &str) -> &'static str {
+    let pre_1 = crate_version.starts_with("0.");
+    match (breaking, any) {
+        (_, false) => "none",
+        (true, _) if pre_1 => "minor (0.x: a breaking change bumps the minor version)",
+        (true, _) => "major",
+        (false, _) if pre_1 => "patch (0.x: additions bump the patch version)",
+        (false, _) => "minor",
+    }
+}
+
 impl Report {
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty()
@@ -260,14 +408,7 @@ impl Report {
 
     /// The semver bump the changes call for, for a crate at `crate_version`.
     pub fn suggested_bump(&self, crate_version: &str) -> &'static str {
-        let pre_1 = crate_version.starts_with("0.");
-        match (self.has_breaking(), self.is_empty()) {
-            (_, true) => "none",
-            (true, _) if pre_1 => "minor (0.x: a breaking change bumps the minor version)",
-            (true, _) => "major",
-            (false, _) if pre_1 => "patch (0.x: additions bump the patch version)",
-            (false, _) => "minor",
-        }
+        suggested_bump(!self.is_empty(), self.has_breaking(), crate_version)
     }
 
     /// The report as printed by `cargo xtask regen` and `cargo xtask diff`.
@@ -303,222 +444,48 @@ impl Report {
     }
 }
 
+/// Collects the lines of a report.
+#[derive(Default)]
+struct Changes(Vec<Change>);
+
+impl Changes {
+    fn push(&mut self, impact: Impact, text: String) {
+        self.0.push(Change { impact, text });
+    }
+    fn breaking(&mut self, text: String) {
+        self.push(Impact::Breaking, text);
+    }
+    fn additive(&mut self, text: String) {
+        self.push(Impact::Additive, text);
+    }
+    /// Additive when the type is `#[non_exhaustive]`, breaking otherwise.
+    fn added_to(&mut self, non_exhaustive: bool, text: String) {
+        if non_exhaustive {
+            self.additive(text);
+        } else {
+            self.breaking(format!(
+                "{text} (not #[non_exhaustive]: exhaustive code stops compiling)"
+            ));
+        }
+    }
+}
+
 /// Compares two API summaries.
 pub fn diff(old: &ApiSummary, new: &ApiSummary) -> Report {
-    let mut changes = Vec::new();
-    let mut push = |impact: Impact, text: String| changes.push(Change { impact, text });
-
-    for (name, o) in &old.operations {
-        match new.operations.get(name) {
-            None => push(
-                Impact::Breaking,
-                format!("operation removed: Client::{name} ({})", o.endpoint),
-            ),
-            Some(n) => {
-                if o.arguments != n.arguments {
-                    push(
-                        Impact::Breaking,
-                        format!(
-                            "operation signature changed: Client::{name}({}) -> Client::{name}({})",
-                            o.arguments.join(", "),
-                            n.arguments.join(", ")
-                        ),
-                    );
-                }
-                for opt in &o.optional {
-                    if !n.optional.contains(opt) {
-                        push(
-                            Impact::Breaking,
-                            format!("optional parameter removed or changed: Client::{name} .{opt}"),
-                        );
-                    }
-                }
-                for opt in &n.optional {
-                    if !o.optional.contains(opt) {
-                        push(
-                            Impact::Additive,
-                            format!("optional parameter added: Client::{name} .{opt}"),
-                        );
-                    }
-                }
-                if o.returns != n.returns {
-                    push(
-                        Impact::Breaking,
-                        format!(
-                            "return type changed: Client::{name} returns {} instead of {}",
-                            n.returns, o.returns
-                        ),
-                    );
-                }
-                for e in &n.errors {
-                    if !o.errors.contains(e) {
-                        push(
-                            Impact::Additive,
-                            format!("new error variant: {}Error::{e}", upper(name)),
-                        );
-                    }
-                }
-                for e in &o.errors {
-                    if !n.errors.contains(e) {
-                        push(
-                            Impact::Breaking,
-                            format!(
-                                "error variant removed or changed: {}Error::{e}",
-                                upper(name)
-                            ),
-                        );
-                    }
-                }
-                if o.endpoint != n.endpoint {
-                    push(
-                        Impact::Additive,
-                        format!(
-                            "Client::{name} now sends {} (was {})",
-                            n.endpoint, o.endpoint
-                        ),
-                    );
-                }
-                match (&o.deprecated, &n.deprecated) {
-                    (None, Some(d)) => {
-                        let mut text = format!(
-                            "operation newly deprecated: Client::{name} ({})",
-                            n.endpoint
-                        );
-                        if let Some(date) = &d.removal_date {
-                            text.push_str(&format!(", removal on {date}"));
-                        }
-                        if let Some(r) = &d.replacement {
-                            text.push_str(&format!(", use Client::{r}"));
-                        }
-                        push(Impact::Additive, text);
-                    }
-                    (Some(_), None) => push(
-                        Impact::Additive,
-                        format!("operation no longer deprecated: Client::{name}"),
-                    ),
-                    _ => {}
-                }
-            }
-        }
-    }
-    for (name, n) in &new.operations {
-        if !old.operations.contains_key(name) {
-            push(
-                Impact::Additive,
-                format!("operation added: Client::{name} ({})", n.endpoint),
-            );
-        }
-    }
-
+    let mut changes = Changes::default();
+    diff_operations(old, new, &mut changes);
     for (name, o) in &old.types {
-        let Some(n) = new.types.get(name) else {
-            push(Impact::Breaking, format!("type removed: types::{name}"));
-            continue;
-        };
-        match (o, n) {
-            (TypeSummary::Struct { fields: of, .. }, TypeSummary::Struct { fields: nf, input }) => {
-                for (wire, f) in of {
-                    match nf.get(wire) {
-                        None => push(
-                            Impact::Breaking,
-                            format!("field removed: types::{name}.{} ({wire})", f.rust_name),
-                        ),
-                        Some(g) if g.ty != f.ty || g.rust_name != f.rust_name => push(
-                            Impact::Breaking,
-                            format!(
-                                "field changed: types::{name}.{}: {} -> {}",
-                                f.rust_name, f.ty, g.ty
-                            ),
-                        ),
-                        Some(g) if *input && g.required && !f.required => push(
-                            Impact::Breaking,
-                            format!(
-                                "request field now required: types::{name}.{} ({name}::new takes it)",
-                                g.rust_name
-                            ),
-                        ),
-                        _ => {}
-                    }
-                }
-                for (wire, g) in nf {
-                    if !of.contains_key(wire) {
-                        if *input && g.required {
-                            push(
-                                Impact::Breaking,
-                                format!(
-                                    "new required request field: types::{name}.{}: {} ({name}::new takes it)",
-                                    g.rust_name, g.ty
-                                ),
-                            );
-                        } else {
-                            push(
-                                Impact::Additive,
-                                format!("field added: types::{name}.{}: {}", g.rust_name, g.ty),
-                            );
-                        }
-                    }
-                }
-            }
-            (TypeSummary::Enum { values: ov }, TypeSummary::Enum { values: nv }) => {
-                for v in nv {
-                    if !ov.contains(v) {
-                        push(
-                            Impact::Additive,
-                            format!("new enum value: types::{name} {v:?}"),
-                        );
-                    }
-                }
-                for v in ov {
-                    if !nv.contains(v) {
-                        push(
-                            Impact::Breaking,
-                            format!("enum value removed: types::{name} {v:?}"),
-                        );
-                    }
-                }
-            }
-            (TypeSummary::OneOf { variants: ov }, TypeSummary::OneOf { variants: nv }) => {
-                for v in nv {
-                    if !ov.contains(v) {
-                        push(Impact::Additive, format!("new variant: types::{name}::{v}"));
-                    }
-                }
-                for v in ov {
-                    if !nv.contains(v) {
-                        push(
-                            Impact::Breaking,
-                            format!("variant removed or changed: types::{name}::{v}"),
-                        );
-                    }
-                }
-            }
-            (TypeSummary::Alias { target: ot }, TypeSummary::Alias { target: nt }) if ot != nt => {
-                push(
-                    Impact::Breaking,
-                    format!("type changed: types::{name} = {nt} (was {ot})"),
-                );
-            }
-            (TypeSummary::Alias { .. }, TypeSummary::Alias { .. }) => {}
-            _ => push(
-                Impact::Breaking,
-                format!("type changed kind: types::{name}"),
-            ),
+        match new.types.get(name) {
+            None => changes.breaking(format!("type removed: types::{name} ({})", o.kind())),
+            Some(n) => diff_type(name, o, n, &mut changes),
         }
     }
     for (name, n) in &new.types {
         if !old.types.contains_key(name) {
-            let kind = match n {
-                TypeSummary::Struct { .. } => "struct",
-                TypeSummary::Enum { .. } => "enum",
-                TypeSummary::OneOf { .. } => "enum",
-                TypeSummary::Alias { .. } => "type alias",
-            };
-            push(
-                Impact::Additive,
-                format!("type added: types::{name} ({kind})"),
-            );
+            changes.additive(format!("type added: types::{name} ({})", n.kind()));
         }
     }
+    let mut changes = changes.0;
     changes.sort_by_key(|c| c.impact);
     Report {
         changes,
@@ -527,6 +494,465 @@ pub fn diff(old: &ApiSummary, new: &ApiSummary) -> Report {
     }
 }
 
-fn upper(method: &str) -> String {
-    crate::ident::type_name(method)
+fn diff_operations(old: &ApiSummary, new: &ApiSummary, changes: &mut Changes) {
+    if old.operation_prefix != new.operation_prefix {
+        let quoted = |p: &Option<String>| p.as_ref().map(|p| format!("{p:?}"));
+        let text = match (quoted(&old.operation_prefix), quoted(&new.operation_prefix)) {
+            (Some(o), None) => format!(
+                "method names changed: the operationIds no longer all start with {o}, so it is no longer stripped from method names (renames below)"
+            ),
+            (None, Some(n)) => format!(
+                "method names changed: every operationId now starts with {n}, which is stripped from method names (renames below)"
+            ),
+            (o, n) => format!(
+                "method names changed: the operationId prefix stripped from method names is {} (was {}) (renames below)",
+                n.unwrap_or_default(),
+                o.unwrap_or_default()
+            ),
+        };
+        changes.breaking(text);
+    }
+    // Operations are the same operation when their operationId is; failing that, when
+    // their method name is (an operationId changed without changing the method).
+    let new_by_id: BTreeMap<&str, &str> = new
+        .operations
+        .iter()
+        .map(|(name, n)| (n.operation_id.as_str(), name.as_str()))
+        .collect();
+    let old_ids: BTreeSet<&str> = old
+        .operations
+        .values()
+        .map(|o| o.operation_id.as_str())
+        .collect();
+    let mut matched: BTreeSet<&str> = BTreeSet::new();
+    for (name, o) in &old.operations {
+        let counterpart = match new_by_id.get(o.operation_id.as_str()) {
+            Some(new_name) => Some(*new_name),
+            None => new
+                .operations
+                .get(name)
+                .filter(|n| !old_ids.contains(n.operation_id.as_str()))
+                .map(|_| name.as_str()),
+        };
+        match counterpart {
+            None => changes.breaking(format!(
+                "operation removed: Client::{name} ({})",
+                o.endpoint
+            )),
+            Some(new_name) => {
+                matched.insert(new_name);
+                if new_name != name {
+                    changes.breaking(format!(
+                        "operation renamed: Client::{name} -> Client::{new_name} (operationId {})",
+                        o.operation_id
+                    ));
+                }
+                diff_operation(new_name, o, &new.operations[new_name], changes);
+            }
+        }
+    }
+    for (name, n) in &new.operations {
+        if !matched.contains(name.as_str()) {
+            changes.additive(format!("operation added: Client::{name} ({})", n.endpoint));
+        }
+    }
+}
+
+fn diff_operation(name: &str, o: &OperationSummary, n: &OperationSummary, changes: &mut Changes) {
+    if o.arguments != n.arguments {
+        let mut text = format!(
+            "operation signature changed: Client::{name}({}) -> Client::{name}({})",
+            o.arguments.join(", "),
+            n.arguments.join(", ")
+        );
+        match reorder_note(&o.arguments, &n.arguments) {
+            Some(note) if note.is_empty() => text.push_str("; arguments reordered"),
+            Some(note) => text.push_str(&format!("; arguments reordered: {note}")),
+            None => {}
+        }
+        changes.breaking(text);
+    }
+    for opt in &o.optional {
+        if !n.optional.contains(opt) {
+            changes.breaking(format!(
+                "optional parameter removed or changed: Client::{name} .{opt}"
+            ));
+        }
+    }
+    for opt in &n.optional {
+        if !o.optional.contains(opt) {
+            changes.additive(format!("optional parameter added: Client::{name} .{opt}"));
+        }
+    }
+    if o.returns != n.returns {
+        changes.breaking(format!(
+            "return type changed: Client::{name} returns {} instead of {}",
+            n.returns, o.returns
+        ));
+    }
+    let error_enum = format!("{}Error", crate::ident::type_name(name));
+    for e in &n.errors {
+        if !o.errors.contains(e) {
+            changes.additive(format!("new error variant: {error_enum}::{e}"));
+        }
+    }
+    for e in &o.errors {
+        if !n.errors.contains(e) {
+            changes.breaking(format!(
+                "error variant removed or changed: {error_enum}::{e}"
+            ));
+        }
+    }
+    if o.endpoint != n.endpoint {
+        changes.additive(format!(
+            "endpoint changed: Client::{name} now sends {} (was {}); its Rust signature is unchanged",
+            n.endpoint, o.endpoint
+        ));
+    }
+    let deprecation = |d: &DeprecationSummary| {
+        let mut text = String::new();
+        if let Some(date) = &d.removal_date {
+            text.push_str(&format!(", removal on {date}"));
+        }
+        if let Some(r) = &d.replacement {
+            text.push_str(&format!(", use Client::{r}"));
+        }
+        text
+    };
+    match (&o.deprecated, &n.deprecated) {
+        (None, Some(d)) => changes.additive(format!(
+            "operation newly deprecated: Client::{name} ({}){}",
+            n.endpoint,
+            deprecation(d)
+        )),
+        (Some(_), None) => {
+            changes.additive(format!("operation no longer deprecated: Client::{name}"))
+        }
+        (Some(a), Some(b)) if a != b => changes.additive(format!(
+            "deprecation changed: Client::{name}{} (was{})",
+            deprecation(b),
+            deprecation(a).trim_start_matches(',')
+        )),
+        _ => {}
+    }
+}
+
+/// The name of a `name: Type` parameter.
+fn arg_name(arg: &str) -> &str {
+    arg.split_once(": ").map_or(arg, |(n, _)| n)
+}
+
+/// The type of a `name: Type` parameter.
+fn arg_type(arg: &str) -> &str {
+    arg.split_once(": ").map_or("", |(_, t)| t)
+}
+
+/// When the parameters both lists have changed their relative order: what that does to
+/// calls written for the old order (empty when the number of arguments changed too, which
+/// no old call survives). `None` when they did not.
+fn reorder_note(old: &[String], new: &[String]) -> Option<String> {
+    let old_names: Vec<&str> = old.iter().map(|a| arg_name(a)).collect();
+    let new_names: Vec<&str> = new.iter().map(|a| arg_name(a)).collect();
+    let common_old: Vec<&str> = old_names
+        .iter()
+        .copied()
+        .filter(|n| new_names.contains(n))
+        .collect();
+    let common_new: Vec<&str> = new_names
+        .iter()
+        .copied()
+        .filter(|n| old_names.contains(n))
+        .collect();
+    if common_old == common_new {
+        return None;
+    }
+    if old.len() != new.len() {
+        return Some(String::new());
+    }
+    // `impl Into<String>` and `impl Into<SecretString>` take the same values.
+    let takes = |arg: &str| arg_type(arg).replace("Into<SecretString>", "Into<String>");
+    let same_types = old.iter().zip(new).all(|(a, b)| takes(a) == takes(b));
+    let moved: Vec<String> = old_names
+        .iter()
+        .zip(&new_names)
+        .filter(|(a, b)| a != b)
+        .map(|(a, b)| format!("the value for `{a}` now goes to `{b}`"))
+        .collect();
+    let moved = moved.join(", ");
+    Some(if same_types {
+        format!(
+            "they take the same types, so calls written for the old order still compile and are silently wrong ({moved})"
+        )
+    } else {
+        format!(
+            "calls written for the old order stop compiling unless their values fit both types, like `None` or an integer literal ({moved})"
+        )
+    })
+}
+
+fn diff_type(name: &str, o: &TypeSummary, n: &TypeSummary, changes: &mut Changes) {
+    let non_exhaustive = |o: bool, n: bool, changes: &mut Changes| {
+        match (o, n) {
+        (false, true) => changes.breaking(format!(
+            "types::{name} is now #[non_exhaustive]: struct expressions and exhaustive matches outside the crate stop compiling"
+        )),
+        (true, false) => changes.additive(format!("types::{name} is no longer #[non_exhaustive]")),
+        _ => {}
+    }
+    };
+    match (o, n) {
+        (
+            TypeSummary::Struct {
+                non_exhaustive: o_ne,
+                ..
+            },
+            TypeSummary::Struct {
+                non_exhaustive: n_ne,
+                ..
+            },
+        ) => {
+            non_exhaustive(*o_ne, *n_ne, changes);
+            diff_struct(name, o, n, changes);
+        }
+        (
+            TypeSummary::Enum {
+                non_exhaustive: o_ne,
+                values: ov,
+                variants: o_vars,
+            },
+            TypeSummary::Enum {
+                non_exhaustive: n_ne,
+                values: nv,
+                variants: n_vars,
+            },
+        ) => {
+            non_exhaustive(*o_ne, *n_ne, changes);
+            let variant = |values: &[String], vars: &[String], v: &String| {
+                values
+                    .iter()
+                    .position(|x| x == v)
+                    .and_then(|i| vars.get(i).cloned())
+                    .unwrap_or_default()
+            };
+            for v in nv {
+                if !ov.contains(v) {
+                    changes.added_to(*n_ne, format!("new enum value: types::{name} {v:?}"));
+                }
+            }
+            for v in ov {
+                let before = variant(ov, o_vars, v);
+                if !nv.contains(v) {
+                    changes.breaking(format!(
+                        "enum value removed: types::{name} {v:?} ({name}::{before})"
+                    ));
+                } else {
+                    let after = variant(nv, n_vars, v);
+                    if after != before {
+                        changes.breaking(format!(
+                            "enum variant renamed: types::{name}::{before} -> types::{name}::{after} ({v:?})"
+                        ));
+                    }
+                }
+            }
+        }
+        (
+            TypeSummary::OneOf {
+                non_exhaustive: o_ne,
+                variants: ov,
+            },
+            TypeSummary::OneOf {
+                non_exhaustive: n_ne,
+                variants: nv,
+            },
+        ) => {
+            non_exhaustive(*o_ne, *n_ne, changes);
+            for v in nv {
+                if !ov.contains(v) {
+                    changes.added_to(*n_ne, format!("new variant: types::{name}::{v}"));
+                }
+            }
+            for v in ov {
+                if !nv.contains(v) {
+                    changes.breaking(format!("variant removed or changed: types::{name}::{v}"));
+                }
+            }
+        }
+        (TypeSummary::Alias { target: ot }, TypeSummary::Alias { target: nt }) => {
+            if ot != nt {
+                changes.breaking(format!("type changed: types::{name} = {nt} (was {ot})"));
+            }
+        }
+        _ => changes.breaking(format!(
+            "type changed kind: types::{name} is a {} (was a {})",
+            n.kind(),
+            o.kind()
+        )),
+    }
+}
+
+/// Two structs of the same name; `o` and `n` are [`TypeSummary::Struct`].
+fn diff_struct(name: &str, o: &TypeSummary, n: &TypeSummary, changes: &mut Changes) {
+    let (
+        TypeSummary::Struct {
+            input: o_input,
+            default: o_default,
+            constructor: o_ctor,
+            fields: of,
+            additional: o_extra,
+            ..
+        },
+        TypeSummary::Struct {
+            input: n_input,
+            non_exhaustive: n_ne,
+            default: n_default,
+            constructor: n_ctor,
+            fields: nf,
+            additional: n_extra,
+        },
+    ) = (o, n)
+    else {
+        return;
+    };
+    let signature = |ctor: &Option<Vec<String>>| {
+        ctor.as_ref()
+            .map(|args| format!("{name}::new({})", args.join(", ")))
+    };
+    // Whether `new` takes the field, when the type is a request type before and after
+    // (otherwise the line about the type becoming or ceasing to be one says it all).
+    let takes = |ctor: &Option<Vec<String>>, field: &str| {
+        ctor.as_ref()
+            .is_some_and(|args| args.iter().any(|a| arg_name(a) == field))
+    };
+    let both_input = *o_input && *n_input;
+    match (o_input, n_input) {
+        (false, true) => changes.additive(format!(
+            "types::{name} is now used in requests: {}",
+            match signature(n_ctor) {
+                Some(sig) => format!("built with {sig} and with_* setters"),
+                None => "with_* setters for its optional fields".to_string(),
+            }
+        )),
+        (true, false) => changes.breaking(format!(
+            "types::{name} is no longer used in requests: its new() and with_* setters are gone"
+        )),
+        _ => {}
+    }
+    if both_input {
+        if let (Some(_), None) = (o_ctor, n_ctor) {
+            changes.breaking(format!(
+                "constructor removed: types::{name}::new ({name} has no required fields any more: use {name}::default() and the with_* setters)"
+            ));
+        }
+        let reordered = match (o_ctor, n_ctor) {
+            (Some(a), Some(b)) => reorder_note(a, b),
+            _ => None,
+        };
+        if let Some(note) = reordered {
+            let note = if note.is_empty() {
+                note
+            } else {
+                format!("; {note}")
+            };
+            changes.breaking(format!(
+                "constructor arguments reordered: types::{} -> types::{}{note}",
+                signature(o_ctor).unwrap_or_default(),
+                signature(n_ctor).unwrap_or_default()
+            ));
+        }
+    }
+    for (wire, f) in of {
+        let Some(g) = nf.get(wire) else {
+            changes.breaking(format!(
+                "field removed: types::{name}.{} ({wire})",
+                f.rust_name
+            ));
+            continue;
+        };
+        let ctor = match (
+            both_input && takes(o_ctor, &f.rust_name),
+            both_input && takes(n_ctor, &g.rust_name),
+        ) {
+            (false, true) => Some(format!("{name}::new takes it")),
+            (true, false) => Some(format!("{name}::new no longer takes it")),
+            _ => None,
+        };
+        if g.rust_name != f.rust_name {
+            changes.breaking(format!(
+                "field renamed: types::{name}.{} -> types::{name}.{} ({wire})",
+                f.rust_name, g.rust_name
+            ));
+        }
+        if g.ty != f.ty {
+            let why = if f.required && !g.required {
+                Some("now optional")
+            } else if g.ty == format!("Option<{}>", f.ty)
+                || f.ty
+                    .strip_prefix("Option<")
+                    .is_some_and(|inner| g.ty.strip_prefix("Nullable<") == Some(inner))
+            {
+                Some("now nullable")
+            } else {
+                None
+            };
+            let notes: Vec<&str> = why.into_iter().chain(ctor.as_deref()).collect();
+            let notes = if notes.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", notes.join("; "))
+            };
+            changes.breaking(format!(
+                "field changed: types::{name}.{}: {} -> {}{notes}",
+                g.rust_name, f.ty, g.ty
+            ));
+        } else if let Some(ctor) = ctor {
+            let what = if g.required {
+                "now required"
+            } else {
+                "no longer required"
+            };
+            changes.breaking(format!(
+                "request field {what}: types::{name}.{} ({ctor})",
+                g.rust_name
+            ));
+        }
+    }
+    for (wire, g) in nf {
+        if of.contains_key(wire) {
+            continue;
+        }
+        if both_input && takes(n_ctor, &g.rust_name) {
+            changes.breaking(format!(
+                "new required request field: types::{name}.{}: {} ({name}::new takes it)",
+                g.rust_name, g.ty
+            ));
+        } else {
+            changes.added_to(
+                *n_ne,
+                format!("field added: types::{name}.{}: {}", g.rust_name, g.ty),
+            );
+        }
+    }
+    match (o_extra, n_extra) {
+        (None, Some(x)) => changes.added_to(*n_ne, format!("field added: types::{name}.{x}")),
+        (Some(x), None) => changes.breaking(format!("field removed: types::{name}.{x}")),
+        (Some(a), Some(b)) if a != b => {
+            changes.breaking(format!("field changed: types::{name}.{a} -> {b}"))
+        }
+        _ => {}
+    }
+    match (o_default, n_default) {
+        (true, false) => {
+            let required: Vec<&str> = nf
+                .values()
+                .filter(|f| f.required)
+                .map(|f| f.rust_name.as_str())
+                .collect();
+            changes.breaking(format!(
+                "types::{name} no longer implements Default: it has required fields now ({})",
+                required.join(", ")
+            ));
+        }
+        (false, true) => changes.additive(format!("types::{name} now implements Default")),
+        _ => {}
+    }
 }
