@@ -60,9 +60,22 @@ pub fn generate(args: &[String]) -> Result<(), String> {
     };
     let name = name.unwrap_or_else(|| {
         out.file_name()
-            .map(|n| n.to_string_lossy().into_owned())
+            .map(|n| {
+                n.to_string_lossy()
+                    .replace(|c: char| !c.is_ascii_alphanumeric() && c != '_', "-")
+            })
+            .filter(|n| n.starts_with(|c: char| c.is_ascii_alphabetic()))
             .unwrap_or_else(|| "generated-client".to_string())
     });
+    let valid = name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !valid {
+        return Err(format!(
+            "--crate-name {name:?} is not a valid package name: use ASCII letters, digits, '-' and '_', starting with a letter"
+        ));
+    }
     let generated = generate_spec(&spec, allow_ambiguous).map_err(|d| {
         format!(
             "{d}\n\ngeneration failed; {} was left as it was",
@@ -98,6 +111,7 @@ struct Row {
     document: String,
     version: String,
     operations: String,
+    warnings: Vec<String>,
     generated: bool,
     compiled: bool,
     millis: u128,
@@ -150,6 +164,7 @@ pub fn corpus(args: &[String]) -> Result<(), String> {
                 .unwrap_or_default(),
             version,
             operations: "-".into(),
+            warnings: Vec::new(),
             generated: false,
             compiled: false,
             millis: 0,
@@ -160,6 +175,7 @@ pub fn corpus(args: &[String]) -> Result<(), String> {
             Ok(g) => {
                 row.generated = true;
                 row.operations = g.api.operations.len().to_string();
+                row.warnings = g.warnings.warnings().map(|w| w.to_string()).collect();
                 let files = standalone::crate_files(
                     &g,
                     &runtime,
@@ -196,7 +212,7 @@ pub fn corpus(args: &[String]) -> Result<(), String> {
         let started = Instant::now();
         let out = standalone::cargo(&work)
             .args([
-                "check",
+                "build",
                 "-p",
                 name.as_str(),
                 "--quiet",
@@ -213,24 +229,34 @@ pub fn corpus(args: &[String]) -> Result<(), String> {
             row.first_error = stderr
                 .lines()
                 .find(|l| l.contains("error"))
-                .unwrap_or("cargo check failed")
+                .unwrap_or("cargo build failed")
                 .to_string();
         }
     }
-    println!("| document | OpenAPI | operations | generated | compiled | time | first error |");
-    println!("|---|---|---|---|---|---|---|");
+    println!(
+        "| document | OpenAPI | operations | generated | warnings | compiled | time | first error |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
     for (_, r) in &rows {
         let mark = |b: bool| if b { "yes" } else { "NO" };
         println!(
-            "| {} | {} | {} | {} | {} | {} ms | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} ms | {} |",
             r.document,
             r.version,
             r.operations,
             mark(r.generated),
+            r.warnings.len(),
             mark(r.compiled),
             r.millis,
             r.first_error.replace('|', "\\|")
         );
+    }
+    // what was generated with a fallback is said, not hidden
+    for (_, r) in rows.iter().filter(|(_, r)| !r.warnings.is_empty()) {
+        println!("\n{}:", r.document);
+        for w in &r.warnings {
+            println!("  {w}");
+        }
     }
     let failed: Vec<&str> = rows
         .iter()
