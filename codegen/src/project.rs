@@ -178,25 +178,7 @@ pub fn regen(root: &Path) -> Result<RegenOutcome, String> {
     if let Some(r) = report.as_ref().filter(|r| !r.is_empty()) {
         let path = root.join(CHANGELOG_PATH);
         let old = std::fs::read_to_string(&path).unwrap_or_else(|_| "# Changelog\n".to_string());
-        let mut entry = format!("## Unreleased — spec {}\n\n", new_summary.spec_version);
-        for c in &r.changes {
-            let tag = if c.impact == crate::diff::Impact::Breaking {
-                "breaking"
-            } else {
-                "additive"
-            };
-            entry.push_str(&format!("- [{tag}] {}\n", c.text));
-        }
-        entry.push_str(&format!(
-            "\nSuggested version bump: {}.\n\n",
-            r.suggested_bump(&version)
-        ));
-        let new = match old.split_once('\n') {
-            Some((title, rest)) if title.starts_with("# ") => {
-                format!("{title}\n\n{entry}{}", rest.trim_start_matches('\n'))
-            }
-            _ => format!("# Changelog\n\n{entry}{old}"),
-        };
+        let new = changelog_with(&old, r, &new_summary.spec_version, &version);
         write_file_atomically(&path, &new)
             .map_err(|e| format!("cannot write {CHANGELOG_PATH}: {e}"))?;
         changelog_updated = true;
@@ -208,6 +190,104 @@ pub fn regen(root: &Path) -> Result<RegenOutcome, String> {
         rendered,
         changelog_updated,
     })
+}
+
+/// `changelog` with the changes of `report` in its "## Unreleased" section: a new section
+/// after the title and the introduction (before the first `## ` section), or, when there is
+/// one already, the changes appended to its list and its suggested version bump updated
+/// for everything it lists. Nothing else of the text changes.
+pub fn changelog_with(
+    changelog: &str,
+    report: &crate::diff::Report,
+    spec_version: &str,
+    crate_version: &str,
+) -> String {
+    let heading = format!("## Unreleased — spec {spec_version}");
+    let bump_prefix = "Suggested version bump: ";
+    let bump_line = |lines: &[String]| {
+        let breaking = lines.iter().any(|l| l.starts_with("- [breaking] "));
+        let bump = crate::diff::suggested_bump(true, breaking, crate_version);
+        format!("{bump_prefix}{bump}.")
+    };
+    let bullets: Vec<String> = report
+        .changes
+        .iter()
+        .map(|c| {
+            let tag = match c.impact {
+                crate::diff::Impact::Breaking => "breaking",
+                crate::diff::Impact::Additive => "additive",
+            };
+            format!("- [{tag}] {}", c.text)
+        })
+        .collect();
+    let mut lines: Vec<String> = changelog.lines().map(str::to_string).collect();
+    if !lines.first().is_some_and(|l| l.starts_with("# ")) {
+        lines.splice(0..0, ["# Changelog".to_string(), String::new()]);
+    }
+    let is_section = |l: &String| l.starts_with("## ");
+    match lines.iter().position(|l| l.starts_with("## Unreleased")) {
+        Some(start) => {
+            let section_end = |lines: &[String]| {
+                lines[start + 1..]
+                    .iter()
+                    .position(is_section)
+                    .map_or(lines.len(), |i| start + 1 + i)
+            };
+            let end = section_end(&lines);
+            lines[start] = heading;
+            // After the last item of the list (and its continuation lines), or right
+            // after the heading when the section has no list.
+            let at = match lines[start..end].iter().rposition(|l| l.starts_with("- ")) {
+                Some(i) => {
+                    let mut at = start + i + 1;
+                    while at < end && lines[at].starts_with("  ") {
+                        at += 1;
+                    }
+                    at
+                }
+                None => {
+                    lines.insert(start + 1, String::new());
+                    start + 2
+                }
+            };
+            lines.splice(at..at, bullets);
+            let end = section_end(&lines);
+            let bump = bump_line(&lines[start..end]);
+            match lines[start..end]
+                .iter()
+                .position(|l| l.starts_with(bump_prefix))
+            {
+                Some(i) => lines[start + i] = bump,
+                None => {
+                    let mut at = end;
+                    while at > start + 1 && lines[at - 1].is_empty() {
+                        at -= 1;
+                    }
+                    lines.splice(at..at, [String::new(), bump]);
+                }
+            }
+        }
+        None => {
+            let at = lines.iter().position(is_section).unwrap_or(lines.len());
+            let mut entry = Vec::new();
+            if at > 0 && !lines[at - 1].is_empty() {
+                entry.push(String::new());
+            }
+            entry.push(heading);
+            entry.push(String::new());
+            let bump = bump_line(&bullets);
+            entry.extend(bullets);
+            entry.push(String::new());
+            entry.push(bump);
+            if at < lines.len() {
+                entry.push(String::new());
+            }
+            lines.splice(at..at, entry);
+        }
+    }
+    let mut out = lines.join("\n");
+    out.push('\n');
+    out
 }
 
 /// `cargo xtask check`: stale generated files and a stale summary, by name.

@@ -1,6 +1,7 @@
 //! The API diff `cargo xtask regen` and `cargo xtask diff` print: one fixture pair per kind
 //! of change (tests/fixtures/diff/<kind>/{old,new}.json), the report pinned, the
-//! classification asserted; the summary checked against the code it describes.
+//! classification asserted; the summary checked against the code it describes; the
+//! changelog entry regen writes.
 
 use codegen::diff::{self, ApiSummary, Impact, TypeSummary};
 use std::path::{Path, PathBuf};
@@ -455,13 +456,53 @@ fn summary_describes_the_generated_code() {
     }
 }
 
-/// regen on a copy of the repository: a changed spec prints the classified changes and
-/// adds a changelog entry; running it again prints "no API changes" and leaves the
-/// changelog alone.
+const CHANGELOG: &str = "# Changelog\n\nAn introduction that stays\nbefore every entry.\n\n## 0.1.0\n\n- First release.\n";
+
+/// The entry goes after the introduction; a second one joins the same "Unreleased"
+/// section, whose suggested bump then covers both.
+#[test]
+fn changelog_entries_follow_the_introduction_and_share_one_unreleased_section() {
+    let first =
+        codegen::project::changelog_with(CHANGELOG, &report("enum_value_added"), "1.1", "0.1.0");
+    assert_eq!(
+        first,
+        "# Changelog\n\nAn introduction that stays\nbefore every entry.\n\n\
+         ## Unreleased — spec 1.1\n\n\
+         - [additive] new enum value: types::Role \"Purge and Prefetch only (API)\"\n\n\
+         Suggested version bump: patch (0.x: additions bump the patch version).\n\n\
+         ## 0.1.0\n\n- First release.\n"
+    );
+    let second = codegen::project::changelog_with(&first, &report("field_removed"), "1.2", "0.1.0");
+    assert_eq!(
+        second,
+        "# Changelog\n\nAn introduction that stays\nbefore every entry.\n\n\
+         ## Unreleased — spec 1.2\n\n\
+         - [additive] new enum value: types::Role \"Purge and Prefetch only (API)\"\n\
+         - [breaking] field removed: types::User.email (email)\n\n\
+         Suggested version bump: minor (0.x: a breaking change bumps the minor version).\n\n\
+         ## 0.1.0\n\n- First release.\n"
+    );
+    // Text someone wrote into the section stays; a missing bump line is added.
+    let edited = "# Changelog\n\n## Unreleased\n\nNotes by hand.\n\n- [breaking] by hand\n  continued\n\n## 0.1.0\n";
+    assert_eq!(
+        codegen::project::changelog_with(edited, &report("type_added"), "1.1", "1.0.0"),
+        "# Changelog\n\n## Unreleased — spec 1.1\n\nNotes by hand.\n\n- [breaking] by hand\n  continued\n\
+         - [additive] type added: types::Group (struct)\n\nSuggested version bump: major.\n\n## 0.1.0\n"
+    );
+    // No changelog yet, or one without sections.
+    assert_eq!(
+        codegen::project::changelog_with("", &report("type_added"), "1.1", "1.0.0"),
+        "# Changelog\n\n## Unreleased — spec 1.1\n\n- [additive] type added: types::Group (struct)\n\nSuggested version bump: minor.\n"
+    );
+}
+
+/// regen on a copy of the repository: each changed spec prints the classified changes and
+/// adds them to the one "Unreleased" section of the changelog, after its introduction; a
+/// run without changes prints "no API changes" and leaves the changelog byte for byte.
 #[test]
 fn regen_reports_changes_once_and_only_then_touches_the_changelog() {
     let root = gcore_iam_tests::workspace_root();
-    let tmp = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("regen-copy");
+    let tmp = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("regen-copy");
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(tmp.join("spec")).unwrap();
     std::fs::create_dir_all(tmp.join("gcore-iam/src/generated")).unwrap();
@@ -472,57 +513,90 @@ fn regen_reports_changes_once_and_only_then_touches_the_changelog() {
     ] {
         std::fs::copy(root.join(f), tmp.join(f)).unwrap();
     }
-    std::fs::write(
-        tmp.join(codegen::project::CHANGELOG_PATH),
-        "# Changelog\n\n## 0.1.0\n\n- First release.\n",
-    )
-    .unwrap();
+    let changelog_path = tmp.join(codegen::project::CHANGELOG_PATH);
+    std::fs::write(&changelog_path, CHANGELOG).unwrap();
+    let (intro, releases) = CHANGELOG.split_at(CHANGELOG.find("## 0.1.0").unwrap());
 
     let first = codegen::project::regen(&tmp).unwrap();
     assert_eq!(first.rendered, "no API changes\n");
     assert!(!first.changelog_updated);
+    assert_eq!(std::fs::read_to_string(&changelog_path).unwrap(), CHANGELOG);
 
     // Gcore adds a role and a field to the token response.
-    let spec = std::fs::read_to_string(tmp.join("spec/iam_api.yaml")).unwrap();
+    let spec_path = tmp.join("spec/iam_api.yaml");
+    let spec = std::fs::read_to_string(&spec_path).unwrap();
     let spec = spec
         .replace("            - Purge and Prefetch only (API+Web)\n", "            - Purge and Prefetch only (API+Web)\n            - Billing\n")
         .replace("    TokenResponse:\n      allOf:", "    TokenResponse:\n      allOf:\n        - type: object\n          properties:\n            scopes: {type: array, items: {type: string}}");
-    std::fs::write(tmp.join("spec/iam_api.yaml"), spec).unwrap();
+    std::fs::write(&spec_path, &spec).unwrap();
     let second = codegen::project::regen(&tmp).unwrap();
-    assert!(
-        second
-            .rendered
-            .contains("[additive] new enum value: types::GroupName \"Billing\""),
-        "{}",
-        second.rendered
-    );
-    assert!(
-        second
-            .rendered
-            .contains("[additive] field added: types::TokenResponse.scopes: Option<Vec<String>>"),
-        "{}",
-        second.rendered
-    );
+    for line in [
+        "[additive] new enum value: types::GroupName \"Billing\"",
+        "[additive] field added: types::TokenResponse.scopes: Option<Vec<String>>",
+    ] {
+        assert!(second.rendered.contains(line), "{}", second.rendered);
+    }
     assert!(second.changelog_updated);
-    let changelog = std::fs::read_to_string(tmp.join(codegen::project::CHANGELOG_PATH)).unwrap();
+
+    // Then it removes the role again.
+    let spec = spec.replace("            - Billing\n", "");
+    std::fs::write(&spec_path, &spec).unwrap();
+    let third = codegen::project::regen(&tmp).unwrap();
     assert!(
-        changelog.starts_with("# Changelog\n\n## Unreleased — spec "),
-        "{changelog}"
+        third
+            .rendered
+            .contains("[breaking] enum value removed: types::GroupName \"Billing\""),
+        "{}",
+        third.rendered
+    );
+    assert!(third.changelog_updated);
+
+    let changelog = std::fs::read_to_string(&changelog_path).unwrap();
+    assert!(
+        changelog.starts_with(intro),
+        "introduction first:\n{changelog}"
     );
     assert!(
-        changelog.contains("- [additive] new enum value: types::GroupName \"Billing\""),
-        "{changelog}"
+        changelog.ends_with(releases),
+        "older entries kept:\n{changelog}"
+    );
+    assert_eq!(changelog.matches("## Unreleased").count(), 1, "{changelog}");
+    let unreleased = &changelog[intro.len()..changelog.len() - releases.len()];
+    assert!(
+        unreleased.starts_with("## Unreleased — spec "),
+        "{unreleased}"
+    );
+    let entries: Vec<&str> = unreleased.lines().filter(|l| l.starts_with("- ")).collect();
+    assert_eq!(
+        entries,
+        [
+            "- [additive] field added: types::CreateTokenResponse.scopes: Option<Vec<String>>",
+            "- [additive] field added: types::CreateTokenResponseV2.scopes: Option<Vec<String>>",
+            "- [additive] new enum value: types::GroupName \"Billing\"",
+            "- [additive] field added: types::TokenResponse.scopes: Option<Vec<String>>",
+            "- [breaking] enum value removed: types::GroupName \"Billing\" (GroupName::Billing)",
+        ],
+        "{unreleased}"
+    );
+    assert_eq!(
+        unreleased.matches("Suggested version bump").count(),
+        1,
+        "{unreleased}"
     );
     assert!(
-        changelog.contains("## 0.1.0"),
-        "older entries kept: {changelog}"
+        unreleased.contains(
+            "Suggested version bump: minor (0.x: a breaking change bumps the minor version)."
+        ),
+        "{unreleased}"
     );
 
-    let third = codegen::project::regen(&tmp).unwrap();
-    assert_eq!(third.rendered, "no API changes\n");
-    assert!(!third.changelog_updated);
+    let summary = std::fs::read_to_string(tmp.join(codegen::project::SUMMARY_PATH)).unwrap();
+    let fourth = codegen::project::regen(&tmp).unwrap();
+    assert_eq!(fourth.rendered, "no API changes\n");
+    assert!(!fourth.changelog_updated);
+    assert_eq!(std::fs::read_to_string(&changelog_path).unwrap(), changelog);
     assert_eq!(
-        std::fs::read_to_string(tmp.join(codegen::project::CHANGELOG_PATH)).unwrap(),
-        changelog
+        std::fs::read_to_string(tmp.join(codegen::project::SUMMARY_PATH)).unwrap(),
+        summary
     );
 }
