@@ -312,6 +312,19 @@ pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Durati
     Some(delta.to_std().unwrap_or(Duration::ZERO))
 }
 
+/// The properties of an object-valued parameter as `(name, value)` strings, in the
+/// object's order; a value that is not an object gives nothing.
+pub fn object_entries<T: serde::Serialize + ?Sized>(value: &T) -> Vec<(String, String)> {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::Object(m)) => m
+            .into_iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| (k, param_string(&v)))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -371,18 +384,5 @@ mod tests {
             decode_message("results[3].email", "missing field `email`"),
             "missing field `email`"
         );
-    }
-}
-
-/// The properties of an object-valued parameter as `(name, value)` strings, in the
-/// object's order; a value that is not an object gives nothing.
-pub fn object_entries<T: serde::Serialize + ?Sized>(value: &T) -> Vec<(String, String)> {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::Object(m)) => m
-            .into_iter()
-            .filter(|(_, v)| !v.is_null())
-            .map(|(k, v)| (k, param_string(&v)))
-            .collect(),
-        _ => Vec::new(),
     }
 }
