@@ -93,3 +93,4 @@ pub fn generate(
 pub mod diff;
 pub mod project;
 pub mod standalone;
+pub mod write;

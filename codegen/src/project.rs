@@ -56,62 +56,74 @@ pub fn stale_files(dir: &Path, files: &[GeneratedFile]) -> Vec<String> {
     stale
 }
 
-/// Replaces the contents of `dir` with `files`, all or nothing: the files are written to a
-/// sibling directory first, which then takes `dir`'s place. If anything fails before the
-/// swap, `dir` is untouched.
+/// Replaces the contents of `dir` with `files`, all or nothing: afterwards `dir` holds
+/// exactly `files` (others in it are deleted); if anything fails, every file is as it was.
+/// See [`crate::write`].
 pub fn write_atomically(dir: &Path, files: &[GeneratedFile]) -> std::io::Result<()> {
     write_atomically_with(dir, files, |_| Ok(()))
 }
 
-/// [`write_atomically`] with a hook called after each staged file (tests use it to fail
-/// midway).
+/// [`write_atomically`] with a hook called after each step, staging or swapping (tests
+/// use it to fail midway).
 pub fn write_atomically_with(
     dir: &Path,
     files: &[GeneratedFile],
     mut after_each: impl FnMut(&str) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
-    let parent = dir
-        .parent()
-        .ok_or_else(|| std::io::Error::other("output directory has no parent"))?;
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    std::fs::create_dir_all(parent)?;
-    let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
-    let backup = parent.join(format!(".{name}.old-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&staging);
-    let result = (|| {
-        std::fs::create_dir_all(&staging)?;
-        for f in files {
-            let path = staging.join(&f.path);
-            if let Some(p) = path.parent() {
-                std::fs::create_dir_all(p)?;
+    replace_dir(dir, files).commit_with(|path, _| {
+        after_each(&path.strip_prefix(dir).unwrap_or(path).to_string_lossy())
+    })
+}
+
+/// A transaction that makes `dir` hold exactly `files`.
+fn replace_dir(dir: &Path, files: &[GeneratedFile]) -> crate::write::Transaction {
+    let mut tx = crate::write::Transaction::new();
+    for f in files {
+        tx.write(dir.join(&f.path), f.contents.as_bytes());
+    }
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.filter_map(Result::ok) {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if e.path().is_file() && !files.iter().any(|f| f.path == name) {
+                tx.delete(e.path());
             }
-            std::fs::write(&path, &f.contents)?;
-            after_each(&f.path)?;
         }
-        Ok(())
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(e);
     }
-    let had_old = dir.exists();
-    if had_old {
-        std::fs::rename(dir, &backup)?;
+    tx
+}
+
+/// Lists, in a crate written by `cargo xtask generate`, the files the generator wrote: a
+/// later run replaces those and deletes the ones it no longer writes, and touches nothing
+/// else (a `target/`, a `.git/`, files of the user's).
+pub const MANIFEST: &str = ".generated-files";
+
+/// Writes a standalone crate into `dir`, all or nothing (see [`MANIFEST`]). A directory
+/// that is not empty and was not written by the generator is refused unless `force`: then
+/// same-named files are replaced and nothing is deleted.
+pub fn write_crate(dir: &Path, files: &[GeneratedFile], force: bool) -> Result<(), String> {
+    let shown = dir.display();
+    let manifest = std::fs::read_to_string(dir.join(MANIFEST)).ok();
+    let non_empty = std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_some());
+    if non_empty && manifest.is_none() && !force {
+        return Err(format!(
+            "{shown} is not empty and was not written by the generator (it has no {MANIFEST}); choose a new or empty directory, or pass --force to replace same-named files"
+        ));
     }
-    if let Err(e) = std::fs::rename(&staging, dir) {
-        if had_old {
-            let _ = std::fs::rename(&backup, dir);
+    let mut tx = crate::write::Transaction::new();
+    for f in files {
+        tx.write(dir.join(&f.path), f.contents.as_bytes());
+    }
+    let mut listed: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    listed.sort();
+    for old in manifest.iter().flat_map(|m| m.lines()) {
+        let safe = !old.is_empty() && !old.starts_with('/') && !old.split('/').any(|c| c == "..");
+        if safe && !listed.contains(&old) {
+            tx.delete(dir.join(old));
         }
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(e);
     }
-    if had_old {
-        let _ = std::fs::remove_dir_all(&backup);
-    }
-    Ok(())
+    tx.write(dir.join(MANIFEST), listed.join("\n") + "\n");
+    tx.commit()
+        .map_err(|e| format!("cannot write {shown}: {e}; it was left as it was"))
 }
 
 /// The checked-in summary of gcore-iam's API surface, relative to the workspace root:
@@ -170,19 +182,22 @@ pub fn regen(root: &Path) -> Result<RegenOutcome, String> {
         Some(r) => r.render(&version),
         None => format!("no previous {SUMMARY_PATH}: recorded the API as it is now\n"),
     };
-    write_atomically(&dir, &generated.files)
-        .map_err(|e| format!("cannot write {GENERATED_DIR}/: {e}; it was left as it was"))?;
-    write_file_atomically(&root.join(SUMMARY_PATH), &new_summary.to_json())
-        .map_err(|e| format!("cannot write {SUMMARY_PATH}: {e}"))?;
+    // The generated files, the summary and the changelog: one transaction.
+    let mut tx = replace_dir(&dir, &generated.files);
+    tx.write(root.join(SUMMARY_PATH), new_summary.to_json());
     let mut changelog_updated = false;
     if let Some(r) = report.as_ref().filter(|r| !r.is_empty()) {
         let path = root.join(CHANGELOG_PATH);
         let old = std::fs::read_to_string(&path).unwrap_or_else(|_| "# Changelog\n".to_string());
-        let new = changelog_with(&old, r, &new_summary.spec_version, &version);
-        write_file_atomically(&path, &new)
-            .map_err(|e| format!("cannot write {CHANGELOG_PATH}: {e}"))?;
+        tx.write(
+            path,
+            changelog_with(&old, r, &new_summary.spec_version, &version),
+        );
         changelog_updated = true;
     }
+    tx.commit().map_err(|e| {
+        format!("cannot write {GENERATED_DIR}/, {SUMMARY_PATH} or {CHANGELOG_PATH}: {e}; all were left as they were")
+    })?;
     Ok(RegenOutcome {
         generated,
         updated_files,
@@ -306,13 +321,4 @@ pub fn check(root: &Path) -> Result<Vec<String>, crate::diagnostics::Diagnostics
         stale.push(SUMMARY_PATH.to_string());
     }
     Ok(stale)
-}
-
-/// Writes one file through a temporary sibling and a rename.
-pub fn write_file_atomically(path: &Path, contents: &str) -> std::io::Result<()> {
-    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-    std::fs::write(&tmp, contents)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
 }

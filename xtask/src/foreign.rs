@@ -42,6 +42,7 @@ pub fn generate(args: &[String]) -> Result<(), String> {
     let mut out = None;
     let mut name = None;
     let mut allow_ambiguous = false;
+    let mut force = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -49,12 +50,13 @@ pub fn generate(args: &[String]) -> Result<(), String> {
             "--out" => out = it.next().map(PathBuf::from),
             "--crate-name" => name = it.next().cloned(),
             "--allow-ambiguous-one-of" => allow_ambiguous = true,
+            "--force" => force = true,
             other => return Err(format!("generate: unknown argument {other:?}")),
         }
     }
     let (Some(spec), Some(out)) = (spec, out) else {
         return Err(
-            "usage: cargo xtask generate --spec FILE --out DIR [--crate-name NAME] [--allow-ambiguous-one-of]"
+            "usage: cargo xtask generate --spec FILE --out DIR [--crate-name NAME] [--allow-ambiguous-one-of] [--force]"
                 .to_string(),
         );
     };
@@ -94,8 +96,7 @@ pub fn generate(args: &[String]) -> Result<(), String> {
         },
     );
     let files: Vec<codegen::GeneratedFile> = files;
-    project::write_atomically(&out, &files)
-        .map_err(|e| format!("cannot write {}: {e}; it was left as it was", out.display()))?;
+    project::write_crate(&out, &files, force)?;
     println!(
         "{}: {} operations, {} types, {} warnings -> crate `{name}` in {}",
         spec.display(),

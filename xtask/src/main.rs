@@ -38,7 +38,7 @@ fn main() -> ExitCode {
 }
 
 fn usage() -> String {
-    "usage: cargo xtask <command>\n\ncommands:\n  regen   regenerate gcore-iam/src/generated/ from spec/iam_api.yaml\n  check   fail if the generated code is out of date\n  diff OLD NEW\n          the API changes between two specs, classified breaking or additive\n  generate --spec FILE --out DIR [--crate-name NAME] [--allow-ambiguous-one-of]\n          write a standalone client crate for any OpenAPI 3.0/3.1 document\n  corpus DIR\n          generate and build a crate for every document in DIR; fail if any does not\n  bench [--write] [gen|scale|runtime|compile|regen ...]\n          benchmarks against progenitor and hand-written reqwest (bench/, release build);\n          --write puts the table into BENCHMARKS.md".to_string()
+    "usage: cargo xtask <command>\n\ncommands:\n  regen   regenerate gcore-iam/src/generated/ from spec/iam_api.yaml\n  check   fail if the generated code is out of date\n  diff OLD NEW\n          the API changes between two specs, classified breaking or additive\n  generate --spec FILE --out DIR [--crate-name NAME] [--allow-ambiguous-one-of] [--force]\n          write a standalone client crate for any OpenAPI 3.0/3.1 document\n  corpus DIR\n          generate and build a crate for every document in DIR; fail if any does not\n  bench [--write] [gen|scale|runtime|compile|regen ...]\n          benchmarks against progenitor and hand-written reqwest (bench/, release build);\n          --write puts the table into BENCHMARKS.md".to_string()
 }
 
 fn print_warnings(warnings: &codegen::diagnostics::Diagnostics) {
