@@ -97,8 +97,20 @@ pub fn ensure_installed() -> Result<PathBuf, String> {
 }
 
 impl PrismServer {
-    /// Starts Prism on a free port of 127.0.0.1 and waits until it listens.
+    /// Starts Prism on a free port of 127.0.0.1 and waits until it listens. The port is
+    /// free when chosen; should another process take it before Prism binds it, Prism is
+    /// started again on another one.
     pub fn start(options: &PrismOptions) -> Result<PrismServer, String> {
+        let mut attempt = 1;
+        loop {
+            match PrismServer::start_once(options) {
+                Err(e) if e.contains("EADDRINUSE") && attempt < 3 => attempt += 1,
+                other => return other,
+            }
+        }
+    }
+
+    fn start_once(options: &PrismOptions) -> Result<PrismServer, String> {
         if let Some(dir) = options.log.parent() {
             std::fs::create_dir_all(dir)
                 .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;

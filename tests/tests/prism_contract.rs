@@ -734,6 +734,17 @@ async fn every_status_of_every_operation_passes_prism_validation_and_decodes_to_
         if exchange.headers.get("prefer").and_then(|v| v.to_str().ok()) != Some(&prefer) {
             failures.push(format!("{label}: Prefer was not sent as {prefer:?}"));
         }
+        // Prism only checks that the header of the `apiKey` scheme is there; its value is
+        // the description's text: the word `apikey`, one space, the token
+        let authorization = exchange
+            .headers
+            .get("authorization")
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        if authorization.as_deref() != Some(&format!("APIKey {KEY}")) {
+            failures.push(format!(
+                "{label}: sent Authorization {authorization:?}, not `APIKey <token>`"
+            ));
+        }
         if exchange.status != row.status {
             failures.push(format!(
                 "{label}: Prism answered {} ({})",
@@ -784,17 +795,6 @@ async fn every_status_of_every_operation_passes_prism_validation_and_decodes_to_
         rows.len(),
         failures.join("\n")
     );
-    // every request carried the API key as the description's security scheme says
-    for exchange in strict_proxy
-        .exchanges()
-        .iter()
-        .chain(lenient_proxy.exchanges().iter())
-    {
-        assert_eq!(
-            exchange.headers["authorization"],
-            format!("APIKey {KEY}").as_str()
-        );
-    }
     assert_eq!(
         strict_proxy.exchanges().len() + lenient_proxy.exchanges().len(),
         rows.len()
