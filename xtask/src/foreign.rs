@@ -115,6 +115,7 @@ struct Row {
     warnings: Vec<String>,
     generated: bool,
     compiled: bool,
+    documented: bool,
     millis: u128,
     first_error: String,
 }
@@ -168,6 +169,7 @@ pub fn corpus(args: &[String]) -> Result<(), String> {
             warnings: Vec::new(),
             generated: false,
             compiled: false,
+            documented: false,
             millis: 0,
             first_error: String::new(),
         };
@@ -232,22 +234,40 @@ pub fn corpus(args: &[String]) -> Result<(), String> {
                 .find(|l| l.contains("error"))
                 .unwrap_or("cargo build failed")
                 .to_string();
+            continue;
+        }
+        // the docs a user of the crate reads build without warnings too
+        let started = Instant::now();
+        let doc = standalone::cargo(&work)
+            .args(["doc", "--no-deps", "-p", name.as_str(), "--quiet"])
+            .env("RUSTDOCFLAGS", "-D warnings")
+            .output()
+            .map_err(|e| format!("cannot run cargo: {e}"))?;
+        row.millis += started.elapsed().as_millis();
+        row.documented = doc.status.success();
+        if !row.documented {
+            row.first_error = String::from_utf8_lossy(&doc.stderr)
+                .lines()
+                .find(|l| l.contains("error"))
+                .unwrap_or("cargo doc failed")
+                .to_string();
         }
     }
     println!(
-        "| document | OpenAPI | operations | generated | warnings | compiled | time | first error |"
+        "| document | OpenAPI | operations | generated | warnings | compiled | docs | time | first error |"
     );
-    println!("|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|");
     for (_, r) in &rows {
         let mark = |b: bool| if b { "yes" } else { "NO" };
         println!(
-            "| {} | {} | {} | {} | {} | {} | {} ms | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} ms | {} |",
             r.document,
             r.version,
             r.operations,
             mark(r.generated),
             r.warnings.len(),
             mark(r.compiled),
+            mark(r.documented),
             r.millis,
             r.first_error.replace('|', "\\|")
         );
@@ -261,12 +281,12 @@ pub fn corpus(args: &[String]) -> Result<(), String> {
     }
     let failed: Vec<&str> = rows
         .iter()
-        .filter(|(_, r)| !r.compiled)
+        .filter(|(_, r)| !r.compiled || !r.documented)
         .map(|(_, r)| r.document.as_str())
         .collect();
     if failed.is_empty() {
         println!(
-            "\nall {} documents generate and compile with -D warnings",
+            "\nall {} documents generate, compile and document with -D warnings",
             rows.len()
         );
         Ok(())

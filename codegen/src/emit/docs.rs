@@ -129,7 +129,16 @@ fn link(text: &str, target: &str, ops: &BTreeMap<String, String>) -> String {
             return format!("{text_md} (`{method} {path}`)");
         }
     }
-    format!("[{text_md}]({target})")
+    // Anything else that is not a URL would be read by rustdoc as a path to an item
+    // (`omicron_common::api::external::Disk`) and break the docs: keep the text.
+    let url = ["http://", "https://", "mailto:", "#"]
+        .iter()
+        .any(|p| target.starts_with(p));
+    if url {
+        format!("[{text_md}]({target})")
+    } else {
+        text_md
+    }
 }
 
 /// Escapes `<` (stray HTML), brackets that are not links (intra-doc links), and wraps
@@ -245,6 +254,10 @@ mod tests {
             (
                 "Use [`GET /v2/tokens`](#operation/iamGetApiTokensV2) instead.",
                 "Use [`GET /v2/tokens`](crate::Client::get_api_tokens_v2) instead.",
+            ),
+            (
+                "Parameters for the [`Disk`](omicron_common::api::external::Disk)",
+                "Parameters for the `Disk`",
             ),
             ("[`a [b]`] and [x]", "\\[`a [b]`\\] and \\[x\\]"),
             (
