@@ -698,6 +698,7 @@ async fn every_status_of_every_operation_passes_prism_validation_and_decodes_to_
     let rows = table();
     for row in &rows {
         let label = row.label();
+        let mut problems: Vec<String> = Vec::new();
         let ambiguous = AMBIGUOUS_IN_THE_SPEC.contains(&(row.id, row.status));
         let proxy = if ambiguous {
             &lenient_proxy
@@ -726,13 +727,13 @@ async fn every_status_of_every_operation_passes_prism_validation_and_decodes_to_
         let sent: Vec<Exchange> = proxy.exchanges()[before..].to_vec();
         let [exchange] = sent.as_slice() else {
             failures.push(format!(
-                "{label}: {} requests reached Prism, expected one",
+                "{label}:\n    {} requests reached Prism, expected one",
                 sent.len()
             ));
             continue;
         };
         if exchange.headers.get("prefer").and_then(|v| v.to_str().ok()) != Some(&prefer) {
-            failures.push(format!("{label}: Prefer was not sent as {prefer:?}"));
+            problems.push(format!("Prefer was not sent as {prefer:?}"));
         }
         // Prism only checks that the header of the `apiKey` scheme is there; its value is
         // the description's text: the word `apikey`, one space, the token
@@ -741,13 +742,13 @@ async fn every_status_of_every_operation_passes_prism_validation_and_decodes_to_
             .get("authorization")
             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
         if authorization.as_deref() != Some(&format!("APIKey {KEY}")) {
-            failures.push(format!(
-                "{label}: sent Authorization {authorization:?}, not `APIKey <token>`"
+            problems.push(format!(
+                "sent Authorization {authorization:?}, not `APIKey <token>`"
             ));
         }
         if exchange.status != row.status {
-            failures.push(format!(
-                "{label}: Prism answered {} ({})",
+            problems.push(format!(
+                "Prism answered {} ({})",
                 exchange.status,
                 String::from_utf8_lossy(&exchange.response_body)
             ));
@@ -758,9 +759,7 @@ async fn every_status_of_every_operation_passes_prism_validation_and_decodes_to_
             .filter(|v| v["location"][0] != "response")
             .collect();
         if !in_request.is_empty() {
-            failures.push(format!(
-                "{label}: Prism found request violations {in_request:?}"
-            ));
+            problems.push(format!("Prism found request violations {in_request:?}"));
         }
         if ambiguous {
             let only_the_known_one = !violations.is_empty()
@@ -768,12 +767,12 @@ async fn every_status_of_every_operation_passes_prism_validation_and_decodes_to_
                     .iter()
                     .all(|v| v["location"][0] == "response" && v["code"] == "oneOf");
             if !only_the_known_one {
-                failures.push(format!(
-                    "{label}: listed in AMBIGUOUS_IN_THE_SPEC, but Prism reported {violations:?} instead of the response oneOf ambiguity alone"
+                problems.push(format!(
+                    "listed in AMBIGUOUS_IN_THE_SPEC, but Prism reported {violations:?} instead of the response oneOf ambiguity alone"
                 ));
             }
         } else if !violations.is_empty() {
-            failures.push(format!("{label}: Prism reported violations {violations:?}"));
+            problems.push(format!("Prism reported violations {violations:?}"));
         }
         let success = (200..300).contains(&row.status);
         let status_ok = if success {
@@ -782,10 +781,13 @@ async fn every_status_of_every_operation_passes_prism_validation_and_decodes_to_
             outcome.client_status == Some(row.status)
         };
         if !outcome.expected || !status_ok {
-            failures.push(format!(
-                "{label}: decoded to an unexpected result: {}",
+            problems.push(format!(
+                "decoded to an unexpected result: {}",
                 outcome.shown
             ));
+        }
+        if !problems.is_empty() {
+            failures.push(format!("{label}:\n    {}", problems.join("\n    ")));
         }
     }
     assert!(
