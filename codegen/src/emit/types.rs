@@ -28,11 +28,24 @@ pub fn tail(api: &Api) -> TokenStream {
     let uses_content = api.types.iter().any(|t| matches!(&t.kind, TypeKind::OneOf(o) if matches!(o.how, OneOfDecoding::ByContent { .. })));
     let shape_helper = uses_shape.then(|| {
         quote! {
-            /// Decodes `value` as `T`; `Some((v, true))` when nothing of `value` was lost.
+            /// Decodes `value` as `T`; `Some((v, true))` when nothing of `value` was lost,
+            /// `Some((v, false))` when something was but `v` still holds some of it, `None`
+            /// when `T` cannot hold it or keeps none of it (every field optional and absent).
             fn one_of_match<T: serde::de::DeserializeOwned + serde::Serialize>(value: &serde_json::Value) -> Option<(T, bool)> {
+                fn holds_something(v: &serde_json::Value) -> bool {
+                    match v {
+                        serde_json::Value::Null => false,
+                        serde_json::Value::Object(m) => m.values().any(holds_something),
+                        serde_json::Value::Array(items) => items.iter().any(holds_something),
+                        _ => true,
+                    }
+                }
                 let v = <T as serde::Deserialize>::deserialize(value).ok()?;
-                let exact = serde_json::to_value(&v).is_ok_and(|back| back == *value);
-                Some((v, exact))
+                let back = serde_json::to_value(&v).ok()?;
+                if back == *value {
+                    return Some((v, true));
+                }
+                holds_something(&back).then_some((v, false))
             }
         }
     });
@@ -400,6 +413,21 @@ fn one_of_def(
             }
         }
         OneOfDecoding::ByShape { ambiguous } => {
+            // One variant of each group that cannot be told apart: a value it holds is
+            // one of the group's, so never a lossy fit of another variant.
+            let groups = ambiguous.iter().filter_map(|g| g.first()).map(|&i| {
+                let vty = ty(&o.variants[i].ty, here);
+                quote! {
+                    if let Some((_, exact)) = one_of_match::<#vty>(&value) {
+                        if exact {
+                            return Self::Other(value);
+                        }
+                        ambiguous += 1;
+                    }
+                }
+            });
+            let count_groups = (!ambiguous.is_empty()).then(|| quote!(let mut ambiguous = 0usize; #( #groups )*));
+            let no_group = (!ambiguous.is_empty()).then(|| quote!(&& ambiguous == 0));
             let tries = o
                 .try_order
                 .iter()
@@ -418,9 +446,10 @@ fn one_of_def(
                     }
                 });
             quote! {
+                #count_groups
                 let mut loose: Vec<Self> = Vec::new();
                 #( #tries )*
-                if loose.len() == 1 {
+                if loose.len() == 1 #no_group {
                     if let Some(only) = loose.pop() {
                         return only;
                     }

@@ -1930,6 +1930,15 @@ pub enum UpdateUserEmailError {
 impl UpdateUserEmailError {
     /// Decodes a JSON value; never fails, see the type's documentation.
     pub fn from_json(value: serde_json::Value) -> Self {
+        let mut ambiguous = 0usize;
+        if let Some((_, exact)) = one_of_match::<
+            Vec<UpdateUserEmailErrorSameEmailAddressItem>,
+        >(&value) {
+            if exact {
+                return Self::Other(value);
+            }
+            ambiguous += 1;
+        }
         let mut loose: Vec<Self> = Vec::new();
         if let Some((v, exact)) = one_of_match::<
             Vec<UpdateUserEmailErrorPasswordIsIncorrectItem>,
@@ -1939,7 +1948,7 @@ impl UpdateUserEmailError {
             }
             loose.push(Self::PasswordIsIncorrect(v));
         }
-        if loose.len() == 1 {
+        if loose.len() == 1 && ambiguous == 0 {
             if let Some(only) = loose.pop() {
                 return only;
             }
@@ -2416,13 +2425,26 @@ pub struct ValidationError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<std::collections::BTreeMap<String, Vec<String>>>,
 }
-/// Decodes `value` as `T`; `Some((v, true))` when nothing of `value` was lost.
+/// Decodes `value` as `T`; `Some((v, true))` when nothing of `value` was lost,
+/// `Some((v, false))` when something was but `v` still holds some of it, `None`
+/// when `T` cannot hold it or keeps none of it (every field optional and absent).
 fn one_of_match<T: serde::de::DeserializeOwned + serde::Serialize>(
     value: &serde_json::Value,
 ) -> Option<(T, bool)> {
+    fn holds_something(v: &serde_json::Value) -> bool {
+        match v {
+            serde_json::Value::Null => false,
+            serde_json::Value::Object(m) => m.values().any(holds_something),
+            serde_json::Value::Array(items) => items.iter().any(holds_something),
+            _ => true,
+        }
+    }
     let v = <T as serde::Deserialize>::deserialize(value).ok()?;
-    let exact = serde_json::to_value(&v).is_ok_and(|back| back == *value);
-    Some((v, exact))
+    let back = serde_json::to_value(&v).ok()?;
+    if back == *value {
+        return Some((v, true));
+    }
+    holds_something(&back).then_some((v, false))
 }
 /// The string at `pointer` in `value` (the first element when it is a list).
 fn content_key<'v>(value: &'v serde_json::Value, pointer: &str) -> Option<&'v str> {
