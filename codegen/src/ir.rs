@@ -25,6 +25,39 @@ pub struct Api {
     /// How many operations the document has: lowering fails unless every one of them is
     /// in [`Api::operations`], so the two are equal.
     pub operations_in_document: usize,
+    /// The security schemes a client can send, the ones the document's `security`
+    /// requirements name first (top level, then operations, in document order), then the
+    /// rest of `components.securitySchemes` in document order. Schemes the runtime cannot
+    /// send (cookies, mutual TLS, other HTTP schemes) are left out with a warning.
+    pub security_schemes: Vec<SecurityScheme>,
+    /// Emit `Client::new` and `IntoCredentials` for strings (see
+    /// [`crate::Settings::client_constructors`]).
+    pub client_constructors: bool,
+}
+
+/// One entry of `components.securitySchemes` that the runtime can send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecurityScheme {
+    /// Its name in `components.securitySchemes`.
+    pub name: String,
+    pub kind: SecuritySchemeKind,
+    pub description: Option<String>,
+    /// JSON pointer of its definition.
+    pub pointer: String,
+}
+
+/// How a [`SecurityScheme`] sends the secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecuritySchemeKind {
+    /// `type: apiKey, in: header`: the key is this header's value.
+    ApiKeyHeader { header: String },
+    /// `type: apiKey, in: query`: the key is this query parameter's value.
+    ApiKeyQuery { parameter: String },
+    /// `type: http, scheme: bearer`, `oauth2`, `openIdConnect`:
+    /// `Authorization: Bearer <token>`.
+    Bearer,
+    /// `type: http, scheme: basic`: `Authorization: Basic base64(user:password)`.
+    Basic,
 }
 
 /// Documentation carried to the generated item.

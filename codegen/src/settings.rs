@@ -23,7 +23,7 @@ pub struct ContentRule {
 }
 
 /// Settings for one generation run.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Settings {
     /// Operation-id prefix to strip from method names; `None` detects a common lower-case
     /// prefix shared by every operationId (`iam` in `iamGetUsers`).
@@ -41,6 +41,26 @@ pub struct Settings {
     pub secret_fields: BTreeSet<String>,
     /// Method names the hand-written client already has.
     pub reserved_methods: Vec<String>,
+    /// Generate `Client::new` and `IntoCredentials` for `&str`/`String`, sending the
+    /// secret as the API's first security scheme says (on by default: a standalone crate
+    /// needs them). Off for gcore-iam, whose runtime defines its own: a Gcore API key is
+    /// parsed and checked before it is sent.
+    pub client_constructors: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            strip_operation_prefix: None,
+            ambiguous_one_of: AmbiguityPolicy::default(),
+            ambiguity_accepted: BTreeSet::new(),
+            content_rules: BTreeMap::new(),
+            variant_names: BTreeMap::new(),
+            secret_fields: BTreeSet::new(),
+            reserved_methods: Vec::new(),
+            client_constructors: true,
+        }
+    }
 }
 
 impl Settings {
@@ -48,6 +68,8 @@ impl Settings {
     pub fn gcore_iam() -> Settings {
         let mut s = Settings {
             strip_operation_prefix: Some("iam".to_string()),
+            // gcore-iam's runtime has Client::new and a Gcore key parser of its own
+            client_constructors: false,
             ..Settings::default()
         };
         s.content_rules.insert(

@@ -1,8 +1,78 @@
 //! Gcore's permanent API tokens: parsing them up front, sending them as
-//! `Authorization: APIKey <token>`, and explaining Gcore's 401 messages.
+//! `Authorization: APIKey <token>`, reading them from `GCORE_API_KEY`, and explaining
+//! Gcore's 401 messages.
+//!
+//! Gcore-only: standalone crates generated for other APIs do not copy this module
+//! (`codegen::standalone::IAM_ONLY_MODULES`); they get a generic `Client::new` and
+//! `IntoCredentials` for strings from the generator instead.
 
-use crate::SecretString;
+use crate::credentials::{Credentials, IntoCredentials};
+use crate::{Client, ConfigError, SecretString};
 use std::fmt;
+
+/// Gcore's API: the server of Gcore's API description, where a [`Client`] sends requests
+/// unless its builder is given another base URL.
+pub const DEFAULT_BASE_URL: &str = "https://api.gcore.com";
+
+impl Client {
+    /// A client for Gcore's API with this permanent API token (`<id>_<secret>`), sent as
+    /// `Authorization: APIKey <token>`.
+    pub fn new(api_key: &str) -> Result<Client, ConfigError> {
+        Client::builder(api_key).build()
+    }
+
+    /// A client from `GCORE_API_KEY` (and `GCORE_BASE_URL`, default
+    /// `https://api.gcore.com`).
+    pub fn from_env() -> Result<Client, ConfigError> {
+        let key = std::env::var("GCORE_API_KEY").map_err(|_| ConfigError::MissingEnv {
+            var: "GCORE_API_KEY",
+        })?;
+        let mut builder = Client::builder(&key);
+        if let Ok(url) = std::env::var("GCORE_BASE_URL") {
+            if !url.trim().is_empty() {
+                builder = builder.base_url(url);
+            }
+        }
+        builder.build()
+    }
+
+    /// The API key's token id (not a secret); empty when the client was built with other
+    /// [`Credentials`] (a bearer token, say).
+    pub fn api_key_id(&self) -> &str {
+        self.inner.credentials.key_id().unwrap_or_default()
+    }
+}
+
+/// A Gcore permanent API token, parsed and checked ([`ApiKey::parse`]): a problem (a
+/// `Bearer` prefix, a token cut at its `$`) is reported by
+/// [`ClientBuilder::build`](crate::ClientBuilder::build) with the fix. The token is sent
+/// as `Authorization: APIKey <token>`.
+impl IntoCredentials for &str {
+    fn into_credentials(self) -> Result<Credentials, ConfigError> {
+        Ok(ApiKey::parse(self)?.into())
+    }
+}
+
+/// As for `&str`: a Gcore permanent API token.
+impl IntoCredentials for &String {
+    fn into_credentials(self) -> Result<Credentials, ConfigError> {
+        self.as_str().into_credentials()
+    }
+}
+
+/// As for `&str`: a Gcore permanent API token.
+impl IntoCredentials for String {
+    fn into_credentials(self) -> Result<Credentials, ConfigError> {
+        self.as_str().into_credentials()
+    }
+}
+
+/// Sent as `Authorization: APIKey <token>`.
+impl IntoCredentials for ApiKey {
+    fn into_credentials(self) -> Result<Credentials, ConfigError> {
+        Ok(self.into())
+    }
+}
 
 /// A Gcore permanent API token, checked before any request is made.
 ///
@@ -286,6 +356,29 @@ mod tests {
             key.header_value().to_str().unwrap(),
             "APIKey 42_a1b2c3d4e5f6"
         );
+    }
+
+    #[test]
+    fn the_client_sends_a_parsed_key_and_refuses_a_bad_one_before_any_traffic() {
+        let c = Client::builder("42_abcdefgh")
+            .base_url("http://127.0.0.1:9")
+            .build()
+            .unwrap();
+        assert_eq!(c.api_key_id(), "42");
+        assert!(format!("{c:?}").contains("APIKey 42_****"), "{c:?}");
+        assert_eq!(
+            Client::new("42_abcdefgh").unwrap().base_url(),
+            DEFAULT_BASE_URL
+        );
+        assert_eq!(crate::DEFAULT_SERVER, Some(DEFAULT_BASE_URL));
+        assert!(matches!(
+            Client::new("Bearer 42_x").unwrap_err(),
+            ConfigError::ApiKey(_)
+        ));
+        let bearer = Client::builder(Credentials::bearer("eyJ.jwt"))
+            .build()
+            .unwrap();
+        assert_eq!(bearer.api_key_id(), "");
     }
 
     #[test]

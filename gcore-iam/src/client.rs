@@ -1,6 +1,6 @@
 //! [`Client`]: configuration, authentication, retries and tracing for every call.
 
-use crate::auth::ApiKey;
+use crate::credentials::{Credentials, IntoCredentials};
 use crate::error::{ConfigError, Error, debug_redacted, fmt_with};
 use crate::runtime::{OperationInfo, Request, Response};
 use std::collections::HashSet;
@@ -9,8 +9,6 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tracing::Instrument;
 
-/// Gcore's API.
-pub const DEFAULT_BASE_URL: &str = "https://api.gcore.com";
 /// The `User-Agent` sent unless the builder is given another.
 const DEFAULT_USER_AGENT: &str =
     concat!(env!("CARGO_PKG_NAME"), "-rust/", env!("CARGO_PKG_VERSION"));
@@ -21,8 +19,8 @@ const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 ///
 /// Idempotent requests (GET, PUT, DELETE, HEAD) are repeated after a connection error or a
 /// 429, 502, 503 or 504. POST and PATCH are repeated only when the request provably never
-/// reached the server (the connection could not be made): a retry never creates a second
-/// API token.
+/// reached the server (the connection could not be made): a retry never creates anything
+/// twice.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Retries after the first attempt; 0 disables retrying.
@@ -72,23 +70,23 @@ impl RetryPolicy {
     }
 }
 
-/// The Gcore IAM API client. Cheap to clone (an `Arc` inside); `Send + Sync`.
+/// The API client. Cheap to clone (an `Arc` inside); `Send + Sync`.
 ///
 /// Every operation of the API is a method returning a request builder: set optional
-/// parameters on it, then `.await` it.
+/// parameters on it, then `.await` it. Every request carries the client's
+/// [`Credentials`].
 #[derive(Clone)]
 pub struct Client {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
-struct Inner {
+pub(crate) struct Inner {
     http: reqwest::Client,
     base_url: String,
-    key: ApiKey,
+    /// Sent on every request; header values marked sensitive, made once.
+    pub(crate) credentials: Credentials,
     timeout: Option<Duration>,
     retry: RetryPolicy,
-    /// `Authorization: APIKey …`, marked sensitive; made once.
-    auth: reqwest::header::HeaderValue,
     /// Set when the caller supplied the HTTP client and the builder a user agent: it goes
     /// on each request, over the client's own.
     per_request_user_agent: Option<reqwest::header::HeaderValue>,
@@ -103,7 +101,7 @@ impl fmt::Debug for Client {
             &fmt_with(|f| {
                 f.debug_struct("Client")
                     .field("base_url", &self.inner.base_url)
-                    .field("key", &self.inner.key)
+                    .field("credentials", &self.inner.credentials)
                     .field("timeout", &self.inner.timeout)
                     .field("retry", &self.inner.retry)
                     .finish_non_exhaustive()
@@ -114,8 +112,9 @@ impl fmt::Debug for Client {
 
 /// Builds a [`Client`]; see [`Client::builder`].
 pub struct ClientBuilder {
-    key: String,
-    base_url: String,
+    credentials: Result<Credentials, ConfigError>,
+    /// `None` when the API description names no server and none was set.
+    base_url: Option<String>,
     timeout: Option<Duration>,
     connect_timeout: Duration,
     retry: RetryPolicy,
@@ -128,14 +127,11 @@ pub struct ClientBuilder {
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let key = crate::ApiKey::parse(&self.key)
-            .map(|k| k.to_string())
-            .unwrap_or_else(|_| "[invalid]".to_string());
         debug_redacted(
             f,
             &fmt_with(|f| {
                 f.debug_struct("ClientBuilder")
-                    .field("key", &key)
+                    .field("credentials", &self.credentials)
                     .field("base_url", &self.base_url)
                     .field("timeout", &self.timeout)
                     .field("connect_timeout", &self.connect_timeout)
@@ -149,9 +145,10 @@ impl fmt::Debug for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// The API's base URL (default `https://api.gcore.com`).
+    /// The API's base URL (default: the API description's first server,
+    /// [`crate::DEFAULT_SERVER`]). Paths of operations are appended to it.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = url.into();
+        self.base_url = Some(url.into());
         self
     }
     /// Longest time one attempt may take, response body included (default 30 s).
@@ -191,20 +188,26 @@ impl ClientBuilder {
         self.http = Some(client);
         self
     }
-    /// Allow a plain `http://` base URL on a host other than loopback. The API key then
-    /// travels in clear text.
+    /// Allow a plain `http://` base URL on a host other than loopback. The credentials
+    /// then travel in clear text.
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
         self.allow_insecure_http = allow;
         self
     }
 
-    /// Checks the key and the URL and builds the client. Nothing is sent.
+    /// Checks the credentials and the URL and builds the client. Nothing is sent.
     pub fn build(self) -> Result<Client, ConfigError> {
-        let key = ApiKey::parse(&self.key)?;
-        let base_url = self.base_url.trim().trim_end_matches('/').to_string();
+        let credentials = self.credentials?;
+        let base_url = self.base_url.ok_or(ConfigError::MissingBaseUrl)?;
+        let base_url = base_url.trim().trim_end_matches('/').to_string();
         let url = reqwest::Url::parse(&base_url).map_err(|e| ConfigError::BaseUrl {
             url: base_url.clone(),
-            reason: e.to_string(),
+            reason: match e {
+                url::ParseError::RelativeUrlWithoutBase => {
+                    "a relative URL (an API description's server may be relative to where the description is served): set the full URL with ClientBuilder::base_url".to_string()
+                }
+                e => e.to_string(),
+            },
         })?;
         match url.scheme() {
             "https" => {}
@@ -218,7 +221,7 @@ impl ClientBuilder {
                 if !loopback && !self.allow_insecure_http {
                     return Err(ConfigError::BaseUrl {
                         url: base_url,
-                        reason: "plain http would send the API key in clear text; use https, or allow_insecure_http(true) if you must".to_string(),
+                        reason: "plain http would send the credentials in clear text; use https, or allow_insecure_http(true) if you must".to_string(),
                     });
                 }
             }
@@ -252,13 +255,11 @@ impl ClientBuilder {
                 None,
             ),
         };
-        let auth = key.header_value();
         Ok(Client {
             inner: Arc::new(Inner {
-                auth,
                 http,
                 base_url,
-                key,
+                credentials,
                 timeout: self.timeout,
                 retry: self.retry,
                 per_request_user_agent,
@@ -269,31 +270,14 @@ impl ClientBuilder {
 }
 
 impl Client {
-    /// A client for Gcore's API with this permanent API token (`<id>_<secret>`).
-    pub fn new(api_key: &str) -> Result<Client, ConfigError> {
-        Client::builder(api_key).build()
-    }
-
-    /// A client from `GCORE_API_KEY` (and `GCORE_BASE_URL`, default
-    /// `https://api.gcore.com`).
-    pub fn from_env() -> Result<Client, ConfigError> {
-        let key = std::env::var("GCORE_API_KEY").map_err(|_| ConfigError::MissingEnv {
-            var: "GCORE_API_KEY",
-        })?;
-        let mut builder = Client::builder(&key);
-        if let Ok(url) = std::env::var("GCORE_BASE_URL") {
-            if !url.trim().is_empty() {
-                builder = builder.base_url(url);
-            }
-        }
-        builder.build()
-    }
-
-    /// A builder for base URL, timeouts, retries, user agent and HTTP client.
-    pub fn builder(api_key: &str) -> ClientBuilder {
+    /// A builder for base URL, timeouts, retries, user agent and HTTP client, with these
+    /// credentials: [`Credentials`], or anything else that implements
+    /// [`IntoCredentials`] (a string, sent as the API expects a key). A problem with them
+    /// is reported by [`ClientBuilder::build`].
+    pub fn builder(credentials: impl IntoCredentials) -> ClientBuilder {
         ClientBuilder {
-            key: api_key.to_string(),
-            base_url: DEFAULT_BASE_URL.to_string(),
+            credentials: credentials.into_credentials(),
+            base_url: crate::DEFAULT_SERVER.map(str::to_string),
             timeout: Some(Duration::from_secs(30)),
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
@@ -306,11 +290,6 @@ impl Client {
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
-    }
-
-    /// The API key's token id (not a secret).
-    pub fn api_key_id(&self) -> &str {
-        self.inner.key.id()
     }
 
     #[doc(hidden)]
@@ -336,7 +315,7 @@ impl Client {
         loop {
             attempt += 1;
             let span = tracing::info_span!(
-                "gcore_iam.request",
+                concat!(env!("CARGO_CRATE_NAME"), ".request"),
                 operation = op.operation_id,
                 method = op.method,
                 path = op.path_template,
@@ -350,7 +329,6 @@ impl Client {
                 .inner
                 .http
                 .request(method.clone(), &url)
-                .header(reqwest::header::AUTHORIZATION, self.inner.auth.clone())
                 .header(reqwest::header::ACCEPT, "application/json");
             if let Some(ua) = &self.inner.per_request_user_agent {
                 // set on the builder for a caller-supplied HTTP client: wins over its own
@@ -359,6 +337,7 @@ impl Client {
             if !req.query.is_empty() {
                 rb = rb.query(&req.query);
             }
+            rb = self.inner.credentials.apply(rb);
             for (name, value) in &req.headers {
                 rb = rb.header(*name, value);
             }
@@ -606,44 +585,67 @@ mod tests {
         assert_eq!(http_date("next year"), None);
     }
 
+    fn credentials() -> Credentials {
+        Credentials::bearer("topsecretvalue")
+    }
+
     #[test]
-    fn refuses_plain_http_to_remote_hosts_and_bad_keys_before_any_traffic() {
-        let e = Client::builder("42_abcdefgh")
-            .base_url("http://api.gcore.com")
+    fn refuses_plain_http_to_remote_hosts_before_any_traffic() {
+        let e = Client::builder(credentials())
+            .base_url("http://api.example.com")
             .build()
             .unwrap_err();
         assert!(e.to_string().contains("clear text"), "{e}");
+        for ok in ["http://127.0.0.1:9", "http://localhost:9", "http://[::1]:9"] {
+            assert!(
+                Client::builder(credentials()).base_url(ok).build().is_ok(),
+                "{ok}"
+            );
+        }
         assert!(
-            Client::builder("42_abcdefgh")
-                .base_url("http://127.0.0.1:9")
-                .build()
-                .is_ok()
-        );
-        assert!(
-            Client::builder("42_abcdefgh")
-                .base_url("http://localhost:9")
-                .build()
-                .is_ok()
-        );
-        assert!(
-            Client::builder("42_abcdefgh")
+            Client::builder(credentials())
                 .base_url("http://example.com")
                 .allow_insecure_http(true)
                 .build()
                 .is_ok()
         );
-        assert!(matches!(
-            Client::new("Bearer 42_x").unwrap_err(),
-            ConfigError::ApiKey(_)
-        ));
+        let e = Client::builder(credentials())
+            .base_url("ftp://example.com")
+            .build()
+            .unwrap_err();
+        assert!(e.to_string().contains("unsupported scheme"), "{e}");
+    }
+
+    #[test]
+    fn a_relative_server_or_no_server_at_all_asks_for_a_base_url() {
+        let e = Client::builder(credentials())
+            .base_url("/api/v3")
+            .build()
+            .unwrap_err();
+        assert!(e.to_string().contains("ClientBuilder::base_url"), "{e}");
+        let mut b = Client::builder(credentials());
+        b.base_url = None;
+        let e = b.build().unwrap_err();
+        assert!(matches!(e, ConfigError::MissingBaseUrl), "{e:?}");
+        assert!(e.to_string().contains("names no server"), "{e}");
+    }
+
+    #[test]
+    fn unusable_credentials_fail_the_build_before_any_traffic() {
+        let e = Client::builder(Credentials::bearer("a\nb"))
+            .base_url("http://127.0.0.1:9")
+            .build()
+            .unwrap_err();
+        assert!(matches!(e, ConfigError::Credentials { .. }), "{e:?}");
     }
 
     #[test]
     fn client_and_builder_debug_show_no_secret() {
-        let b = Client::builder("42_topsecretvalue");
+        let b = Client::builder(credentials()).base_url("http://127.0.0.1:9");
         assert!(!format!("{b:?}").contains("topsecret"));
         let c = b.build().unwrap();
         assert!(!format!("{c:?}").contains("topsecret"));
+        assert!(format!("{c:?}").contains("Bearer ****"), "{c:?}");
         fn assert_send_sync<T: Send + Sync + Clone>() {}
         assert_send_sync::<Client>();
     }

@@ -1,7 +1,9 @@
 //! Errors of a call: [`Error`], whose HTTP case is an [`ApiError`] with the typed body the
 //! API description documents for that status, and [`ConfigError`] for building a client.
 
+// region: gcore-iam only
 use crate::auth::{ApiKeyError, AuthFailure};
+// endregion: gcore-iam only
 use std::fmt;
 use std::time::Duration;
 
@@ -77,7 +79,9 @@ pub struct ApiError<E> {
     pub(crate) raw: String,
     pub(crate) request_id: Option<String>,
     pub(crate) retry_after: Option<Duration>,
+    // region: gcore-iam only
     pub(crate) auth: Option<AuthFailure>,
+    // endregion: gcore-iam only
     pub(crate) attempts: u32,
 }
 
@@ -127,10 +131,12 @@ impl<E> ApiError<E> {
     pub fn attempts(&self) -> u32 {
         self.attempts
     }
+    // region: gcore-iam only
     /// One of Gcore's documented authentication failures, if this is one.
     pub fn auth_failure(&self) -> Option<&AuthFailure> {
         self.auth.as_ref()
     }
+    // endregion: gcore-iam only
     /// Field errors of a validation body (`{"errors": {"client_user": {"role": ["…"]}}}`)
     /// as `("client_user.role", "…")` pairs.
     pub fn field_errors(&self) -> Vec<(String, String)> {
@@ -384,7 +390,9 @@ impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
                     .field("raw", &self.raw)
                     .field("request_id", &self.request_id)
                     .field("retry_after", &self.retry_after)
+                    // region: gcore-iam only
                     .field("auth", &self.auth)
+                    // endregion: gcore-iam only
                     .field("attempts", &self.attempts)
                     .finish()
             }),
@@ -414,9 +422,11 @@ impl<E> ApiError<E> {
         if detail.is_none() && self.field_errors().is_empty() && !self.raw.is_empty() {
             write!(f, ": {}", self.raw)?;
         }
+        // region: gcore-iam only
         if let Some(a) = &self.auth {
             write!(f, "\n  hint: {}", a.hint())?;
         }
+        // endregion: gcore-iam only
         if self.status >= 500 && is_unsafe_method(self.method) {
             write!(f, "\n  {OUTCOME_UNKNOWN}")?;
         }
@@ -477,6 +487,7 @@ impl std::error::Error for DecodeError {}
 /// (a password in the base URL, say), as for [`Error`].
 #[non_exhaustive]
 pub enum ConfigError {
+    // region: gcore-iam only
     /// An environment variable is missing.
     MissingEnv {
         /// Its name.
@@ -484,6 +495,15 @@ pub enum ConfigError {
     },
     /// The API key is not a Gcore permanent token.
     ApiKey(ApiKeyError),
+    // endregion: gcore-iam only
+    /// The credentials cannot be sent (an empty token, a line break in a key, an invalid
+    /// header name).
+    Credentials {
+        /// Why, without the secret.
+        reason: String,
+    },
+    /// No base URL: the API description names no server and none was set.
+    MissingBaseUrl,
     /// The base URL cannot be used.
     BaseUrl {
         /// The URL.
@@ -506,10 +526,17 @@ impl fmt::Debug for ConfigError {
         debug_redacted(
             f,
             &fmt_with(|f| match self {
+                // region: gcore-iam only
                 ConfigError::MissingEnv { var } => {
                     f.debug_struct("MissingEnv").field("var", var).finish()
                 }
                 ConfigError::ApiKey(e) => f.debug_tuple("ApiKey").field(e).finish(),
+                // endregion: gcore-iam only
+                ConfigError::Credentials { reason } => f
+                    .debug_struct("Credentials")
+                    .field("reason", reason)
+                    .finish(),
+                ConfigError::MissingBaseUrl => f.write_str("MissingBaseUrl"),
                 ConfigError::BaseUrl { url, reason } => f
                     .debug_struct("BaseUrl")
                     .field("url", url)
@@ -525,11 +552,19 @@ impl ConfigError {
     /// `Display` before masking.
     fn display_plain(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            // region: gcore-iam only
             ConfigError::MissingEnv { var } => write!(
                 f,
                 "{var} is not set: export {var}='<id>_<secret>' (a Gcore permanent API token)"
             ),
             ConfigError::ApiKey(e) => fmt::Display::fmt(e, f),
+            // endregion: gcore-iam only
+            ConfigError::Credentials { reason } => {
+                write!(f, "the credentials cannot be used: {reason}")
+            }
+            ConfigError::MissingBaseUrl => f.write_str(
+                "no base URL: the API description names no server, so set one with ClientBuilder::base_url",
+            ),
             ConfigError::BaseUrl { url, reason } => write!(f, "base URL {url:?}: {reason}"),
             ConfigError::Http(e) => write!(f, "cannot build the HTTP client: {e}"),
         }
@@ -539,18 +574,22 @@ impl ConfigError {
 impl std::error::Error for ConfigError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
+            // region: gcore-iam only
             ConfigError::ApiKey(e) => Some(e),
+            // endregion: gcore-iam only
             ConfigError::Http(e) => Some(e),
             _ => None,
         }
     }
 }
 
+// region: gcore-iam only
 impl From<ApiKeyError> for ConfigError {
     fn from(e: ApiKeyError) -> Self {
         ConfigError::ApiKey(e)
     }
 }
+// endregion: gcore-iam only
 
 /// Whether a JSON key or field name holds a secret: its string value is masked in
 /// excerpts, `Debug` and `Display`.
@@ -917,9 +956,11 @@ mod tests {
             "Bad permanent token: 29841",
             "token: SecretString([redacted])",
             "client_user.password: This field is required.",
-            "Client::new(key) and gcore_iam::token::x",
+            "Client::new(key) and my_client::token::x",
             "created 2026-11-24T10:00:00Z, attempts: 3",
+            // region: gcore-iam only
             "export GCORE_API_KEY='29841$…'",
+            // endregion: gcore-iam only
             "https://api.example.com:8443/x",
             "ünïcode \"token\" alone",
         ] {
@@ -939,7 +980,9 @@ mod tests {
             raw: String::new(),
             request_id: Some("req 9_abcdefghijkl".into()),
             retry_after: None,
+            // region: gcore-iam only
             auth: None,
+            // endregion: gcore-iam only
             attempts: 1,
         });
         for shown in [format!("{err:?}"), format!("{err:#?}"), err.to_string()] {

@@ -19,8 +19,8 @@
 //! required parameters are arguments, optional ones builder methods, and `.await` sends it.
 //! Errors are [`Error`]s whose HTTP case carries the operation's documented error body.
 
-mod auth;
 mod client;
+mod credentials;
 mod error;
 mod nullable;
 pub mod runtime;
@@ -37,14 +37,18 @@ mod generated {
     pub mod types;
 }
 
-pub use auth::{ApiKey, ApiKeyError, AuthFailure};
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, RetryPolicy};
+pub use client::{Client, ClientBuilder, RetryPolicy};
+pub use credentials::{Credentials, IntoCredentials};
 pub use error::{ApiError, ConfigError, DecodeError, Error};
-pub use generated::api::{API_TITLE, DEFAULT_SERVER, OPENAPI_VERSION, SPEC_SHA256, SPEC_VERSION};
+pub use generated::api::{
+    API_TITLE, DEFAULT_SERVER, OPENAPI_VERSION, SECURITY_SCHEMES, SPEC_SHA256, SPEC_VERSION,
+};
 pub use generated::{operations, types};
 pub use nullable::Nullable;
 pub use secret::SecretString;
 
 // region: gcore-iam only
+mod auth;
 mod pagination;
+pub use auth::{ApiKey, ApiKeyError, AuthFailure, DEFAULT_BASE_URL};
 // endregion: gcore-iam only

@@ -1,7 +1,9 @@
 //! The plumbing generated code calls: operation metadata, request assembly and response
 //! decoding. Users do not need this module; it is public so generated code can reach it.
 
+// region: gcore-iam only
 use crate::auth::AuthFailure;
+// endregion: gcore-iam only
 use crate::error::{ApiError, DecodeError, Error, excerpt, is_secret_key, redact_text};
 use std::time::Duration;
 
@@ -28,6 +30,41 @@ impl OperationInfo {
             "GET" | "PUT" | "DELETE" | "HEAD" | "OPTIONS" | "TRACE"
         )
     }
+}
+
+/// One of the API description's security schemes (`components.securitySchemes`) that
+/// the client can send; the generated `SECURITY_SCHEMES` lists them.
+/// [`crate::Credentials::for_scheme`] makes credentials for one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SecurityScheme {
+    /// Its name in the API description.
+    pub name: &'static str,
+    /// How the secret is sent.
+    pub kind: SchemeKind,
+    /// The API description's words about it.
+    pub description: Option<&'static str>,
+}
+
+/// How a [`SecurityScheme`] sends the secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SchemeKind {
+    /// An API key as the value of this header.
+    ApiKeyHeader {
+        /// The header's name.
+        header: &'static str,
+    },
+    /// An API key as the value of this query parameter.
+    ApiKeyQuery {
+        /// The parameter's name.
+        parameter: &'static str,
+    },
+    /// `Authorization: Bearer <token>` (HTTP bearer, and the access token of OAuth 2 and
+    /// OpenID Connect schemes).
+    Bearer,
+    /// `Authorization: Basic base64(<user>:<password>)`.
+    Basic,
 }
 
 /// A deprecated operation's removal date and replacement.
@@ -230,11 +267,13 @@ impl Response {
     }
 
     fn into_api_error<E>(self, body: Option<E>) -> Error<E> {
+        // region: gcore-iam only
         let auth = if matches!(self.status, 401 | 403) {
             AuthFailure::from_body(&self.body)
         } else {
             None
         };
+        // endregion: gcore-iam only
         Error::Api(ApiError {
             operation: self.op.operation_id,
             method: self.op.method,
@@ -243,7 +282,9 @@ impl Response {
             raw: excerpt(&self.body),
             request_id: request_id(&self.headers),
             retry_after: retry_after(&self.headers),
+            // region: gcore-iam only
             auth,
+            // endregion: gcore-iam only
             attempts: self.attempts,
         })
     }

@@ -6,7 +6,7 @@ mod operations;
 mod types;
 
 use crate::ident;
-use crate::ir::{Api, Docs, TypeRef};
+use crate::ir::{Api, Docs, SecuritySchemeKind, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::BTreeMap;
@@ -193,6 +193,35 @@ fn emit_api(api: &Api) -> TokenStream {
         Some(s) => quote!(Some(#s)),
         None => quote!(None),
     };
+    let schemes = api.security_schemes.iter().map(|s| {
+        let name = &s.name;
+        let kind = match &s.kind {
+            SecuritySchemeKind::ApiKeyHeader { header } => {
+                quote!(crate::runtime::SchemeKind::ApiKeyHeader { header: #header })
+            }
+            SecuritySchemeKind::ApiKeyQuery { parameter } => {
+                quote!(crate::runtime::SchemeKind::ApiKeyQuery { parameter: #parameter })
+            }
+            SecuritySchemeKind::Bearer => quote!(crate::runtime::SchemeKind::Bearer),
+            SecuritySchemeKind::Basic => quote!(crate::runtime::SchemeKind::Basic),
+        };
+        let description = match &s.description {
+            Some(d) => quote!(Some(#d)),
+            None => quote!(None),
+        };
+        quote! {
+            crate::runtime::SecurityScheme {
+                name: #name,
+                kind: #kind,
+                description: #description,
+            }
+        }
+    });
+    let constructors = if api.client_constructors {
+        client_constructors(api)
+    } else {
+        TokenStream::new()
+    };
     quote! {
         //! Facts about the API description this crate was generated from.
 
@@ -204,7 +233,105 @@ fn emit_api(api: &Api) -> TokenStream {
         pub const SPEC_SHA256: &str = #sha;
         /// The `openapi` version field of the API description.
         pub const OPENAPI_VERSION: &str = #openapi;
-        /// The first server of the API description, if it names one.
+        /// The first server of the API description, if it names one: where a
+        /// [`crate::Client`] sends requests unless its builder is given another base URL.
         pub const DEFAULT_SERVER: Option<&str> = #server;
+        /// The security schemes of the API description that the client can send, the ones
+        /// its security requirements name first. [`crate::Credentials::for_scheme`] makes
+        /// credentials for one of them.
+        pub const SECURITY_SCHEMES: &[crate::runtime::SecurityScheme] = &[#(#schemes),*];
+
+        #constructors
+    }
+}
+
+/// `Client::new` and `IntoCredentials` for strings, for a runtime without its own (a
+/// standalone crate): a string is sent as the first security scheme says. `new` takes
+/// the secret when there is a scheme, and the base URL when the description names no
+/// absolute server (the client could not be built without one).
+fn client_constructors(api: &Api) -> TokenStream {
+    let has_server = api.default_server.as_deref().is_some_and(|url| {
+        let lower = url.to_ascii_lowercase();
+        lower.starts_with("https://") || lower.starts_with("http://")
+    });
+    let (url_param, url_set, url_doc) = if has_server {
+        (
+            quote!(),
+            quote!(),
+            "at [`crate::DEFAULT_SERVER`]".to_string(),
+        )
+    } else {
+        (
+            quote!(base_url: &str,),
+            quote!(.base_url(base_url)),
+            "at `base_url` (the API description names no absolute server)".to_string(),
+        )
+    };
+    let builder_doc = "[`crate::Client::builder`] sets other credentials, timeouts and retries.";
+    let Some(first) = api.security_schemes.first() else {
+        let new_doc = format!(
+            "A client for the API {url_doc}, sending no credentials: the API description defines no security scheme the client can send. {builder_doc}"
+        );
+        return quote! {
+            impl crate::Client {
+                #[doc = #new_doc]
+                pub fn new(#url_param) -> Result<crate::Client, crate::ConfigError> {
+                    crate::Client::builder(crate::Credentials::none())#url_set.build()
+                }
+            }
+        };
+    };
+    let how = match &first.kind {
+        SecuritySchemeKind::ApiKeyHeader { header } => {
+            format!("as the value of the {} header", code(header))
+        }
+        SecuritySchemeKind::ApiKeyQuery { parameter } => {
+            format!("as the value of the {} query parameter", code(parameter))
+        }
+        SecuritySchemeKind::Bearer => "as `Authorization: Bearer <secret>`".to_string(),
+        SecuritySchemeKind::Basic => {
+            "as `Authorization: Basic …`; the secret is `user:password`".to_string()
+        }
+    };
+    let how = format!("{how} (security scheme {})", code(&first.name));
+    let string_doc = format!("A string is sent {how}.");
+    let new_doc = format!("A client for the API {url_doc}, sending `secret` {how}. {builder_doc}");
+    quote! {
+        #[doc = #string_doc]
+        impl crate::IntoCredentials for &str {
+            fn into_credentials(self) -> Result<crate::Credentials, crate::ConfigError> {
+                crate::IntoCredentials::into_credentials(crate::Credentials::for_scheme(
+                    &SECURITY_SCHEMES[0],
+                    self,
+                ))
+            }
+        }
+        #[doc = #string_doc]
+        impl crate::IntoCredentials for &String {
+            fn into_credentials(self) -> Result<crate::Credentials, crate::ConfigError> {
+                crate::IntoCredentials::into_credentials(self.as_str())
+            }
+        }
+        #[doc = #string_doc]
+        impl crate::IntoCredentials for String {
+            fn into_credentials(self) -> Result<crate::Credentials, crate::ConfigError> {
+                crate::IntoCredentials::into_credentials(self.as_str())
+            }
+        }
+        impl crate::Client {
+            #[doc = #new_doc]
+            pub fn new(#url_param secret: &str) -> Result<crate::Client, crate::ConfigError> {
+                crate::Client::builder(secret)#url_set.build()
+            }
+        }
+    }
+}
+
+/// `text` as inline code in rustdoc, whatever backticks it holds.
+fn code(text: &str) -> String {
+    if text.contains('`') {
+        format!("`` {text} ``")
+    } else {
+        format!("`{text}`")
     }
 }

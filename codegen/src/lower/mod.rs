@@ -3,6 +3,7 @@
 
 mod checks;
 mod schema;
+mod security;
 mod view;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, Severity, escape_pointer_token};
@@ -786,6 +787,7 @@ impl<'a> Lowerer<'a> {
                 self.current_op = None;
             }
         }
+        let security_schemes = self.security_schemes();
 
         if self.diags.has_errors() {
             return Err(self.diags);
@@ -808,6 +810,8 @@ impl<'a> Lowerer<'a> {
             types: self.types.into_values().collect(),
             operations_in_document: checks::operations(&self.spec.raw).len(),
             operations,
+            security_schemes,
+            client_constructors: self.settings.client_constructors,
         };
         Ok((api, self.diags))
     }

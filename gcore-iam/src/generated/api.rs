@@ -9,5 +9,20 @@ pub const SPEC_VERSION: &str = "2026-05-15T06:37:28.230198+00:00";
 pub const SPEC_SHA256: &str = "d40b2adc2cfddf030b1da6da040c10de799d4b62ce94c7460e1a2d942d885e67";
 /// The `openapi` version field of the API description.
 pub const OPENAPI_VERSION: &str = "3.1.0";
-/// The first server of the API description, if it names one.
+/// The first server of the API description, if it names one: where a
+/// [`crate::Client`] sends requests unless its builder is given another base URL.
 pub const DEFAULT_SERVER: Option<&str> = Some("https://api.gcore.com");
+/// The security schemes of the API description that the client can send, the ones
+/// its security requirements name first. [`crate::Credentials::for_scheme`] makes
+/// credentials for one of them.
+pub const SECURITY_SCHEMES: &[crate::runtime::SecurityScheme] = &[
+    crate::runtime::SecurityScheme {
+        name: "APIKey",
+        kind: crate::runtime::SchemeKind::ApiKeyHeader {
+            header: "Authorization",
+        },
+        description: Some(
+            "API key for authentication. Make sure to include the word `apikey`, followed by a single space and then your token.\nExample: `apikey 1234$abcdef`",
+        ),
+    },
+];
