@@ -326,7 +326,7 @@ fn how(kind: &SecuritySchemeKind) -> String {
         }
         SecuritySchemeKind::Bearer => "as `Authorization: Bearer <token>`".to_string(),
         SecuritySchemeKind::Basic => {
-            "as `Authorization: Basic …` (the secret is `<user>:<password>`)".to_string()
+            "as `Authorization: Basic …`, the secret being `<user>:<password>`".to_string()
         }
     }
 }

@@ -93,3 +93,74 @@ fn standalone_crates_depend_on_what_the_runtime_uses() {
     in_standalone.sort();
     assert_eq!(in_standalone, in_gcore);
 }
+
+/// A standalone crate is a client of its own API: no file of it, for any fixture, names
+/// Gcore (its key format, environment variables, hints and server stay in gcore-iam's
+/// `// region: gcore-iam only` parts and `auth.rs`).
+#[test]
+fn standalone_crates_carry_no_gcore_text() {
+    let root = gcore_iam_tests::workspace_root();
+    let runtime = Runtime::read(&root.join("gcore-iam/src")).unwrap();
+    assert!(
+        runtime.modules.iter().all(|(name, _)| name != "auth.rs"),
+        "auth.rs is Gcore-only"
+    );
+    let mut fixtures: Vec<_> = std::fs::read_dir(root.join("tests/fixtures/valid"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    fixtures.sort();
+    let mut mentions = Vec::new();
+    for path in &fixtures {
+        let shown = format!("specs/{}", path.file_name().unwrap().to_string_lossy());
+        let spec = codegen::load::load_file_as(path, &shown).unwrap_or_else(|d| panic!("{d}"));
+        let generated = codegen::generate(
+            &spec,
+            &codegen::Settings::default(),
+            &codegen::Provenance {
+                command: "cargo xtask generate".to_string(),
+                spec_path: shown.clone(),
+            },
+        )
+        .unwrap_or_else(|d| panic!("{d}"));
+        let files = standalone::crate_files(
+            &generated,
+            &runtime,
+            &CrateOptions {
+                name: "client".to_string(),
+                own_workspace: true,
+            },
+        );
+        for f in &files {
+            for (i, line) in f.contents.lines().enumerate() {
+                if line.to_ascii_lowercase().contains("gcore") {
+                    mentions.push(format!("{shown} {}:{}: {line}", f.path, i + 1));
+                }
+            }
+        }
+    }
+    assert!(mentions.is_empty(), "{}", mentions.join("\n"));
+}
+
+/// An unpaired region marker is refused with its line, never copied half-stripped.
+#[test]
+fn unpaired_gcore_iam_only_regions_are_refused() {
+    let ok = "a\n  // region: gcore-iam only\nb\n  // endregion: gcore-iam only\nc\n";
+    assert_eq!(standalone::strip_iam_only(ok).unwrap(), "a\nc\n");
+    for (text, want) in [
+        (
+            "a\n// region: gcore-iam only\nb\n",
+            "line 2: // region: gcore-iam only is never closed",
+        ),
+        (
+            "a\n// endregion: gcore-iam only\n",
+            "line 2: // endregion: gcore-iam only without a region to close",
+        ),
+        (
+            "// region: gcore-iam only\n// region: gcore-iam only\n",
+            "line 2: // region: gcore-iam only inside the region opened on line 1",
+        ),
+    ] {
+        assert_eq!(standalone::strip_iam_only(text).unwrap_err(), want);
+    }
+}

@@ -270,11 +270,12 @@ fn client_constructors(api: &Api) -> TokenStream {
     let builder_doc = "[`crate::Client::builder`] sets other credentials, timeouts and retries.";
     let Some(first) = api.security_schemes.first() else {
         let new_doc = format!(
-            "A client for the API {url_doc}, sending no credentials: the API description defines no security scheme the client can send. {builder_doc}"
+            "A client for the API {url_doc}, sending no credentials: the API description defines no security scheme the client can send.\n\n{builder_doc}"
         );
+        let new_doc = docs::attrs(&new_doc);
         return quote! {
             impl crate::Client {
-                #[doc = #new_doc]
+                #new_doc
                 pub fn new(#url_param) -> Result<crate::Client, crate::ConfigError> {
                     crate::Client::builder(crate::Credentials::none())#url_set.build()
                 }
@@ -295,9 +296,12 @@ fn client_constructors(api: &Api) -> TokenStream {
     };
     let how = format!("{how} (security scheme {})", code(&first.name));
     let string_doc = format!("A string is sent {how}.");
-    let new_doc = format!("A client for the API {url_doc}, sending `secret` {how}. {builder_doc}");
+    let new_doc = docs::attrs(&format!(
+        "A client for the API {url_doc}, sending `secret` {how}.\n\n{builder_doc}"
+    ));
+    let string_doc = docs::attrs(&string_doc);
     quote! {
-        #[doc = #string_doc]
+        #string_doc
         impl crate::IntoCredentials for &str {
             fn into_credentials(self) -> Result<crate::Credentials, crate::ConfigError> {
                 crate::IntoCredentials::into_credentials(crate::Credentials::for_scheme(
@@ -306,20 +310,20 @@ fn client_constructors(api: &Api) -> TokenStream {
                 ))
             }
         }
-        #[doc = #string_doc]
+        #string_doc
         impl crate::IntoCredentials for &String {
             fn into_credentials(self) -> Result<crate::Credentials, crate::ConfigError> {
                 crate::IntoCredentials::into_credentials(self.as_str())
             }
         }
-        #[doc = #string_doc]
+        #string_doc
         impl crate::IntoCredentials for String {
             fn into_credentials(self) -> Result<crate::Credentials, crate::ConfigError> {
                 crate::IntoCredentials::into_credentials(self.as_str())
             }
         }
         impl crate::Client {
-            #[doc = #new_doc]
+            #new_doc
             pub fn new(#url_param secret: &str) -> Result<crate::Client, crate::ConfigError> {
                 crate::Client::builder(secret)#url_set.build()
             }
