@@ -775,3 +775,78 @@ async fn from_env_without_a_base_url_uses_gcores_api() {
     .unwrap_err();
     assert!(cut.to_string().contains("single quotes"), "{cut}");
 }
+
+/// Besides a Gcore key as a string, the builder takes a parsed [`gcore_iam::ApiKey`] and any
+/// [`gcore_iam::Credentials`]: a JWT from `login_user` goes as a bearer token.
+#[tokio::test]
+async fn other_credentials_replace_the_api_key_on_every_request() {
+    const JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJ1c2VyIjoxfQ.c2lnbmF0dXJl";
+    type Make = fn() -> gcore_iam::ClientBuilder;
+    let cases: [(Make, String); 4] = [
+        (
+            || Client::builder(gcore_iam::ApiKey::parse(KEY).unwrap()),
+            format!("APIKey {KEY}"),
+        ),
+        (
+            || Client::builder(String::from(KEY)),
+            format!("APIKey {KEY}"),
+        ),
+        (
+            || Client::builder(gcore_iam::Credentials::bearer(JWT)),
+            format!("Bearer {JWT}"),
+        ),
+        (
+            // the description's scheme, generically: the value as given, unparsed
+            || {
+                Client::builder(gcore_iam::Credentials::for_scheme(
+                    &gcore_iam::SECURITY_SCHEMES[0],
+                    format!("APIKey {KEY}"),
+                ))
+            },
+            format!("APIKey {KEY}"),
+        ),
+    ];
+    for (make, want) in cases {
+        let server = ScriptedServer::start().await;
+        server.push(Reply::json(200, account()));
+        let c = make().base_url(server.base_url()).build().unwrap();
+        c.get_account_details().await.unwrap();
+        let got = server.received();
+        assert_eq!(got[0].header("authorization"), Some(want.as_str()));
+        assert_eq!(
+            got[0].target, "/iam/clients/me",
+            "no credential in the query"
+        );
+        let shown = format!("{:?} {c:?}", make());
+        assert!(
+            !shown.contains("a1b2c3d4") && !shown.contains("c2lnbmF0dXJl"),
+            "{shown}"
+        );
+    }
+}
+
+/// Gcore's description declares one scheme, the `Authorization` header, and one server.
+#[test]
+fn gcores_description_names_the_authorization_header_and_api_gcore_com() {
+    let names: Vec<(&str, gcore_iam::runtime::SchemeKind)> = gcore_iam::SECURITY_SCHEMES
+        .iter()
+        .map(|s| (s.name, s.kind))
+        .collect();
+    assert_eq!(
+        names,
+        [(
+            "APIKey",
+            gcore_iam::runtime::SchemeKind::ApiKeyHeader {
+                header: "Authorization"
+            }
+        )]
+    );
+    assert_eq!(gcore_iam::DEFAULT_SERVER, Some(gcore_iam::DEFAULT_BASE_URL));
+    assert_eq!(
+        Client::builder(gcore_iam::Credentials::bearer("x"))
+            .build()
+            .unwrap()
+            .api_key_id(),
+        ""
+    );
+}

@@ -338,3 +338,46 @@ async fn runtime_request_and_response_show_method_path_status_and_length_only() 
     assert_eq!(got[0].json()["password"], PASSWORD);
     assert_eq!(resp.bytes::<()>().unwrap(), response_body.as_bytes());
 }
+
+/// Credentials of every kind, the builders and clients holding them, and the errors of
+/// unusable ones: where the secret goes is shown, the secret never.
+#[tokio::test]
+async fn credentials_builders_and_their_errors_print_no_secret() {
+    use gcore_iam::Credentials;
+    let mut shown = Vec::new();
+    for credentials in [
+        Credentials::bearer(ACCESS_JWT),
+        Credentials::basic("ops", PASSWORD),
+        Credentials::api_key_header("X-API-Key", V2_TOKEN),
+        Credentials::api_key_query("api_key", V1_TOKEN),
+        Credentials::for_scheme(&gcore_iam::SECURITY_SCHEMES[0], format!("APIKey {KEY}")),
+        ApiKey::parse(KEY).unwrap().into(),
+        // unusable: reported by build
+        Credentials::bearer(format!("{ACCESS_JWT}\n{REFRESH_JWT}")),
+        Credentials::api_key_header("X API Key", V2_TOKEN),
+        Credentials::basic("ops:admin", PASSWORD),
+    ] {
+        shown.extend(debug_forms(&credentials));
+        let builder = Client::builder(credentials).base_url("http://127.0.0.1:9");
+        shown.extend(debug_forms(&builder));
+        match builder.build() {
+            Ok(client) => shown.extend(debug_forms(&client)),
+            Err(e) => {
+                shown.push(e.to_string());
+                shown.extend(debug_forms(&e));
+            }
+        }
+    }
+    assert_shows_no_secret("credentials", &shown);
+    // still useful: where each secret goes
+    let all = shown.join("\n");
+    for place in [
+        "Bearer ****",
+        "Basic ****",
+        "x-api-key",
+        "api_key",
+        "APIKey 42_****",
+    ] {
+        assert!(all.contains(place), "{place} not shown:\n{all}");
+    }
+}
