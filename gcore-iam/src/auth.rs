@@ -53,15 +53,9 @@ impl IntoCredentials for &str {
     }
 }
 
-/// As for `&str`: a Gcore permanent API token.
+/// As for `&str`: a Gcore permanent API token. (Not implemented for `String`, so that
+/// `Client::builder(&key)`, the form this crate always took, stays the natural one.)
 impl IntoCredentials for &String {
-    fn into_credentials(self) -> Result<Credentials, ConfigError> {
-        self.as_str().into_credentials()
-    }
-}
-
-/// As for `&str`: a Gcore permanent API token.
-impl IntoCredentials for String {
     fn into_credentials(self) -> Result<Credentials, ConfigError> {
         self.as_str().into_credentials()
     }

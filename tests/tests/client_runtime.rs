@@ -788,7 +788,7 @@ async fn other_credentials_replace_the_api_key_on_every_request() {
             format!("APIKey {KEY}"),
         ),
         (
-            || Client::builder(String::from(KEY)),
+            || Client::builder(&String::from(KEY)),
             format!("APIKey {KEY}"),
         ),
         (
