@@ -114,3 +114,40 @@ where
     }
     out
 }
+
+/// Splits a `#/…` pointer into its unescaped tokens; `#` alone is the empty list. `None`
+/// for text that is not such a pointer.
+pub fn parse_pointer(pointer: &str) -> Option<Vec<String>> {
+    let rest = pointer.strip_prefix('#')?;
+    if rest.is_empty() {
+        return Some(Vec::new());
+    }
+    let rest = rest.strip_prefix('/')?;
+    Some(
+        rest.split('/')
+            .map(|t| t.replace("~1", "/").replace("~0", "~"))
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointers_round_trip_through_their_tokens() {
+        for tokens in [
+            vec![],
+            vec!["paths", "/iam/users/{id}", "get"],
+            vec!["components", "schemas", "a~b/c", "properties", ""],
+            vec!["x", "~1", "~0"],
+        ] {
+            let p = pointer(&tokens);
+            assert_eq!(parse_pointer(&p).unwrap(), tokens, "{p}");
+        }
+        assert_eq!(pointer(["paths", "/a/{b}", "get"]), "#/paths/~1a~1{b}/get");
+        assert_eq!(parse_pointer("#/a~01"), Some(vec!["a~1".to_string()]));
+        assert_eq!(parse_pointer("paths/a"), None);
+        assert_eq!(parse_pointer("#paths"), None);
+    }
+}

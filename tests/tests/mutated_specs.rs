@@ -1,30 +1,110 @@
-//! Property test: mutated versions of valid specs (the IAM spec and every valid fixture)
-//! never panic the generator; each either generates or fails with located errors.
+//! Property tests: mutated versions of valid specs (the IAM spec and every fixture) never
+//! panic the generator; each either generates or fails with errors that name the file and
+//! a place (line:column or JSON pointer).
+//!
+//! Two kinds of mutation: of the document's values (the JSON as written, before the 3.1 →
+//! 3.0 rewrite, re-serialised as block YAML, flow YAML or JSON), and of the file's text
+//! (byte flips, deleted, duplicated and moved lines, truncation, inserted `{`, `[`, `:`,
+//! anchors and aliases, indentation changes), which reaches syntax errors and flow style.
 
-use codegen::diagnostics::Location;
+use codegen::diagnostics::{Diagnostics, Location};
 use proptest::prelude::*;
 use serde_json::Value;
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
-fn corpus() -> &'static Vec<(String, Value)> {
-    static CORPUS: OnceLock<Vec<(String, Value)>> = OnceLock::new();
-    CORPUS.get_or_init(|| {
-        let root = gcore_iam_tests::workspace_root();
-        let mut paths = vec![root.join("spec/iam_api.yaml")];
-        let mut fixtures: Vec<_> = std::fs::read_dir(root.join("tests/fixtures/valid"))
+/// The IAM spec first, then every fixture (valid ones, then invalid ones), sorted.
+fn spec_files() -> Vec<PathBuf> {
+    let root = gcore_iam_tests::workspace_root();
+    let mut paths = vec![root.join("spec/iam_api.yaml")];
+    for dir in ["tests/fixtures/valid", "tests/fixtures/invalid"] {
+        let mut fixtures: Vec<_> = std::fs::read_dir(root.join(dir))
             .unwrap()
             .map(|e| e.unwrap().path())
             .collect();
         fixtures.sort();
         paths.extend(fixtures);
-        paths
+    }
+    paths
+}
+
+/// The documents as written (valid ones only: the value mutations start from a document).
+fn corpus() -> &'static Vec<(String, Value)> {
+    static CORPUS: OnceLock<Vec<(String, Value)>> = OnceLock::new();
+    CORPUS.get_or_init(|| {
+        spec_files()
             .into_iter()
+            .filter(|p| !p.to_string_lossy().contains("/invalid/"))
             .map(|p| {
-                let spec = codegen::load::load_file(&p).unwrap();
-                (p.display().to_string(), spec.raw)
+                let name = p.display().to_string();
+                let bytes = std::fs::read(&p).unwrap();
+                let raw = codegen::load::parse_document(&name, &bytes).unwrap();
+                (name, raw)
             })
             .collect()
     })
+}
+
+/// Every spec file's text.
+fn texts() -> &'static Vec<(String, Vec<u8>)> {
+    static TEXTS: OnceLock<Vec<(String, Vec<u8>)>> = OnceLock::new();
+    TEXTS.get_or_init(|| {
+        spec_files()
+            .into_iter()
+            .map(|p| (p.display().to_string(), std::fs::read(&p).unwrap()))
+            .collect()
+    })
+}
+
+/// The messages of problems with the document as a whole, which carry no place.
+const WHOLE_DOCUMENT_PROBLEMS: &[&str] = &[
+    "no `openapi` field",
+    "the document is empty",
+    "expected an OpenAPI object at the top level",
+];
+
+/// Loads and generates; asserts that a failure is made of located errors for `file`.
+fn check_generates_or_fails_located(
+    file: &str,
+    text: &[u8],
+    origin: &str,
+) -> Result<(), TestCaseError> {
+    let result: Result<_, Diagnostics> = codegen::load::load_bytes(file, text).and_then(|spec| {
+        codegen::generate(
+            &spec,
+            &codegen::Settings::default(),
+            &codegen::Provenance {
+                command: "test".into(),
+                spec_path: file.into(),
+            },
+        )
+    });
+    let Err(diags) = result else {
+        return Ok(());
+    };
+    prop_assert!(
+        diags.has_errors(),
+        "an Err without errors for a mutation of {origin}"
+    );
+    let lines = text.iter().filter(|&&b| b == b'\n').count() + 1;
+    for d in diags.errors() {
+        prop_assert_eq!(&d.file, file);
+        let located = match &d.location {
+            Location::LineColumn { line, column } => (1..=lines + 1).contains(line) && *column >= 1,
+            Location::Pointer(p) => p.starts_with('#'),
+            // only whole-document problems carry no place
+            Location::Document => WHOLE_DOCUMENT_PROBLEMS
+                .iter()
+                .any(|m| d.message.starts_with(m)),
+        };
+        prop_assert!(
+            located,
+            "unlocated error for a mutation of {}: {}",
+            origin,
+            d
+        );
+    }
+    Ok(())
 }
 
 /// A mutation: where (a walk choosing children by these numbers) and what.
@@ -131,6 +211,138 @@ fn apply(doc: &mut Value, path: &[usize], change: Change, donor: &Value) {
     }
 }
 
+/// How a mutated document is written out.
+#[derive(Debug, Clone, Copy)]
+enum Format {
+    BlockYaml,
+    /// JSON behind a comment: YAML's flow style.
+    FlowYaml,
+    Json,
+}
+
+/// A change to a file's text; positions wrap around the text's length.
+#[derive(Debug, Clone)]
+enum Edit {
+    FlipByte {
+        at: usize,
+        mask: u8,
+    },
+    DeleteLine(usize),
+    DuplicateLine(usize),
+    MoveLine {
+        from: usize,
+        to: usize,
+    },
+    Truncate(usize),
+    Insert {
+        at: usize,
+        text: &'static str,
+    },
+    /// Adds (or with a negative count removes) spaces at the start of a line.
+    Indent {
+        line: usize,
+        by: i8,
+    },
+}
+
+const INSERTIONS: &[&str] = &[
+    "{",
+    "}",
+    "[",
+    "]",
+    ":",
+    ": ",
+    ",",
+    "- ",
+    "&a ",
+    "*a",
+    "*a ",
+    "&a [x, *a]",
+    "<<: *a\n",
+    "!tag ",
+    "'",
+    "\"",
+    "#",
+    "\n",
+    "\t",
+    "---\n",
+    "? ",
+    "|\n",
+    ">",
+    "~",
+    "\u{feff}",
+    "\\u0000",
+    "\"\\ud800\"",
+    "{\"a\": 1, \"a\": 2}",
+    "  ",
+    "0x",
+    "1e999",
+];
+
+fn edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        2 => (any::<usize>(), 1..=255u8).prop_map(|(at, mask)| Edit::FlipByte { at, mask }),
+        2 => any::<usize>().prop_map(Edit::DeleteLine),
+        1 => any::<usize>().prop_map(Edit::DuplicateLine),
+        1 => (any::<usize>(), any::<usize>()).prop_map(|(from, to)| Edit::MoveLine { from, to }),
+        1 => any::<usize>().prop_map(Edit::Truncate),
+        4 => (any::<usize>(), proptest::sample::select(INSERTIONS))
+            .prop_map(|(at, text)| Edit::Insert { at, text }),
+        2 => (any::<usize>(), -4..=4i8).prop_map(|(line, by)| Edit::Indent { line, by }),
+    ]
+}
+
+fn apply_edit(text: &mut Vec<u8>, edit: &Edit) {
+    // line spans, each with its '\n'
+    let mut lines: Vec<Vec<u8>> = text
+        .split_inclusive(|&b| b == b'\n')
+        .map(<[u8]>::to_vec)
+        .collect();
+    match *edit {
+        Edit::FlipByte { at, mask } => {
+            if !text.is_empty() {
+                let i = at % text.len();
+                text[i] ^= mask;
+            }
+            return;
+        }
+        Edit::Truncate(at) => {
+            text.truncate(at % (text.len() + 1));
+            return;
+        }
+        Edit::Insert { at, text: inserted } => {
+            let i = at % (text.len() + 1);
+            text.splice(i..i, inserted.bytes());
+            return;
+        }
+        _ if lines.is_empty() => return,
+        Edit::DeleteLine(i) => {
+            let i = i % lines.len();
+            lines.remove(i);
+        }
+        Edit::DuplicateLine(i) => {
+            let i = i % lines.len();
+            let copy = lines[i].clone();
+            lines.insert(i, copy);
+        }
+        Edit::MoveLine { from, to } => {
+            let line = lines.remove(from % lines.len());
+            let to = to % (lines.len() + 1);
+            lines.insert(to, line);
+        }
+        Edit::Indent { line, by } => {
+            let i = line % lines.len();
+            if by >= 0 {
+                lines[i].splice(0..0, std::iter::repeat_n(b' ', by as usize));
+            } else {
+                let spaces = lines[i].iter().take_while(|&&b| b == b' ').count();
+                lines[i].drain(..spaces.min(by.unsigned_abs() as usize));
+            }
+        }
+    }
+    *text = lines.concat();
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 2500, failure_persistence: None, ..ProptestConfig::default() })]
 
@@ -138,7 +350,7 @@ proptest! {
     fn mutated_specs_generate_or_fail_with_located_errors(
         which in any::<usize>(),
         edits in proptest::collection::vec((proptest::collection::vec(any::<usize>(), 1..9), change()), 1..4),
-        as_yaml in any::<bool>(),
+        format in prop_oneof![Just(Format::BlockYaml), Just(Format::FlowYaml), Just(Format::Json)],
     ) {
         let corpus = corpus();
         // the IAM spec one time in eight (it is the largest), fixtures otherwise
@@ -152,23 +364,32 @@ proptest! {
             };
             apply(&mut doc, &path, change, &donor);
         }
-        let text = if as_yaml { serde_yaml::to_string(&doc).unwrap() } else { serde_json::to_string_pretty(&doc).unwrap() };
-        let file = if as_yaml { "mutated.yaml" } else { "mutated.json" };
-        let result = codegen::load::load_bytes(file, text.as_bytes()).and_then(|spec| {
-            codegen::generate(&spec, &codegen::Settings::default(), &codegen::Provenance { command: "test".into(), spec_path: file.into() })
-        });
-        if let Err(diags) = result {
-            prop_assert!(diags.has_errors(), "an Err without errors for a mutation of {name}");
-            for d in diags.errors() {
-                prop_assert_eq!(&d.file, file);
-                let located = match &d.location {
-                    Location::LineColumn { .. } => true,
-                    Location::Pointer(p) => p.starts_with('#'),
-                    // only whole-document problems carry no place
-                    Location::Document => d.message.contains("document") || d.message.contains("openapi") || d.message.contains("OpenAPI"),
-                };
-                prop_assert!(located, "unlocated error for a mutation of {}: {}", name, d);
-            }
+        let (text, file) = match format {
+            Format::BlockYaml => (serde_yaml::to_string(&doc).unwrap(), "mutated.yaml"),
+            Format::FlowYaml => (format!("# flow style\n{}", serde_json::to_string_pretty(&doc).unwrap()), "mutated.yaml"),
+            Format::Json => (serde_json::to_string_pretty(&doc).unwrap(), "mutated.json"),
+        };
+        check_generates_or_fails_located(file, text.as_bytes(), name)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 3000, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn files_with_mutated_text_generate_or_fail_with_located_errors(
+        which in any::<usize>(),
+        edits in proptest::collection::vec(edit(), 1..4),
+    ) {
+        let texts = texts();
+        // the IAM spec one time in eight (it is the largest), fixtures otherwise
+        let idx = if which % 8 == 0 { 0 } else { 1 + which % (texts.len() - 1) };
+        let (name, original) = &texts[idx];
+        let mut text = original.clone();
+        for edit in &edits {
+            apply_edit(&mut text, edit);
         }
+        let file = if name.ends_with(".json") { "mutated.json" } else { "mutated.yaml" };
+        check_generates_or_fails_located(file, &text, name)?;
     }
 }
