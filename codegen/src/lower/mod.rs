@@ -85,7 +85,7 @@ impl<'a> Lowerer<'a> {
         self.diags.push(Diagnostic {
             severity,
             file: self.spec.file.clone(),
-            location: Location::Pointer(ptr.to_string()),
+            location: Location::Pointer(self.spec.source_pointer(ptr)),
             operation_id: self.current_op.clone(),
             message,
         });
@@ -701,7 +701,7 @@ impl<'a> Lowerer<'a> {
                 self.diags.push(Diagnostic {
                     severity: Severity::Error,
                     file: self.spec.file.clone(),
-                    location: Location::Pointer(ptr),
+                    location: Location::Pointer(self.spec.source_pointer(&ptr)),
                     operation_id: None,
                     message,
                 });
