@@ -211,26 +211,61 @@ fn generate_keeps_what_it_did_not_write_and_refuses_foreign_directories() {
     let dir = tempfile_dir("write-crate");
     let out = dir.join("client");
     let _ = std::fs::remove_dir_all(&out);
-    project::write_crate(&out, &files(&[("Cargo.toml", "v1"), ("src/old.rs", "old")]), false).unwrap();
+    project::write_crate(
+        &out,
+        &files(&[("Cargo.toml", "v1"), ("src/old.rs", "old")]),
+        false,
+    )
+    .unwrap();
     std::fs::create_dir_all(out.join(".git")).unwrap();
     std::fs::write(out.join(".git/config"), "user's").unwrap();
     std::fs::write(out.join("NOTES.md"), "user's").unwrap();
 
-    project::write_crate(&out, &files(&[("Cargo.toml", "v2"), ("src/new.rs", "new")]), false).unwrap();
-    assert_eq!(std::fs::read_to_string(out.join("Cargo.toml")).unwrap(), "v2");
-    assert_eq!(std::fs::read_to_string(out.join("src/new.rs")).unwrap(), "new");
-    assert!(!out.join("src/old.rs").exists(), "a file the generator no longer writes stays");
-    assert_eq!(std::fs::read_to_string(out.join(".git/config")).unwrap(), "user's");
-    assert_eq!(std::fs::read_to_string(out.join("NOTES.md")).unwrap(), "user's");
+    project::write_crate(
+        &out,
+        &files(&[("Cargo.toml", "v2"), ("src/new.rs", "new")]),
+        false,
+    )
+    .unwrap();
+    assert_eq!(
+        std::fs::read_to_string(out.join("Cargo.toml")).unwrap(),
+        "v2"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("src/new.rs")).unwrap(),
+        "new"
+    );
+    assert!(
+        !out.join("src/old.rs").exists(),
+        "a file the generator no longer writes stays"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join(".git/config")).unwrap(),
+        "user's"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("NOTES.md")).unwrap(),
+        "user's"
+    );
 
     // a directory of the user's: refused, untouched
     let foreign = dir.join("foreign");
     std::fs::create_dir_all(&foreign).unwrap();
     std::fs::write(foreign.join("Cargo.toml"), "mine").unwrap();
-    let err = project::write_crate(&foreign, &files(&[("Cargo.toml", "generated")]), false).unwrap_err();
-    assert!(err.contains("was not written by the generator") && err.contains("--force"), "{err}");
-    assert_eq!(std::fs::read_to_string(foreign.join("Cargo.toml")).unwrap(), "mine");
+    let err =
+        project::write_crate(&foreign, &files(&[("Cargo.toml", "generated")]), false).unwrap_err();
+    assert!(
+        err.contains("was not written by the generator") && err.contains("--force"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(foreign.join("Cargo.toml")).unwrap(),
+        "mine"
+    );
     project::write_crate(&foreign, &files(&[("Cargo.toml", "generated")]), true).unwrap();
-    assert_eq!(std::fs::read_to_string(foreign.join("Cargo.toml")).unwrap(), "generated");
+    assert_eq!(
+        std::fs::read_to_string(foreign.join("Cargo.toml")).unwrap(),
+        "generated"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -426,8 +426,9 @@ fn one_of_def(
                     }
                 }
             });
-            let count_groups = (!ambiguous.is_empty()).then(|| quote!(let mut ambiguous = 0usize; #( #groups )*));
-            let no_group = (!ambiguous.is_empty()).then(|| quote!(&& ambiguous == 0));
+            let count_groups =
+                (!ambiguous.is_empty()).then(|| quote!(let mut ambiguous = 0usize; #( #groups )*));
+            let no_group = (!ambiguous.is_empty()).then(|| quote!(&&ambiguous == 0));
             let tries = o
                 .try_order
                 .iter()
