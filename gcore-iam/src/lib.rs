@@ -18,6 +18,19 @@
 //! Every operation of the API is a method on [`Client`] returning a request builder:
 //! required parameters are arguments, optional ones builder methods, and `.await` sends it.
 //! Errors are [`Error`]s whose HTTP case carries the operation's documented error body.
+//!
+//! A key given as a string is checked before any request ([`ApiKey::parse`]: a `Bearer`
+//! prefix or a token cut at its `$` by a shell is refused with the fix) and sent as
+//! `Authorization: APIKey <token>`. Other credentials, such as a JWT from
+//! [`Client::login_user`], go through [`Client::builder`] as [`Credentials`]:
+//!
+//! ```no_run
+//! # fn demo(jwt: &str) -> Result<(), gcore_iam::ConfigError> {
+//! use gcore_iam::{Client, Credentials};
+//! let client = Client::builder(Credentials::bearer(jwt)).build()?;
+//! # Ok(())
+//! # }
+//! ```
 
 mod client;
 mod credentials;
