@@ -225,6 +225,36 @@ fn reference_chains_and_cycles_end_in_errors_not_recursion() {
     );
 }
 
+/// A chain thousands of schemas long hits the depth bound once: one error naming the
+/// bound, not one per schema of the chain.
+#[test]
+fn long_chains_report_their_bound_once() {
+    for (what, schema) in [
+        ("$ref", "{$ref: '#/components/schemas/S{next}'}"),
+        (
+            "allOf",
+            "{allOf: [{$ref: '#/components/schemas/S{next}'}, {type: object, properties: {p{i}: {type: string}}}]}",
+        ),
+    ] {
+        let mut text = format!("{HEAD}components:\n  schemas:\n");
+        for i in 0..3000 {
+            let s = schema
+                .replace("{next}", &(i + 1).to_string())
+                .replace("{i}", &i.to_string());
+            text.push_str(&format!("    S{i}: {s}\n"));
+        }
+        text.push_str("    S3000: {type: object, properties: {x: {type: string}}}\n");
+        let e = generate("chain.yaml", text.as_bytes()).unwrap_err();
+        let errors: Vec<String> = e.errors().map(|d| d.to_string()).collect();
+        assert_eq!(errors.len(), 1, "{what}: {errors:#?}");
+        assert!(
+            errors[0].contains("deeper than 128"),
+            "{what}: {}",
+            errors[0]
+        );
+    }
+}
+
 #[test]
 fn duplicate_keys_are_refused_at_their_line_and_column() {
     // top level: serde_yaml alone says 1:1

@@ -32,6 +32,9 @@ pub(crate) struct Lowerer<'a> {
     /// operationId → method name.
     op_methods: BTreeMap<String, String>,
     ref_cycle_reported: bool,
+    /// The depth bound of allOf and $ref chains is reported once, not for every schema of
+    /// a long chain.
+    all_of_depth_reported: bool,
 }
 
 /// Type names generated code uses unqualified in the `types` module or that would read
@@ -53,6 +56,7 @@ pub fn lower(spec: &LoadedSpec, settings: &Settings) -> Result<(Api, Diagnostics
         types: BTreeMap::new(),
         op_methods: BTreeMap::new(),
         ref_cycle_reported: false,
+        all_of_depth_reported: false,
     };
     for f in [
         checks::paths_and_webhooks,

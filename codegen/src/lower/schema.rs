@@ -186,10 +186,13 @@ impl<'a> Lowerer<'a> {
         }
         let ptr = crate::diagnostics::pointer(["components", "schemas", key]);
         if self.in_progress.len() >= MAX_REF_CHAIN {
-            self.error(
-                &ptr,
-                format!("references nest deeper than {MAX_REF_CHAIN} schemas"),
-            );
+            if !self.all_of_depth_reported {
+                self.all_of_depth_reported = true;
+                self.error(
+                    &ptr,
+                    format!("references nest deeper than {MAX_REF_CHAIN} schemas (a chain of $ref from {} on); flatten the chain", self.in_progress[0]),
+                );
+            }
             return Resolved::plain(TypeRef::Json);
         }
         let Some(comps) = self.spec.document.components.as_ref() else {
@@ -736,7 +739,14 @@ impl<'a> Lowerer<'a> {
         depth: usize,
     ) {
         if depth > MAX_REF_CHAIN {
-            self.error(ptr, "allOf nests too deeply".to_string());
+            // once: every schema of a long chain would hit the same bound
+            if !self.all_of_depth_reported {
+                self.all_of_depth_reported = true;
+                self.error(
+                    ptr,
+                    format!("allOf nests deeper than {MAX_REF_CHAIN} levels (through $ref or inline parts); flatten the chain"),
+                );
+            }
             return;
         }
         for (i, part) in parts.iter().enumerate() {
