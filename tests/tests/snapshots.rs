@@ -58,9 +58,7 @@ fn content_rules_and_variant_names_from_settings() {
     insta::assert_snapshot!(gcore_iam_tests::render(&generated));
 
     // without the rule, the same document is refused, naming the schema and the titles
-    let refused = gcore_iam_tests::generate_fixture(&path)
-        .err()
-        .expect("refused without a rule");
+    let refused = gcore_iam_tests::generate_fixture(&path).expect_err("refused without a rule");
     let message = refused.to_string();
     assert!(
         message.contains("#/components/schemas/CreateTokenError"),
