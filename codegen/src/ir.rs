@@ -208,6 +208,9 @@ pub struct Operation {
     pub pointer: String,
     pub docs: Docs,
     pub deprecation: Option<Deprecation>,
+    /// `false` when the description says the operation needs no credentials
+    /// (`security: []`): the client then sends none.
+    pub authenticated: bool,
     pub params: Vec<Param>,
     pub body: Option<Body>,
     pub success: Vec<Response>,

@@ -337,7 +337,9 @@ impl Client {
             if !req.query.is_empty() {
                 rb = rb.query(&req.query);
             }
-            rb = self.inner.credentials.apply(rb);
+            if op.authenticated {
+                rb = self.inner.credentials.apply(rb);
+            }
             for (name, value) in &req.headers {
                 rb = rb.header(*name, value);
             }

@@ -20,6 +20,9 @@ pub struct OperationInfo {
     pub path_template: &'static str,
     /// Set for operations the description marks deprecated.
     pub deprecation: Option<Deprecation>,
+    /// `false` for operations the description says need no credentials (`security: []`,
+    /// like logging in): the client sends none with them.
+    pub authenticated: bool,
 }
 
 impl OperationInfo {

@@ -691,6 +691,18 @@ async fn every_status_of_every_operation_passes_prism_validation_and_decodes_to_
     let strict_proxy = RecordingProxy::start(strict.addr()).await;
     let lenient_proxy = RecordingProxy::start(lenient.addr()).await;
 
+    // operations the description marks `security: []` (logging in) get no credentials
+    let spec = load_spec();
+    let without_credentials: Vec<String> = spec["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values())
+        .filter(|op| op["security"].as_array().is_some_and(|s| s.is_empty()))
+        .filter_map(|op| op["operationId"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(without_credentials, ["iamLoginUser", "iamRefreshToken"]);
+
     let mut failures = Vec::new();
     let rows = table();
     for row in &rows {
@@ -733,12 +745,19 @@ async fn every_status_of_every_operation_passes_prism_validation_and_decodes_to_
             problems.push(format!("Prefer was not sent as {prefer:?}"));
         }
         // Prism only checks that the header of the `apiKey` scheme is there; its value is
-        // the description's text: the word `apikey`, one space, the token
+        // the description's text: the word `apikey`, one space, the token. Operations with
+        // `security: []` must get none.
         let authorization = exchange
             .headers
             .get("authorization")
             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-        if authorization.as_deref() != Some(&format!("APIKey {KEY}")) {
+        if without_credentials.iter().any(|id| id == row.id) {
+            if authorization.is_some() {
+                problems.push(format!(
+                    "sent Authorization {authorization:?} to an operation that needs no credentials"
+                ));
+            }
+        } else if authorization.as_deref() != Some(&format!("APIKey {KEY}")) {
             problems.push(format!(
                 "sent Authorization {authorization:?}, not `APIKey <token>`"
             ));

@@ -303,6 +303,7 @@ static RAW_INFO: OperationInfo = OperationInfo {
     method: "POST",
     path_template: "/raw/{id}",
     deprecation: None,
+    authenticated: true,
 };
 
 #[tokio::test]

@@ -411,6 +411,7 @@ static BUILD_INFO: OperationInfo = OperationInfo {
     method: "POST",
     path_template: "/things",
     deprecation: None,
+    authenticated: true,
 };
 
 #[tokio::test]

@@ -117,6 +117,12 @@ paths:
           content:
             application/json:
               schema: {$ref: '#/components/schemas/Widget'}
+  /health:
+    get:
+      operationId: health
+      security: []
+      responses:
+        '204': {description: up}
 components:
   schemas:
     Widget:
@@ -151,6 +157,16 @@ async fn a_string_is_sent_as_the_x_api_key_header_and_nothing_else() {
     assert_eq!(got.header("x-api-key"), ["k3y-s3cr3t"]);
     assert!(got.header("authorization").is_empty(), "{got:?}");
     assert!(!format!("{client:?}").contains("s3cr3t"), "{client:?}");
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn an_operation_that_needs_no_credentials_gets_none() {
+    let (base, server) = serve_once(204, "");
+    let client = Client::builder("k3y-s3cr3t").base_url(base).retries(0).build().unwrap();
+    client.health().await.unwrap();
+    let got = server.join().unwrap();
+    assert_eq!(got.target, "/health");
+    assert!(got.header("x-api-key").is_empty(), "{got:?}");
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -465,7 +481,7 @@ const CASES: &[Case] = &[
             "#/components/securitySchemes/sessionCookie",
             "#/components/securitySchemes/digestAuth",
         ],
-        tests: 3,
+        tests: 4,
     },
     Case {
         name: "query",

@@ -114,6 +114,7 @@ fn operation(op: &Operation, cx: &Cx, types: &TokenStream) -> TokenStream {
     let rust_name = &op.method_name;
     let http_method = &op.http_method;
     let path_template = &op.path;
+    let authenticated = op.authenticated;
     let deprecation = match &op.deprecation {
         None => quote!(None),
         Some(d) => {
@@ -487,6 +488,7 @@ fn operation(op: &Operation, cx: &Cx, types: &TokenStream) -> TokenStream {
             method: #http_method,
             path_template: #path_template,
             deprecation: #deprecation,
+            authenticated: #authenticated,
         };
 
         #[doc = #builder_doc]

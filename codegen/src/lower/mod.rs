@@ -222,6 +222,17 @@ impl<'a> Lowerer<'a> {
                     description: op.description.clone(),
                 },
                 deprecation,
+                // `security: []` on the operation, or on the document when the operation
+                // says nothing: no credentials
+                authenticated: !match &op.security {
+                    Some(reqs) => reqs.is_empty(),
+                    None => self
+                        .spec
+                        .document
+                        .security
+                        .as_ref()
+                        .is_some_and(|r| r.is_empty()),
+                },
                 params,
                 body,
                 success,

@@ -10,6 +10,7 @@ static LOGIN_USER_INFO: crate::runtime::OperationInfo = crate::runtime::Operatio
     method: "POST",
     path_template: "/iam/auth/jwt/login",
     deprecation: None,
+    authenticated: false,
 };
 /// Request builder for [`crate::Client::login_user`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
@@ -84,6 +85,7 @@ static REFRESH_TOKEN_INFO: crate::runtime::OperationInfo = crate::runtime::Opera
     method: "POST",
     path_template: "/iam/auth/jwt/refresh",
     deprecation: None,
+    authenticated: false,
 };
 /// Request builder for [`crate::Client::refresh_token`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
@@ -158,6 +160,7 @@ static SELECT_ACCOUNT_INFO: crate::runtime::OperationInfo = crate::runtime::Oper
     method: "GET",
     path_template: "/iam/auth/jwt/clients/{clientId}/login",
     deprecation: None,
+    authenticated: true,
 };
 /// Request builder for [`crate::Client::select_account`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
@@ -234,6 +237,7 @@ static CREATE_ACCOUNT_INFO: crate::runtime::OperationInfo = crate::runtime::Oper
     method: "POST",
     path_template: "/iam/clients/create",
     deprecation: None,
+    authenticated: true,
 };
 /// Request builder for [`crate::Client::create_account`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
@@ -314,6 +318,7 @@ static GET_ACCOUNT_DETAILS_INFO: crate::runtime::OperationInfo = crate::runtime:
     method: "GET",
     path_template: "/iam/clients/me",
     deprecation: None,
+    authenticated: true,
 };
 /// Request builder for [`crate::Client::get_account_details`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
@@ -369,6 +374,7 @@ static FORGOT_PASSWORD_INFO: crate::runtime::OperationInfo = crate::runtime::Ope
     method: "POST",
     path_template: "/iam/auth/password/forgot",
     deprecation: None,
+    authenticated: true,
 };
 /// Request builder for [`crate::Client::forgot_password`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
@@ -442,6 +448,7 @@ static CHANGE_PASSWORD_INFO: crate::runtime::OperationInfo = crate::runtime::Ope
     method: "PUT",
     path_template: "/iam/users/{userId}/password",
     deprecation: None,
+    authenticated: true,
 };
 /// Request builder for [`crate::Client::change_password`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
@@ -533,6 +540,7 @@ static GET_LAST_LOGIN_TIME_INFO: crate::runtime::OperationInfo = crate::runtime:
     method: "GET",
     path_template: "/iam/activity_log/logins",
     deprecation: None,
+    authenticated: true,
 };
 /// Request builder for [`crate::Client::get_last_login_time`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
@@ -627,6 +635,7 @@ static GET_USERS_INFO: crate::runtime::OperationInfo = crate::runtime::Operation
     method: "GET",
     path_template: "/iam/users",
     deprecation: None,
+    authenticated: true,
 };
 /// Request builder for [`crate::Client::get_users`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
@@ -704,6 +713,7 @@ static GET_USER_INFO: crate::runtime::OperationInfo = crate::runtime::OperationI
     method: "GET",
     path_template: "/iam/users/{userId}",
     deprecation: None,
+    authenticated: true,
 };
 /// Request builder for [`crate::Client::get_user`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
@@ -768,6 +778,7 @@ static UPDATE_USER_INFO: crate::runtime::OperationInfo = crate::runtime::Operati
     method: "PATCH",
     path_template: "/iam/users/{userId}",
     deprecation: None,
+    authenticated: true,
 };
 /// Request builder for [`crate::Client::update_user`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
@@ -854,6 +865,7 @@ static UPDATE_USER_EMAIL_INFO: crate::runtime::OperationInfo = crate::runtime::O
     method: "PUT",
     path_template: "/iam/users/{userId}/email",
     deprecation: None,
+    authenticated: true,
 };
 /// Request builder for [`crate::Client::update_user_email`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
@@ -948,6 +960,7 @@ static INVITE_USER_INFO: crate::runtime::OperationInfo = crate::runtime::Operati
     method: "POST",
     path_template: "/iam/clients/invite_user",
     deprecation: None,
+    authenticated: true,
 };
 /// Request builder for [`crate::Client::invite_user`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
@@ -1023,6 +1036,7 @@ static GET_CLIENT_USER_ROLE_INFO: crate::runtime::OperationInfo = crate::runtime
     method: "GET",
     path_template: "/iam/clients/{clientId}/client-users/{userId}",
     deprecation: None,
+    authenticated: true,
 };
 /// Request builder for [`crate::Client::get_client_user_role`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
@@ -1104,6 +1118,7 @@ static UPDATE_CLIENT_USER_ROLE_INFO: crate::runtime::OperationInfo = crate::runt
     method: "PUT",
     path_template: "/iam/clients/{clientId}/client-users/{userId}",
     deprecation: None,
+    authenticated: true,
 };
 /// Request builder for [`crate::Client::update_client_user_role`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
@@ -1196,6 +1211,7 @@ static REVOKE_CLIENT_USER_ACCESS_INFO: crate::runtime::OperationInfo = crate::ru
     method: "DELETE",
     path_template: "/iam/clients/{clientId}/client-users/{userId}",
     deprecation: None,
+    authenticated: true,
 };
 /// Request builder for [`crate::Client::revoke_client_user_access`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
@@ -1286,6 +1302,7 @@ static GET_API_TOKENS_INFO: crate::runtime::OperationInfo = crate::runtime::Oper
         removal_date: Some("2026-07-17"),
         replacement: Some("get_api_tokens_v2"),
     }),
+    authenticated: true,
 };
 /// Request builder for [`crate::Client::get_api_tokens`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
@@ -1419,6 +1436,7 @@ static CREATE_API_TOKEN_INFO: crate::runtime::OperationInfo = crate::runtime::Op
         removal_date: Some("2026-07-17"),
         replacement: Some("create_api_token_v2"),
     }),
+    authenticated: true,
 };
 /// Request builder for [`crate::Client::create_api_token`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
@@ -1516,6 +1534,7 @@ static GET_API_TOKEN_INFO: crate::runtime::OperationInfo = crate::runtime::Opera
         removal_date: Some("2026-07-17"),
         replacement: Some("get_api_token_v2"),
     }),
+    authenticated: true,
 };
 /// Request builder for [`crate::Client::get_api_token`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
@@ -1602,6 +1621,7 @@ static DELETE_API_TOKEN_INFO: crate::runtime::OperationInfo = crate::runtime::Op
         removal_date: Some("2026-07-17"),
         replacement: Some("delete_api_token_v2"),
     }),
+    authenticated: true,
 };
 /// Request builder for [`crate::Client::delete_api_token`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
@@ -1683,6 +1703,7 @@ static GET_API_TOKENS_V2_INFO: crate::runtime::OperationInfo = crate::runtime::O
     method: "GET",
     path_template: "/iam/v2/clients/{clientId}/tokens",
     deprecation: None,
+    authenticated: true,
 };
 /// Request builder for [`crate::Client::get_api_tokens_v2`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
@@ -1809,6 +1830,7 @@ static CREATE_API_TOKEN_V2_INFO: crate::runtime::OperationInfo = crate::runtime:
     method: "POST",
     path_template: "/iam/v2/clients/{clientId}/tokens",
     deprecation: None,
+    authenticated: true,
 };
 /// Request builder for [`crate::Client::create_api_token_v2`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
@@ -1902,6 +1924,7 @@ static GET_API_TOKEN_V2_INFO: crate::runtime::OperationInfo = crate::runtime::Op
     method: "GET",
     path_template: "/iam/v2/clients/{clientId}/tokens/{tokenId}",
     deprecation: None,
+    authenticated: true,
 };
 /// Request builder for [`crate::Client::get_api_token_v2`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
@@ -1981,6 +2004,7 @@ static DELETE_API_TOKEN_V2_INFO: crate::runtime::OperationInfo = crate::runtime:
     method: "DELETE",
     path_template: "/iam/v2/clients/{clientId}/tokens/{tokenId}",
     deprecation: None,
+    authenticated: true,
 };
 /// Request builder for [`crate::Client::delete_api_token_v2`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
