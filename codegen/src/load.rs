@@ -186,7 +186,26 @@ pub fn load_bytes(file: &str, bytes: &[u8]) -> Result<LoadedSpec, Diagnostics> {
     let mut warnings = Diagnostics::default();
     let moves = normalize(file, &mut raw, &mut warnings);
 
-    match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw) {
+    // `openapiv3` knows no `mutualTLS` security scheme (3.1): it reads the document
+    // without them; `raw` keeps them, and lowering warns that they are not sent.
+    let schemes = raw
+        .pointer_mut("/components/securitySchemes")
+        .map(Value::take);
+    if let Some(Value::Object(all)) = &schemes {
+        let known = all
+            .iter()
+            .filter(|(_, v)| v.get("type").and_then(Value::as_str) != Some("mutualTLS"))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        if let Some(slot) = raw.pointer_mut("/components/securitySchemes") {
+            *slot = Value::Object(known);
+        }
+    }
+    let parsed = serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw);
+    if let (Some(all), Some(slot)) = (schemes, raw.pointer_mut("/components/securitySchemes")) {
+        *slot = all;
+    }
+    match parsed {
         Ok(document) => Ok(LoadedSpec {
             file: file.to_string(),
             sha256,
@@ -1457,6 +1476,20 @@ mod tests {
 
     fn load(text: &str) -> Result<LoadedSpec, Diagnostics> {
         load_bytes("spec.yaml", text.as_bytes())
+    }
+
+    #[test]
+    fn a_mutual_tls_scheme_is_kept_in_raw_and_does_not_stop_loading() {
+        let spec = load(
+            "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  securitySchemes:\n    mtls: {type: mutualTLS}\n    key: {type: apiKey, in: header, name: X-Key}\n",
+        )
+        .unwrap();
+        let schemes = &spec.raw["components"]["securitySchemes"];
+        assert_eq!(schemes["mtls"]["type"], "mutualTLS");
+        let keys: Vec<&String> = schemes.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["mtls", "key"]);
+        let parsed = &spec.document.components.as_ref().unwrap().security_schemes;
+        assert_eq!(parsed.keys().collect::<Vec<_>>(), ["key"]);
     }
 
     #[test]
