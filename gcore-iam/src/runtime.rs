@@ -155,9 +155,14 @@ impl Request {
         }
     }
 
-    /// An `application/x-www-form-urlencoded` body.
+    /// An `application/x-www-form-urlencoded` body, each property written as OpenAPI's
+    /// default for forms says (style `form`, exploded): a list repeats its name
+    /// (`tag=a&tag=b`), an object's properties become fields of their own, absent and
+    /// `null` values are left out.
     pub fn form<T: serde::Serialize + ?Sized>(&mut self, body: &T) {
-        match serde_urlencoded::to_string(body) {
+        match form_pairs(body)
+            .and_then(|pairs| serde_urlencoded::to_string(pairs).map_err(|e| e.to_string()))
+        {
             Ok(s) => self.body = Some(("application/x-www-form-urlencoded", s.into_bytes())),
             Err(e) => self.build_error = Some(format!("cannot encode the form body: {e}")),
         }
@@ -356,6 +361,32 @@ pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Durati
     Some(delta.to_std().unwrap_or(Duration::ZERO))
 }
 
+/// The fields of a form body, see [`Request::form`].
+fn form_pairs<T: serde::Serialize + ?Sized>(body: &T) -> Result<Vec<(String, String)>, String> {
+    let serde_json::Value::Object(fields) =
+        serde_json::to_value(body).map_err(|e| e.to_string())?
+    else {
+        return Err("a form body must be an object".to_string());
+    };
+    let mut pairs = Vec::new();
+    for (name, value) in fields {
+        match value {
+            serde_json::Value::Null => {}
+            serde_json::Value::Array(items) => {
+                pairs.extend(items.iter().map(|i| (name.clone(), param_string(i))));
+            }
+            serde_json::Value::Object(props) => pairs.extend(
+                props
+                    .into_iter()
+                    .filter(|(_, v)| !v.is_null())
+                    .map(|(k, v)| (k, param_string(&v))),
+            ),
+            other => pairs.push((name, param_string(&other))),
+        }
+    }
+    Ok(pairs)
+}
+
 /// The properties of an object-valued parameter as `(name, value)` strings, in the
 /// object's order; a value that is not an object gives nothing.
 pub fn object_entries<T: serde::Serialize + ?Sized>(value: &T) -> Vec<(String, String)> {
@@ -372,6 +403,34 @@ pub fn object_entries<T: serde::Serialize + ?Sized>(value: &T) -> Vec<(String, S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    static TEST_INFO: OperationInfo = OperationInfo {
+        operation_id: "test",
+        rust_name: "test",
+        method: "POST",
+        path_template: "/",
+        deprecation: None,
+        authenticated: true,
+    };
+
+    #[test]
+    fn form_bodies_repeat_lists_and_spread_objects() {
+        let body = serde_json::json!({
+            "name": "a b", "tags": ["x", "y"], "none": null,
+            "limits": {"cpu": 2, "mem": null}, "on": true
+        });
+        let mut req = Request::new(&TEST_INFO, "/".to_string());
+        req.form(&body);
+        let (ct, bytes) = req.body.clone().unwrap();
+        assert_eq!(ct, "application/x-www-form-urlencoded");
+        assert_eq!(
+            String::from_utf8(bytes).unwrap(),
+            "name=a+b&tags=x&tags=y&cpu=2&on=true"
+        );
+        let mut req = Request::new(&TEST_INFO, "/".to_string());
+        req.form(&[1, 2]);
+        assert!(req.build_error.unwrap().contains("must be an object"));
+    }
 
     #[test]
     fn path_segments_are_percent_encoded() {
