@@ -347,6 +347,26 @@ pub fn write_files(dir: &Path, files: &[GeneratedFile]) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Makes `dir` a workspace of the generated crates in `dir/crates/<member>`, with this
+/// repository's `Cargo.lock` (the same dependency versions, no resolution work), for
+/// building many of them with one shared target directory.
+pub fn write_workspace(dir: &Path, members: &[String]) -> std::io::Result<()> {
+    let members: Vec<String> = members.iter().map(|m| format!("\"crates/{m}\"")).collect();
+    std::fs::create_dir_all(dir)?;
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!(
+            "[workspace]\nresolver = \"3\"\nmembers = [{}]\n\n[profile.dev]\ndebug = false\n",
+            members.join(", ")
+        ),
+    )?;
+    std::fs::copy(
+        crate::project::workspace_root().join("Cargo.lock"),
+        dir.join("Cargo.lock"),
+    )?;
+    Ok(())
+}
+
 /// A `cargo` command for building generated crates in `dir`, clean of the environment
 /// of whatever cargo invoked us.
 pub fn cargo(dir: &Path) -> Command {

@@ -63,3 +63,15 @@ pub fn render(generated: &codegen::Generated) -> String {
     }
     out
 }
+
+/// A client for a local test server with `key`, retrying without waiting long (1–5 ms
+/// backoff); tests finish it with `.build()` or set more first.
+pub fn fast_retrying_client(key: &str, base_url: &str) -> gcore_iam::ClientBuilder {
+    gcore_iam::Client::builder(key)
+        .base_url(base_url)
+        .retry_policy(gcore_iam::RetryPolicy {
+            base_delay: std::time::Duration::from_millis(1),
+            max_delay: std::time::Duration::from_millis(5),
+            ..gcore_iam::RetryPolicy::default()
+        })
+}

@@ -11,13 +11,7 @@ use std::time::Duration;
 const KEY: &str = "42_a1b2c3d4e5f6a7b8";
 
 fn client(server: &ScriptedServer) -> Client {
-    Client::builder(KEY)
-        .base_url(server.base_url())
-        .retry_policy(RetryPolicy {
-            base_delay: Duration::from_millis(1),
-            max_delay: Duration::from_millis(5),
-            ..RetryPolicy::default()
-        })
+    gcore_iam_tests::fast_retrying_client(KEY, &server.base_url())
         .build()
         .unwrap()
 }

@@ -33,18 +33,9 @@ fn every_fixture_compiles_and_documents_with_deny_warnings() {
             },
         );
         standalone::write_files(&dir.join("crates").join(&name), &files).unwrap();
-        members.push(format!("\"crates/{name}\""));
+        members.push(name);
     }
-    std::fs::write(
-        dir.join("Cargo.toml"),
-        format!(
-            "[workspace]\nresolver = \"3\"\nmembers = [{}]\n\n[profile.dev]\ndebug = false\n",
-            members.join(", ")
-        ),
-    )
-    .unwrap();
-    // The workspace's lock file: the same dependency versions, no resolution work.
-    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    standalone::write_workspace(&dir, &members).unwrap();
 
     let check = standalone::cargo(&dir)
         .args(["check", "--workspace", "--all-targets", "--quiet"])

@@ -3,13 +3,12 @@
 //! warning when the server marks an operation deprecated. Captured with a recording layer
 //! and the fmt layer writing everything (TRACE, span events included) to memory.
 
+use gcore_iam::Client;
 use gcore_iam::types::LoginRequest;
-use gcore_iam::{Client, RetryPolicy};
 use gcore_iam_tests::scripted::{Reply, ScriptedServer};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Level, Subscriber};
@@ -131,13 +130,7 @@ fn capture() -> (Recorder, Written, tracing::subscriber::DefaultGuard) {
 }
 
 fn client(server: &ScriptedServer) -> Client {
-    Client::builder(KEY)
-        .base_url(server.base_url())
-        .retry_policy(RetryPolicy {
-            base_delay: Duration::from_millis(1),
-            max_delay: Duration::from_millis(5),
-            ..RetryPolicy::default()
-        })
+    gcore_iam_tests::fast_retrying_client(KEY, &server.base_url())
         .build()
         .unwrap()
 }

@@ -10,7 +10,7 @@ use gcore_iam::types::{
     ChangePasswordRequest, Group, LoginRequest, PutUser, RefreshRequest, Token2, Token2ClientUser,
     UpdateUserEmailRequest,
 };
-use gcore_iam::{ApiKey, Client, Error, RetryPolicy, SecretString};
+use gcore_iam::{ApiKey, Client, Error, SecretString};
 use gcore_iam_tests::scripted::{Reply, ScriptedServer};
 use serde_json::json;
 use std::time::Duration;
@@ -75,13 +75,7 @@ fn assert_shows_no_secret(label: &str, shown: &[String]) {
 }
 
 fn client(server: &ScriptedServer) -> Client {
-    Client::builder(KEY)
-        .base_url(server.base_url())
-        .retry_policy(RetryPolicy {
-            base_delay: Duration::from_millis(1),
-            max_delay: Duration::from_millis(5),
-            ..RetryPolicy::default()
-        })
+    gcore_iam_tests::fast_retrying_client(KEY, &server.base_url())
         .build()
         .unwrap()
 }

@@ -13,13 +13,7 @@ const KEY: &str = "42_a1b2c3d4e5f6a7b8";
 
 /// Retries without waiting long: 1-5 ms backoff.
 fn fast_retries(server: &ScriptedServer) -> gcore_iam::ClientBuilder {
-    Client::builder(KEY)
-        .base_url(server.base_url())
-        .retry_policy(RetryPolicy {
-            base_delay: Duration::from_millis(1),
-            max_delay: Duration::from_millis(5),
-            ..RetryPolicy::default()
-        })
+    gcore_iam_tests::fast_retrying_client(KEY, &server.base_url())
 }
 
 fn account() -> serde_json::Value {

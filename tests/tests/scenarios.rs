@@ -3,18 +3,12 @@
 
 use gcore_iam::operations::CreateApiTokenV2Error;
 use gcore_iam::types::{CreateTokenError, Group, GroupName, Token2, Token2ClientUser};
-use gcore_iam::{AuthFailure, Client, Error, RetryPolicy};
+use gcore_iam::{AuthFailure, Client, Error};
 use gcore_iam_tests::fake_gcore::{CLIENT_ID, FakeGcore, Fault, Role};
 use std::time::Duration;
 
 fn client(server: &FakeGcore, key: &str) -> Client {
-    Client::builder(key)
-        .base_url(server.base_url())
-        .retry_policy(RetryPolicy {
-            base_delay: Duration::from_millis(1),
-            max_delay: Duration::from_millis(5),
-            ..RetryPolicy::default()
-        })
+    gcore_iam_tests::fast_retrying_client(key, &server.base_url())
         .build()
         .unwrap()
 }

@@ -619,18 +619,9 @@ fn generated_crates_send_their_apis_credentials_and_parameters() {
             contents: format!("{WIRE_HELPER}{}", case.wire),
         });
         standalone::write_files(&dir.join("crates").join(&name), &files).unwrap();
-        members.push(format!("\"crates/{name}\""));
+        members.push(name);
     }
-    std::fs::write(
-        dir.join("Cargo.toml"),
-        format!(
-            "[workspace]\nresolver = \"3\"\nmembers = [{}]\n\n[profile.dev]\ndebug = false\n",
-            members.join(", ")
-        ),
-    )
-    .unwrap();
-    // The workspace's lock file: the same dependency versions, no resolution work.
-    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    standalone::write_workspace(&dir, &members).unwrap();
 
     let out = standalone::cargo(&dir)
         .args(["test", "--workspace", "--test", "wire"])

@@ -198,19 +198,8 @@ pub fn corpus(args: &[String]) -> Result<(), String> {
         row.millis = started.elapsed().as_millis();
         rows.push((name, row));
     }
-    let manifest = format!(
-        "[workspace]\nresolver = \"3\"\nmembers = [{}]\n\n[profile.dev]\ndebug = false\n",
-        members
-            .iter()
-            .map(|m| format!("\"crates/{m}\""))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    std::fs::write(work.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
-    let _ = std::fs::copy(
-        project::workspace_root().join("Cargo.lock"),
-        work.join("Cargo.lock"),
-    );
+    standalone::write_workspace(&work, &members)
+        .map_err(|e| format!("cannot write {}: {e}", work.display()))?;
     for (name, row) in rows.iter_mut().filter(|(_, r)| r.generated) {
         let started = Instant::now();
         let out = standalone::cargo(&work)

@@ -4,7 +4,7 @@
 //! Every walk uses an explicit stack: nesting depth is no risk.
 
 use crate::diagnostics::escape_pointer_token;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// HTTP methods an OpenAPI path item can hold.
 pub const METHODS: [&str; 8] = [
@@ -163,34 +163,14 @@ pub fn unsupported_keywords(raw: &Value) -> Vec<Finding> {
     out
 }
 
-/// `enum` values that do not have the schema's type: they would be lost.
-pub fn enum_value_types(raw: &Value) -> Vec<Finding> {
-    let mut out = Vec::new();
+/// Calls `f` with every object of the document and its pointer, in document order,
+/// skipping data (`example`, `default`, `enum`, ...).
+pub fn each_object<'v>(raw: &'v Value, mut f: impl FnMut(&str, &'v Map<String, Value>)) {
     let mut stack: Vec<(String, &Value)> = vec![("#".to_string(), raw)];
     while let Some((ptr, v)) = stack.pop() {
         match v {
             Value::Object(m) => {
-                if let (Some(Value::String(ty)), Some(Value::Array(values))) =
-                    (m.get("type"), m.get("enum"))
-                {
-                    for (i, value) in values.iter().enumerate() {
-                        let fits = match (ty.as_str(), value) {
-                            (_, Value::Null) => true,
-                            ("string", Value::String(_)) => true,
-                            ("integer", Value::Number(n)) => n.is_i64() || n.is_u64(),
-                            ("number", Value::Number(_)) => true,
-                            ("boolean", Value::Bool(_)) => true,
-                            ("array", Value::Array(_)) | ("object", Value::Object(_)) => true,
-                            _ => false,
-                        };
-                        if !fits {
-                            out.push(warn(
-                                format!("{ptr}/enum/{i}"),
-                                format!("the enum value {value} is not of the schema's type {ty:?}; it is left out of the generated type"),
-                            ));
-                        }
-                    }
-                }
+                f(&ptr, m);
                 for (k, child) in m.iter().rev() {
                     if !DATA.contains(&k.as_str()) {
                         stack.push((format!("{ptr}/{}", escape_pointer_token(k)), child));
@@ -205,57 +185,69 @@ pub fn enum_value_types(raw: &Value) -> Vec<Finding> {
             _ => {}
         }
     }
+}
+
+/// `enum` values that do not have the schema's type: they would be lost.
+pub fn enum_value_types(raw: &Value) -> Vec<Finding> {
+    let mut out = Vec::new();
+    each_object(raw, |ptr, m| {
+        let (Some(Value::String(ty)), Some(Value::Array(values))) = (m.get("type"), m.get("enum"))
+        else {
+            return;
+        };
+        for (i, value) in values.iter().enumerate() {
+            let fits = match (ty.as_str(), value) {
+                (_, Value::Null) => true,
+                ("string", Value::String(_)) => true,
+                ("integer", Value::Number(n)) => n.is_i64() || n.is_u64(),
+                ("number", Value::Number(_)) => true,
+                ("boolean", Value::Bool(_)) => true,
+                ("array", Value::Array(_)) | ("object", Value::Object(_)) => true,
+                _ => false,
+            };
+            if !fits {
+                out.push(warn(
+                    format!("{ptr}/enum/{i}"),
+                    format!("the enum value {value} is not of the schema's type {ty:?}; it is left out of the generated type"),
+                ));
+            }
+        }
+    });
     out
 }
 
 /// Discriminator mappings whose target does not exist.
 pub fn discriminator_mappings(raw: &Value) -> Vec<Finding> {
     let mut out = Vec::new();
-    let mut stack: Vec<(String, &Value)> = vec![("#".to_string(), raw)];
-    while let Some((ptr, v)) = stack.pop() {
-        match v {
-            Value::Object(m) => {
-                if let Some(Value::Object(mapping)) =
-                    m.get("discriminator").and_then(|d| d.get("mapping"))
-                {
-                    for (tag, target) in mapping {
-                        let Some(target) = target.as_str() else {
-                            continue;
-                        };
-                        let found = match target.strip_prefix('#') {
-                            Some(pointer) => raw.pointer(pointer).is_some(),
-                            // a bare schema name
-                            None if !target.contains('/') => raw
-                                .pointer(&format!(
-                                    "/components/schemas/{}",
-                                    escape_pointer_token(target)
-                                ))
-                                .is_some(),
-                            None => false,
-                        };
-                        if !found {
-                            out.push(Finding {
-                                error: true,
-                                pointer: format!("{ptr}/discriminator/mapping/{}", escape_pointer_token(tag)),
-                                message: format!("the discriminator maps {tag:?} to {target:?}, which does not exist in this document"),
-                            });
-                        }
-                    }
-                }
-                for (k, child) in m.iter().rev() {
-                    if !DATA.contains(&k.as_str()) {
-                        stack.push((format!("{ptr}/{}", escape_pointer_token(k)), child));
-                    }
-                }
+    each_object(raw, |ptr, m| {
+        let Some(Value::Object(mapping)) = m.get("discriminator").and_then(|d| d.get("mapping"))
+        else {
+            return;
+        };
+        for (tag, target) in mapping {
+            let Some(target) = target.as_str() else {
+                continue;
+            };
+            let found = match target.strip_prefix('#') {
+                Some(pointer) => raw.pointer(pointer).is_some(),
+                // a bare schema name
+                None if !target.contains('/') => raw
+                    .pointer(&format!(
+                        "/components/schemas/{}",
+                        escape_pointer_token(target)
+                    ))
+                    .is_some(),
+                None => false,
+            };
+            if !found {
+                out.push(Finding {
+                    error: true,
+                    pointer: format!("{ptr}/discriminator/mapping/{}", escape_pointer_token(tag)),
+                    message: format!("the discriminator maps {tag:?} to {target:?}, which does not exist in this document"),
+                });
             }
-            Value::Array(items) => {
-                for (i, child) in items.iter().enumerate().rev() {
-                    stack.push((format!("{ptr}/{i}"), child));
-                }
-            }
-            _ => {}
         }
-    }
+    });
     out
 }
 

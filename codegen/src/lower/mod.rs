@@ -1056,38 +1056,15 @@ pub fn find_date(text: &str) -> Option<String> {
 /// document, with the pointer of the text. Walks with a stack: nesting depth is no risk.
 fn operation_links_in(raw: &serde_json::Value) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    let mut stack = vec![("#".to_string(), raw)];
-    while let Some((ptr, v)) = stack.pop() {
-        match v {
-            serde_json::Value::Object(m) => {
-                for (k, child) in m.iter().rev() {
-                    let child_ptr =
-                        format!("{ptr}/{}", crate::diagnostics::escape_pointer_token(k));
-                    match child {
-                        // values, not prose
-                        _ if matches!(
-                            k.as_str(),
-                            "example" | "examples" | "default" | "enum" | "const"
-                        ) => {}
-                        serde_json::Value::String(text)
-                            if matches!(k.as_str(), "description" | "summary" | "title") =>
-                        {
-                            for target in find_operation_links(text) {
-                                out.push((child_ptr.clone(), target));
-                            }
-                        }
-                        _ => stack.push((child_ptr, child)),
-                    }
+    checks::each_object(raw, |ptr, m| {
+        for key in ["description", "summary", "title"] {
+            if let Some(serde_json::Value::String(text)) = m.get(key) {
+                for target in find_operation_links(text) {
+                    out.push((format!("{ptr}/{key}"), target));
                 }
             }
-            serde_json::Value::Array(items) => {
-                for (i, child) in items.iter().enumerate().rev() {
-                    stack.push((format!("{ptr}/{i}"), child));
-                }
-            }
-            _ => {}
         }
-    }
+    });
     out
 }
 
