@@ -265,7 +265,7 @@ fn scaling(table: &mut Table) {
         std::fs::write(&path, synthetic(n)).unwrap();
         let runs = if n >= 1000 { 3 } else { 7 };
         let o = measure("ours-full", &path, runs, None);
-        points.push((n as f64, o.median_ms));
+        points.push((n as f64, o.median_ms, o.peak_mib));
         table.row(&[
             format!("generate synthetic spec, {n} operations"),
             format!(
@@ -291,20 +291,28 @@ fn scaling(table: &mut Table) {
             },
         ]);
     }
-    // least squares on log-log: time ~ n^b
-    let xs: Vec<f64> = points.iter().map(|(n, _)| n.ln()).collect();
-    let ys: Vec<f64> = points.iter().map(|(_, t)| t.ln()).collect();
-    let mx = xs.iter().sum::<f64>() / xs.len() as f64;
-    let my = ys.iter().sum::<f64>() / ys.len() as f64;
-    let b = xs
-        .iter()
-        .zip(&ys)
-        .map(|(x, y)| (x - mx) * (y - my))
-        .sum::<f64>()
-        / xs.iter().map(|x| (x - mx).powi(2)).sum::<f64>();
+    // least squares on log-log: y ~ n^b
+    let fit = |pts: &[(f64, f64)]| {
+        let xs: Vec<f64> = pts.iter().map(|(n, _)| n.ln()).collect();
+        let ys: Vec<f64> = pts.iter().map(|(_, y)| y.ln()).collect();
+        let mx = xs.iter().sum::<f64>() / xs.len() as f64;
+        let my = ys.iter().sum::<f64>() / ys.len() as f64;
+        xs.iter()
+            .zip(&ys)
+            .map(|(x, y)| (x - mx) * (y - my))
+            .sum::<f64>()
+            / xs.iter().map(|x| (x - mx).powi(2)).sum::<f64>()
+    };
+    let time: Vec<(f64, f64)> = points.iter().map(|&(n, t, _)| (n, t)).collect();
+    let mem: Vec<(f64, f64)> = points.iter().map(|&(n, _, m)| (n, m)).collect();
     table.row(&[
-        "scaling exponent (time ~ operations^b, 10..5000)".into(),
-        format!("b = {b:.2}"),
+        "scaling exponent (y ~ operations^b)".into(),
+        format!(
+            "time: b = {:.2} over 10..5000, {:.2} over 1000..5000; peak memory: b = {:.2} over 1000..5000",
+            fit(&time),
+            fit(&time[2..]),
+            fit(&mem[2..])
+        ),
         "-".into(),
         "linear is b = 1".into(),
     ]);
