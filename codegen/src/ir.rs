@@ -110,6 +110,9 @@ pub struct Field {
     pub boxed: bool,
     pub read_only: bool,
     pub write_only: bool,
+    /// A secret only because of its name (`password`, `secret`), not by its format or the
+    /// settings: lowering takes that back in error bodies, which carry messages.
+    pub secret_by_name: bool,
 }
 
 /// Required × nullable, exactly as the spec says.

@@ -621,6 +621,47 @@ impl<'a> Lowerer<'a> {
                 t.is_input = true;
             }
         }
+        // Error bodies carry messages about fields, not their values: a `password` key of
+        // an error body says "Wrong password.". In types only error responses use, a field
+        // that is secret only by its name is a plain string.
+        let reach = |roots: Vec<String>, types: &BTreeMap<String, TypeDef>| {
+            let mut stack = roots;
+            let mut seen = BTreeSet::new();
+            while let Some(n) = stack.pop() {
+                if seen.insert(n.clone()) {
+                    if let Some(t) = types.get(&n) {
+                        t.kind.named(&mut stack);
+                    }
+                }
+            }
+            seen
+        };
+        let mut data_roots: Vec<String> = inputs.iter().cloned().collect();
+        let mut error_roots = Vec::new();
+        for op in &operations {
+            for t in op.success.iter().filter_map(|r| r.ty.as_ref()) {
+                t.named(&mut data_roots);
+            }
+            for t in op.errors.iter().filter_map(|r| r.ty.as_ref()) {
+                t.named(&mut error_roots);
+            }
+        }
+        let data = reach(data_roots, &self.types);
+        let errors_only: BTreeSet<String> = reach(error_roots, &self.types)
+            .into_iter()
+            .filter(|n| !data.contains(n))
+            .collect();
+        for n in &errors_only {
+            if let Some(TypeDef {
+                kind: TypeKind::Struct(s),
+                ..
+            }) = self.types.get_mut(n)
+            {
+                for f in s.fields.iter_mut().filter(|f| f.secret_by_name) {
+                    f.ty = TypeRef::String;
+                }
+            }
+        }
         // Box fields that lead back to their own struct without a Vec or Map in between.
         let direct: BTreeMap<String, Vec<String>> = self
             .types

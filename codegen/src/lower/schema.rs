@@ -550,18 +550,17 @@ impl<'a> Lowerer<'a> {
                 (false, true) => Presence::OptionalNullable,
             };
             let lowered = p.wire.to_ascii_lowercase();
-            if r.ty == TypeRef::String
-                && (self
+            let configured = self
+                .settings
+                .secret_fields
+                .contains(&format!("{}.{}", p.owner, p.wire))
+                || self
                     .settings
                     .secret_fields
-                    .contains(&format!("{}.{}", p.owner, p.wire))
-                    || self
-                        .settings
-                        .secret_fields
-                        .contains(&format!("{type_name}.{}", p.wire))
-                    || lowered.contains("password")
-                    || lowered.contains("secret"))
-            {
+                    .contains(&format!("{type_name}.{}", p.wire));
+            let named = lowered.contains("password") || lowered.contains("secret");
+            let secret_by_name = r.ty == TypeRef::String && named && !configured;
+            if r.ty == TypeRef::String && (configured || named) {
                 r.ty = TypeRef::Secret;
             }
             let mut field_docs = r.docs.clone();
@@ -581,6 +580,7 @@ impl<'a> Lowerer<'a> {
                 boxed: false,
                 read_only: r.read_only,
                 write_only: r.write_only,
+                secret_by_name,
             });
         }
         let additional = match additional {

@@ -2009,7 +2009,7 @@ pub struct UpdateUserEmailErrorPasswordIsIncorrectItem {
 pub struct UpdateUserEmailErrorPasswordIsIncorrectItemErrors {
     /// Wrong password.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub password: Option<crate::SecretString>,
+    pub password: Option<String>,
 }
 /// `UpdateUserEmailErrorSameEmailAddressItem` of the API description.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
