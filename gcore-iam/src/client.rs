@@ -1,8 +1,8 @@
 //! [`Client`]: configuration, authentication, retries and tracing for every call.
 
 use crate::credentials::{Credentials, IntoCredentials};
-use crate::error::{ConfigError, Error, debug_redacted, fmt_with};
-use crate::runtime::{OperationInfo, Request, Response};
+use crate::error::{ConfigError, debug_redacted, fmt_with};
+use crate::runtime::{Failure, OperationInfo, Request, Response};
 use std::collections::HashSet;
 use std::fmt;
 use std::sync::{Arc, Mutex};
@@ -298,10 +298,13 @@ impl Client {
     }
 
     #[doc(hidden)]
-    pub async fn execute<E>(&self, req: Request) -> Result<Response, Error<E>> {
+    ///
+    /// Not generic: the request loop is compiled once for all operations, not once per
+    /// operation's error type; a [`Failure`] becomes the operation's [`Error`] by `?`.
+    pub async fn execute(&self, req: Request) -> Result<Response, Failure> {
         let op = req.op;
         if let Some(message) = req.build_error {
-            return Err(Error::Build {
+            return Err(Failure::Build {
                 operation: op.operation_id,
                 message,
             });
@@ -396,13 +399,13 @@ impl Client {
                     let outcome_unknown = !idempotent && !never_reached;
                     tracing::debug!(error = %e, "request failed");
                     if e.is_timeout() && !never_reached {
-                        return Err(Error::Timeout {
+                        return Err(Failure::Timeout {
                             operation: op.operation_id,
                             outcome_unknown,
                             attempts: attempt,
                         });
                     }
-                    return Err(Error::Transport {
+                    return Err(Failure::Transport {
                         operation: op.operation_id,
                         may_have_reached_server: !never_reached,
                         outcome_unknown,

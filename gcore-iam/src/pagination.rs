@@ -17,7 +17,7 @@ impl Client {
         let page_size = page_size.max(1);
         stream::try_unfold(Some(0i64), move |offset| async move {
             let Some(offset) = offset else {
-                return Ok(None);
+                return Ok::<_, Error<GetUsersError>>(None);
             };
             let page = self.get_users().limit(page_size).offset(offset).await?;
             let got = page.results.len() as i64;

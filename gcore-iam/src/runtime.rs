@@ -174,6 +174,113 @@ impl Request {
     }
 }
 
+/// How [`crate::Client::execute`] fails before there is a response: the [`Error`]
+/// variants that do not depend on an operation's error type. Generated code turns it into
+/// the operation's `Error` with `?`.
+#[doc(hidden)]
+pub enum Failure {
+    Build {
+        operation: &'static str,
+        message: String,
+    },
+    Timeout {
+        operation: &'static str,
+        outcome_unknown: bool,
+        attempts: u32,
+    },
+    Transport {
+        operation: &'static str,
+        may_have_reached_server: bool,
+        outcome_unknown: bool,
+        attempts: u32,
+        source: reqwest::Error,
+    },
+}
+
+impl std::fmt::Debug for Failure {
+    /// What the [`Error`] it becomes shows; no request content is held.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Build { operation, message } => f
+                .debug_struct("Build")
+                .field("operation", operation)
+                .field("message", message)
+                .finish(),
+            Failure::Timeout {
+                operation,
+                outcome_unknown,
+                attempts,
+            } => f
+                .debug_struct("Timeout")
+                .field("operation", operation)
+                .field("outcome_unknown", outcome_unknown)
+                .field("attempts", attempts)
+                .finish(),
+            Failure::Transport {
+                operation,
+                may_have_reached_server,
+                outcome_unknown,
+                attempts,
+                source,
+            } => f
+                .debug_struct("Transport")
+                .field("operation", operation)
+                .field("may_have_reached_server", may_have_reached_server)
+                .field("outcome_unknown", outcome_unknown)
+                .field("attempts", attempts)
+                .field("source", source)
+                .finish(),
+        }
+    }
+}
+
+impl<E> From<Failure> for Error<E> {
+    fn from(f: Failure) -> Self {
+        match f {
+            Failure::Build { operation, message } => Error::Build { operation, message },
+            Failure::Timeout {
+                operation,
+                outcome_unknown,
+                attempts,
+            } => Error::Timeout {
+                operation,
+                outcome_unknown,
+                attempts,
+            },
+            Failure::Transport {
+                operation,
+                may_have_reached_server,
+                outcome_unknown,
+                attempts,
+                source,
+            } => Error::Transport {
+                operation,
+                may_have_reached_server,
+                outcome_unknown,
+                attempts,
+                source,
+            },
+        }
+    }
+}
+
+/// An error response's facts, whatever the operation's error type: what
+/// [`Response::error`] and [`Response::unexpected`] put into an [`Error`].
+enum Refusal {
+    Removed {
+        replacement: Option<&'static str>,
+        removal_date: &'static str,
+    },
+    Api {
+        raw: String,
+        request_id: Option<String>,
+        retry_after: Option<std::time::Duration>,
+        // region: gcore-iam only
+        auth: Option<AuthFailure>,
+        // endregion: gcore-iam only
+    },
+}
+
 /// A complete response, body read. `Debug` shows the operation, the status and the body's
 /// length: never header values or the body.
 pub struct Response {
@@ -204,20 +311,26 @@ impl Response {
 
     /// Decodes a JSON success body.
     pub fn json<T: serde::de::DeserializeOwned, E>(self) -> Result<T, Error<E>> {
+        self.decode().map_err(Error::Decode)
+    }
+
+    /// [`Response::json`] for any error type: generic only in `T`.
+    fn decode<T: serde::de::DeserializeOwned>(&self) -> Result<T, DecodeError> {
         // The fast path; only a body that fails is decoded again to find where.
         if let Ok(v) = serde_json::from_slice::<T>(&self.body) {
             return Ok(v);
         }
         let mut de = serde_json::Deserializer::from_slice(&self.body);
-        match serde_path_to_error::deserialize::<_, T>(&mut de) {
-            Ok(v) => Ok(v),
-            Err(e) => Err(Error::Decode(DecodeError {
-                operation: self.op.operation_id,
-                status: self.status,
-                path: e.path().to_string(),
-                message: decode_message(&e.path().to_string(), &e.inner().to_string()),
-                excerpt: excerpt(&self.body),
-            })),
+        serde_path_to_error::deserialize::<_, T>(&mut de).map_err(|e| self.decode_error(e))
+    }
+
+    fn decode_error(&self, e: serde_path_to_error::Error<serde_json::Error>) -> DecodeError {
+        DecodeError {
+            operation: self.op.operation_id,
+            status: self.status,
+            path: e.path().to_string(),
+            message: decode_message(&e.path().to_string(), &e.inner().to_string()),
+            excerpt: excerpt(&self.body),
         }
     }
 
@@ -239,23 +352,78 @@ impl Response {
     /// A status the API description documents: `decode` turns the body into the
     /// operation's error enum. A body that does not decode leaves the typed body empty.
     pub fn error<E>(self, decode: impl FnOnce(&[u8]) -> Result<E, serde_json::Error>) -> Error<E> {
-        if let Some(removed) = self.removed() {
-            return removed;
-        }
         let body = decode(&self.body).ok();
-        self.into_api_error(body)
+        self.into_error(body)
     }
 
     /// A status the API description does not document.
     pub fn unexpected<E>(self) -> Error<E> {
+        self.into_error(None)
+    }
+
+    fn into_error<E>(self, body: Option<E>) -> Error<E> {
+        let (operation, method, rust_name, status, attempts) = (
+            self.op.operation_id,
+            self.op.method,
+            self.op.rust_name,
+            self.status,
+            self.attempts,
+        );
+        match self.refusal() {
+            Refusal::Removed {
+                replacement,
+                removal_date,
+            } => Error::Removed {
+                operation,
+                method: rust_name,
+                removal_date,
+                replacement,
+                status,
+            },
+            Refusal::Api {
+                raw,
+                request_id,
+                retry_after,
+                // region: gcore-iam only
+                auth,
+                // endregion: gcore-iam only
+            } => Error::Api(ApiError {
+                operation,
+                method,
+                status,
+                body,
+                raw,
+                request_id,
+                retry_after,
+                // region: gcore-iam only
+                auth,
+                // endregion: gcore-iam only
+                attempts,
+            }),
+        }
+    }
+
+    /// What an error response says, apart from its typed body: not generic, compiled once.
+    fn refusal(&self) -> Refusal {
         if let Some(removed) = self.removed() {
             return removed;
         }
-        self.into_api_error(None)
+        Refusal::Api {
+            raw: excerpt(&self.body),
+            request_id: request_id(&self.headers),
+            retry_after: retry_after(&self.headers),
+            // region: gcore-iam only
+            auth: if matches!(self.status, 401 | 403) {
+                AuthFailure::from_body(&self.body)
+            } else {
+                None
+            },
+            // endregion: gcore-iam only
+        }
     }
 
     /// 404/410 from a deprecated operation whose removal date has passed.
-    fn removed<E>(&self) -> Option<Error<E>> {
+    fn removed(&self) -> Option<Refusal> {
         let d = self.op.deprecation?;
         let date = d.removal_date?;
         if !matches!(self.status, 404 | 410) {
@@ -265,35 +433,9 @@ impl Response {
         if chrono::Utc::now().date_naive() < removal {
             return None;
         }
-        Some(Error::Removed {
-            operation: self.op.operation_id,
-            method: self.op.rust_name,
-            removal_date: date,
+        Some(Refusal::Removed {
             replacement: d.replacement,
-            status: self.status,
-        })
-    }
-
-    fn into_api_error<E>(self, body: Option<E>) -> Error<E> {
-        // region: gcore-iam only
-        let auth = if matches!(self.status, 401 | 403) {
-            AuthFailure::from_body(&self.body)
-        } else {
-            None
-        };
-        // endregion: gcore-iam only
-        Error::Api(ApiError {
-            operation: self.op.operation_id,
-            method: self.op.method,
-            status: self.status,
-            body,
-            raw: excerpt(&self.body),
-            request_id: request_id(&self.headers),
-            retry_after: retry_after(&self.headers),
-            // region: gcore-iam only
-            auth,
-            // endregion: gcore-iam only
-            attempts: self.attempts,
+            removal_date: date,
         })
     }
 }

@@ -320,7 +320,7 @@ async fn runtime_request_and_response_show_method_path_status_and_length_only() 
         shown[0]
     );
 
-    let resp = c.execute::<()>(req).await.unwrap();
+    let resp = c.execute(req).await.unwrap();
     let shown = debug_forms(&resp);
     assert_shows_no_secret("runtime::Response", &shown);
     assert!(

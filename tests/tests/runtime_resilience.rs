@@ -414,7 +414,7 @@ async fn a_body_that_cannot_be_serialised_is_a_build_error_and_nothing_is_sent()
     let c = fast_retries(&server).build().unwrap();
     let mut req = c.request(&BUILD_INFO, "/things".to_string());
     req.json(&Unserialisable);
-    let err = c.execute::<()>(req).await.unwrap_err();
+    let err: Error<()> = c.execute(req).await.unwrap_err().into();
     match &err {
         Error::Build { operation, message } => {
             assert_eq!(*operation, "createThing");

@@ -506,7 +506,7 @@ fn operation(op: &Operation, cx: &Cx, types: &TokenStream) -> TokenStream {
             pub async fn send(self) -> Result<#ok_ty, crate::Error<#error>> {
                 let #req_mut req = self.client.request(&#info, #path_expr);
                 #( #stmts )*
-                let resp = self.client.execute::<#error>(req).await?;
+                let resp = self.client.execute(req).await?;
                 match resp.status() {
                     #( #success_arms )*
                     #( #error_arms )*

@@ -28,7 +28,7 @@ impl<'a> LoginUser<'a> {
             .client
             .request(&LOGIN_USER_INFO, "/iam/auth/jwt/login".to_string());
         req.json(&self.body);
-        let resp = self.client.execute::<LoginUserError>(req).await?;
+        let resp = self.client.execute(req).await?;
         match resp.status() {
             200 => resp.json(),
             400 => {
@@ -103,7 +103,7 @@ impl<'a> RefreshToken<'a> {
             .client
             .request(&REFRESH_TOKEN_INFO, "/iam/auth/jwt/refresh".to_string());
         req.json(&self.body);
-        let resp = self.client.execute::<RefreshTokenError>(req).await?;
+        let resp = self.client.execute(req).await?;
         match resp.status() {
             200 => resp.json(),
             400 => {
@@ -185,7 +185,7 @@ impl<'a> SelectAccount<'a> {
                 ]
                     .concat(),
             );
-        let resp = self.client.execute::<SelectAccountError>(req).await?;
+        let resp = self.client.execute(req).await?;
         match resp.status() {
             200 => resp.json(),
             401 => Err(resp.error(|_| Ok(SelectAccountError::Unauthorized))),
@@ -255,7 +255,7 @@ impl<'a> CreateAccount<'a> {
             .client
             .request(&CREATE_ACCOUNT_INFO, "/iam/clients/create".to_string());
         req.json(&self.body);
-        let resp = self.client.execute::<CreateAccountError>(req).await?;
+        let resp = self.client.execute(req).await?;
         match resp.status() {
             201 => resp.json(),
             400 => {
@@ -334,7 +334,7 @@ impl<'a> GetAccountDetails<'a> {
         let req = self
             .client
             .request(&GET_ACCOUNT_DETAILS_INFO, "/iam/clients/me".to_string());
-        let resp = self.client.execute::<GetAccountDetailsError>(req).await?;
+        let resp = self.client.execute(req).await?;
         match resp.status() {
             200 => resp.json(),
             401 => Err(resp.error(|_| Ok(GetAccountDetailsError::Unauthorized))),
@@ -392,7 +392,7 @@ impl<'a> ForgotPassword<'a> {
             .client
             .request(&FORGOT_PASSWORD_INFO, "/iam/auth/password/forgot".to_string());
         req.json(&self.body);
-        let resp = self.client.execute::<ForgotPasswordError>(req).await?;
+        let resp = self.client.execute(req).await?;
         match resp.status() {
             200 => resp.json(),
             400 => {
@@ -475,7 +475,7 @@ impl<'a> ChangePassword<'a> {
                     .concat(),
             );
         req.json(&self.body);
-        let resp = self.client.execute::<ChangePasswordError>(req).await?;
+        let resp = self.client.execute(req).await?;
         match resp.status() {
             200 => resp.json(),
             400 => {
@@ -574,7 +574,7 @@ impl<'a> GetLastLoginTime<'a> {
         if let Some(v) = &self.offset {
             req.query("offset", v.to_string());
         }
-        let resp = self.client.execute::<GetLastLoginTimeError>(req).await?;
+        let resp = self.client.execute(req).await?;
         match resp.status() {
             200 => resp.json(),
             400 => {
@@ -667,7 +667,7 @@ impl<'a> GetUsers<'a> {
         if let Some(v) = &self.offset {
             req.query("offset", v.to_string());
         }
-        let resp = self.client.execute::<GetUsersError>(req).await?;
+        let resp = self.client.execute(req).await?;
         match resp.status() {
             200 => resp.json(),
             401 => Err(resp.error(|_| Ok(GetUsersError::Unauthorized))),
@@ -734,7 +734,7 @@ impl<'a> GetUser<'a> {
                 ["/iam/users/", &crate::runtime::encode_path(&self.user_id.to_string())]
                     .concat(),
             );
-        let resp = self.client.execute::<GetUserError>(req).await?;
+        let resp = self.client.execute(req).await?;
         match resp.status() {
             200 => resp.json(),
             401 => Err(resp.error(|_| Ok(GetUserError::Unauthorized))),
@@ -801,7 +801,7 @@ impl<'a> UpdateUser<'a> {
                     .concat(),
             );
         req.json(&self.body);
-        let resp = self.client.execute::<UpdateUserError>(req).await?;
+        let resp = self.client.execute(req).await?;
         match resp.status() {
             200 => resp.json(),
             400 => {
@@ -895,7 +895,7 @@ impl<'a> UpdateUserEmail<'a> {
                     .concat(),
             );
         req.json(&self.body);
-        let resp = self.client.execute::<UpdateUserEmailError>(req).await?;
+        let resp = self.client.execute(req).await?;
         match resp.status() {
             200 => resp.json(),
             400 => {
@@ -978,7 +978,7 @@ impl<'a> InviteUser<'a> {
             .client
             .request(&INVITE_USER_INFO, "/iam/clients/invite_user".to_string());
         req.json(&self.body);
-        let resp = self.client.execute::<InviteUserError>(req).await?;
+        let resp = self.client.execute(req).await?;
         match resp.status() {
             200 => resp.json(),
             400 => {
@@ -1063,7 +1063,7 @@ impl<'a> GetClientUserRole<'a> {
                 ]
                     .concat(),
             );
-        let resp = self.client.execute::<GetClientUserRoleError>(req).await?;
+        let resp = self.client.execute(req).await?;
         match resp.status() {
             200 => resp.json(),
             403 => Err(resp.error(|_| Ok(GetClientUserRoleError::Forbidden))),
@@ -1145,7 +1145,7 @@ impl<'a> UpdateClientUserRole<'a> {
                     .concat(),
             );
         req.json(&self.body);
-        let resp = self.client.execute::<UpdateClientUserRoleError>(req).await?;
+        let resp = self.client.execute(req).await?;
         match resp.status() {
             204 => resp.empty(),
             400 => {
@@ -1236,7 +1236,7 @@ impl<'a> RevokeClientUserAccess<'a> {
                 ]
                     .concat(),
             );
-        let resp = self.client.execute::<RevokeClientUserAccessError>(req).await?;
+        let resp = self.client.execute(req).await?;
         match resp.status() {
             200 => resp.empty(),
             403 => {
@@ -1371,7 +1371,7 @@ impl<'a> GetApiTokens<'a> {
         if let Some(v) = &self.deleted {
             req.query("deleted", v.to_string());
         }
-        let resp = self.client.execute::<GetApiTokensError>(req).await?;
+        let resp = self.client.execute(req).await?;
         match resp.status() {
             200 => resp.json(),
             403 => Err(resp.error(|_| Ok(GetApiTokensError::Forbidden))),
@@ -1463,7 +1463,7 @@ impl<'a> CreateApiToken<'a> {
                     .concat(),
             );
         req.json(&self.body);
-        let resp = self.client.execute::<CreateApiTokenError>(req).await?;
+        let resp = self.client.execute(req).await?;
         match resp.status() {
             200 => resp.json(),
             400 => {
@@ -1561,7 +1561,7 @@ impl<'a> GetApiToken<'a> {
                 ]
                     .concat(),
             );
-        let resp = self.client.execute::<GetApiTokenError>(req).await?;
+        let resp = self.client.execute(req).await?;
         match resp.status() {
             200 => resp.json(),
             403 => Err(resp.error(|_| Ok(GetApiTokenError::Forbidden))),
@@ -1646,7 +1646,7 @@ impl<'a> DeleteApiToken<'a> {
                 ]
                     .concat(),
             );
-        let resp = self.client.execute::<DeleteApiTokenError>(req).await?;
+        let resp = self.client.execute(req).await?;
         match resp.status() {
             204 => resp.empty(),
             403 => Err(resp.error(|_| Ok(DeleteApiTokenError::Forbidden))),
@@ -1772,7 +1772,7 @@ impl<'a> GetApiTokensV2<'a> {
         if let Some(v) = &self.deleted {
             req.query("deleted", v.to_string());
         }
-        let resp = self.client.execute::<GetApiTokensV2Error>(req).await?;
+        let resp = self.client.execute(req).await?;
         match resp.status() {
             200 => resp.json(),
             403 => Err(resp.error(|_| Ok(GetApiTokensV2Error::Forbidden))),
@@ -1860,7 +1860,7 @@ impl<'a> CreateApiTokenV2<'a> {
                     .concat(),
             );
         req.json(&self.body);
-        let resp = self.client.execute::<CreateApiTokenV2Error>(req).await?;
+        let resp = self.client.execute(req).await?;
         match resp.status() {
             200 => resp.json(),
             400 => {
@@ -1951,7 +1951,7 @@ impl<'a> GetApiTokenV2<'a> {
                 ]
                     .concat(),
             );
-        let resp = self.client.execute::<GetApiTokenV2Error>(req).await?;
+        let resp = self.client.execute(req).await?;
         match resp.status() {
             200 => resp.json(),
             403 => Err(resp.error(|_| Ok(GetApiTokenV2Error::Forbidden))),
@@ -2029,7 +2029,7 @@ impl<'a> DeleteApiTokenV2<'a> {
                 ]
                     .concat(),
             );
-        let resp = self.client.execute::<DeleteApiTokenV2Error>(req).await?;
+        let resp = self.client.execute(req).await?;
         match resp.status() {
             204 => resp.empty(),
             403 => Err(resp.error(|_| Ok(DeleteApiTokenV2Error::Forbidden))),
