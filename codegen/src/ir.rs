@@ -153,6 +153,9 @@ pub struct OneOfVariant {
     pub docs: Docs,
     /// Mapping value of a discriminator, when there is one.
     pub tag: Option<String>,
+    /// A string format the value must have to be this variant (`uuid`, `ipv4`, ...), when
+    /// the variant is a string of a format the decoder checks.
+    pub format: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -503,6 +503,29 @@ pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Durati
     Some(delta.to_std().unwrap_or(Duration::ZERO))
 }
 
+/// Whether `value` is a string of `format` (`uuid`, `ipv4`, `ipv6`, `date-time`, `date`):
+/// how generated `oneOf` decoders tell apart variants that are strings of different
+/// formats. Other formats are not checked (`true` for any string).
+pub fn format_matches(value: &serde_json::Value, format: &str) -> bool {
+    let Some(s) = value.as_str() else {
+        return false;
+    };
+    match format {
+        "uuid" => {
+            s.len() == 36
+                && s.char_indices().all(|(i, c)| match i {
+                    8 | 13 | 18 | 23 => c == '-',
+                    _ => c.is_ascii_hexdigit(),
+                })
+        }
+        "ipv4" => s.parse::<std::net::Ipv4Addr>().is_ok(),
+        "ipv6" => s.parse::<std::net::Ipv6Addr>().is_ok(),
+        "date-time" => chrono::DateTime::parse_from_rfc3339(s).is_ok(),
+        "date" => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok(),
+        _ => true,
+    }
+}
+
 /// The fields of a form body, see [`Request::form`].
 fn form_pairs<T: serde::Serialize + ?Sized>(body: &T) -> Result<Vec<(String, String)>, String> {
     let serde_json::Value::Object(fields) =
@@ -554,6 +577,23 @@ mod tests {
         deprecation: None,
         authenticated: true,
     };
+
+    #[test]
+    fn string_formats_are_checked() {
+        let v = |s: &str| serde_json::Value::String(s.to_string());
+        assert!(format_matches(
+            &v("6f1a2b3c-0d4e-4f5a-8b6c-7d8e9fa0b1c2"),
+            "uuid"
+        ));
+        assert!(!format_matches(&v("my-instance"), "uuid"));
+        assert!(format_matches(&v("10.0.0.1"), "ipv4"));
+        assert!(!format_matches(&v("fd00::1"), "ipv4"));
+        assert!(format_matches(&v("fd00::1"), "ipv6"));
+        assert!(format_matches(&v("2026-07-17T00:00:00Z"), "date-time"));
+        assert!(format_matches(&v("2026-07-17"), "date"));
+        assert!(!format_matches(&serde_json::json!(5), "uuid"));
+        assert!(format_matches(&v("anything"), "hostname"));
+    }
 
     #[test]
     fn form_bodies_repeat_lists_and_spread_objects() {

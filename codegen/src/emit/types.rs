@@ -437,13 +437,19 @@ fn one_of_def(
                     let v = &o.variants[i];
                     let vn = to_ident(&v.rust_name);
                     let vty = ty(&v.ty, here);
-                    quote! {
+                    let try_it = quote! {
                         if let Some((v, exact)) = one_of_match::<#vty>(&value) {
                             if exact {
                                 return Self::#vn(v);
                             }
                             loose.push(Self::#vn(v));
                         }
+                    };
+                    match &v.format {
+                        Some(f) => quote! {
+                            if crate::runtime::format_matches(&value, #f) { #try_it }
+                        },
+                        None => try_it,
                     }
                 });
             quote! {

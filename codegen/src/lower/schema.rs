@@ -934,7 +934,14 @@ impl<'a> Lowerer<'a> {
                     .map(|(k, _)| k.clone())
                     .unwrap_or_else(|| target.rsplit('/').next().unwrap_or_default().to_string())
             });
-            shapes.push(self.shape(Src::from(b), 0));
+            // Strings of a checked format (`uuid` beside a free-form name) are told apart
+            // by checking the format when decoding.
+            let format = self.checked_format(Src::from(b), 0);
+            let shape = self.shape(Src::from(b), 0);
+            shapes.push(match &format {
+                Some(f) => format!("{shape}:{f}"),
+                None => shape,
+            });
             titles.push(title.clone().unwrap_or_else(|| rust_name.clone()));
             variants.push(OneOfVariant {
                 rust_name,
@@ -945,6 +952,7 @@ impl<'a> Lowerer<'a> {
                     description: r.docs.description,
                 },
                 tag,
+                format,
             });
         }
         // Most specific first.
@@ -1024,6 +1032,36 @@ impl<'a> Lowerer<'a> {
 
     /// A canonical description of what values a schema accepts, without docs, titles or
     /// examples: equal shapes cannot be told apart.
+    /// The format of a variant that is a string of a format the generated decoder checks
+    /// (through `$ref`s and one-part `allOf`s, not inside objects or lists).
+    fn checked_format(&self, src: Src<'a>, depth: usize) -> Option<String> {
+        if depth > 8 {
+            return None;
+        }
+        let s = match src {
+            Src::Ref(r) => {
+                return self.checked_format(Src::from(self.component_schema(r)?.1), depth + 1);
+            }
+            Src::Schema(s) => s,
+        };
+        let v = view(s);
+        let typed: Vec<&ReferenceOr<Schema>> = v
+            .all_of
+            .iter()
+            .filter(|p| match p {
+                ReferenceOr::Item(s) => !view(s).is_annotation_only(),
+                _ => true,
+            })
+            .collect();
+        if let [only] = typed.as_slice() {
+            return self.checked_format(Src::from(*only), depth + 1);
+        }
+        match (v.ty, v.format.as_deref()) {
+            (Some("string"), Some(f)) if CHECKED_FORMATS.contains(&f) => Some(f.to_string()),
+            _ => None,
+        }
+    }
+
     fn shape(&self, src: Src<'a>, depth: usize) -> String {
         if depth > 8 {
             return "…".to_string();
@@ -1101,6 +1139,9 @@ impl<'a> Lowerer<'a> {
         }
     }
 }
+
+/// String formats the generated `oneOf` decoders check (`runtime::format_matches`).
+const CHECKED_FORMATS: &[&str] = &["uuid", "ipv4", "ipv6", "date-time", "date"];
 
 /// Whether [`Lowerer::schema`] turns this schema into a named type (struct, enum, oneOf)
 /// rather than a primitive, list, map or alias. Conservative: `false` only costs recursion.
