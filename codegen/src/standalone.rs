@@ -45,7 +45,6 @@ pub const RUNTIME_DEPENDENCIES: &[(&str, &str)] = &[
         r#"{ version = "0.3", default-features = false, features = ["std"] }"#,
     ),
     ("fastrand", r#""2""#),
-    ("serde_path_to_error", r#""0.1""#),
     ("serde_urlencoded", r#""0.7""#),
     ("url", r#""2""#),
 ];

@@ -316,20 +316,25 @@ impl Response {
 
     /// [`Response::json`] for any error type: generic only in `T`.
     fn decode<T: serde::de::DeserializeOwned>(&self) -> Result<T, DecodeError> {
-        // The fast path; only a body that fails is decoded again to find where.
-        if let Ok(v) = serde_json::from_slice::<T>(&self.body) {
-            return Ok(v);
-        }
-        let mut de = serde_json::Deserializer::from_slice(&self.body);
-        serde_path_to_error::deserialize::<_, T>(&mut de).map_err(|e| self.decode_error(e))
+        serde_json::from_slice::<T>(&self.body).map_err(|e| self.decode_error(&e))
     }
 
-    fn decode_error(&self, e: serde_path_to_error::Error<serde_json::Error>) -> DecodeError {
+    /// Not generic: where decoding failed is found from the error's position in the body
+    /// ([`json_path_at`]), not by decoding every response type a second time through a
+    /// path-tracking deserializer, which doubled the compiled decoding code of a client.
+    fn decode_error(&self, e: &serde_json::Error) -> DecodeError {
+        let path = json_path_at(&self.body, e.line(), e.column());
+        // serde_json's message ends with the position; the path says where instead
+        let message = e.to_string();
+        let message = match message.rfind(" at line ") {
+            Some(i) => message[..i].to_string(),
+            None => message,
+        };
         DecodeError {
             operation: self.op.operation_id,
             status: self.status,
-            path: e.path().to_string(),
-            message: decode_message(&e.path().to_string(), &e.inner().to_string()),
+            message: decode_message(&path, &message),
+            path,
             excerpt: excerpt(&self.body),
         }
     }
@@ -442,6 +447,105 @@ impl Response {
 
 /// serde's message, which quotes the offending value, with secrets masked; when the value
 /// is under a secret-looking key (`client_user.password`), every quoted part is masked.
+/// The path (`results[3].email`, `.` for the whole body) of the value being read at
+/// `line`:`column` of a JSON body, as serde_json reports an error's position (1-based
+/// line, column = bytes into the line): the keys and indices of the objects and arrays
+/// open there. A position just after a closing `}` or `]` (a missing field) names that
+/// object or array.
+pub fn json_path_at(body: &[u8], line: usize, column: usize) -> String {
+    // the byte offset of the position
+    let mut offset = body.len();
+    let mut current_line = 1;
+    let mut line_start = 0;
+    for (i, b) in body.iter().enumerate() {
+        if current_line == line {
+            break;
+        }
+        if *b == b'\n' {
+            current_line += 1;
+            line_start = i + 1;
+        }
+    }
+    if current_line == line {
+        offset = (line_start + column).min(body.len());
+    }
+    enum Open {
+        Object { key: Option<String>, in_value: bool },
+        Array { index: usize },
+    }
+    let mut open: Vec<Open> = Vec::new();
+    let mut i = 0;
+    let end = offset.saturating_sub(1);
+    while i < end {
+        match body[i] {
+            b'{' => open.push(Open::Object {
+                key: None,
+                in_value: false,
+            }),
+            b'[' => open.push(Open::Array { index: 0 }),
+            b'}' | b']' => {
+                open.pop();
+            }
+            b':' => {
+                if let Some(Open::Object { in_value, .. }) = open.last_mut() {
+                    *in_value = true;
+                }
+            }
+            b',' => match open.last_mut() {
+                Some(Open::Object { key, in_value }) => {
+                    *key = None;
+                    *in_value = false;
+                }
+                Some(Open::Array { index }) => *index += 1,
+                None => {}
+            },
+            b'"' => {
+                let start = i + 1;
+                i += 1;
+                while i < body.len() && body[i] != b'"' {
+                    i += if body[i] == b'\\' { 2 } else { 1 };
+                }
+                if let Some(Open::Object {
+                    key,
+                    in_value: false,
+                }) = open.last_mut()
+                {
+                    let raw = &body[start..i.min(body.len())];
+                    *key = Some(
+                        serde_json::from_slice::<String>(&[b"\"", raw, b"\""].concat())
+                            .unwrap_or_else(|_| String::from_utf8_lossy(raw).into_owned()),
+                    );
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    // just after a closing bracket: the error is about that object or array itself
+    let closed = end < body.len() && matches!(body[end], b'}' | b']');
+    let mut path = String::new();
+    let depth = open.len();
+    for (n, o) in open.iter().enumerate() {
+        let last = n + 1 == depth;
+        match o {
+            _ if last && closed => {}
+            Open::Object { key: Some(k), .. } => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(k);
+            }
+            Open::Object { key: None, .. } => {}
+            Open::Array { index } => path.push_str(&format!("[{index}]")),
+        }
+    }
+    if path.is_empty() {
+        ".".to_string()
+    } else {
+        path
+    }
+}
+
 fn decode_message(path: &str, message: &str) -> String {
     let field = path
         .rsplit(['.', '['])
@@ -577,6 +681,47 @@ mod tests {
         deprecation: None,
         authenticated: true,
     };
+
+    /// The path of a decode failure, found from serde_json's position of the error.
+    #[test]
+    fn decode_failures_are_located_by_their_position() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct User {
+            email: String,
+            #[serde(default)]
+            tags: Vec<u32>,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Page {
+            count: i64,
+            results: Vec<User>,
+        }
+        let cases = [
+            (
+                r#"{"count": 2, "results": [{"email": "a"}, {"email": 5}]}"#,
+                "results[1].email",
+            ),
+            (
+                "{\n  \"count\": 1,\n  \"results\": [\n    {\"tags\": [1, \"x\"], \"email\": \"b\"}\n  ]\n}",
+                "results[0].tags[1]",
+            ),
+            (r#"{"count": 1, "results": [{"tags": []}]}"#, "results[0]"),
+            (r#"{"count": "many", "results": []}"#, "count"),
+            (r#"{"a\"b": 1, "count": true, "results": []}"#, "count"),
+            (r#"[1, 2]"#, "[1]"),
+            (r#"{"count": 1, "results": [{"email": "x"}]"#, "results"),
+        ];
+        for (body, want) in cases {
+            let err = serde_json::from_str::<Page>(body).unwrap_err();
+            assert_eq!(
+                json_path_at(body.as_bytes(), err.line(), err.column()),
+                want,
+                "{body}: {err}"
+            );
+        }
+    }
 
     #[test]
     fn string_formats_are_checked() {
