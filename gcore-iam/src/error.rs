@@ -72,10 +72,17 @@ pub enum Error<E> {
 
 /// An error status from the server. `Debug` and `Display` mask secrets, as for [`Error`].
 pub struct ApiError<E> {
+    /// Everything but the typed body: built once per response, not per error type, and
+    /// boxed so that `Error` stays small.
+    pub(crate) info: Box<ApiInfo>,
+    pub(crate) body: Option<E>,
+}
+
+/// What an [`ApiError`] says apart from its typed body.
+pub(crate) struct ApiInfo {
     pub(crate) operation: &'static str,
     pub(crate) method: &'static str,
     pub(crate) status: u16,
-    pub(crate) body: Option<E>,
     pub(crate) raw: String,
     pub(crate) request_id: Option<String>,
     pub(crate) retry_after: Option<Duration>,
@@ -104,7 +111,7 @@ pub struct DecodeError {
 impl<E> ApiError<E> {
     /// The HTTP status.
     pub fn status(&self) -> u16 {
-        self.status
+        self.info.status
     }
     /// The typed body, when the API description documents this status and the body
     /// matched it.
@@ -117,30 +124,30 @@ impl<E> ApiError<E> {
     }
     /// The start of the raw body (at most 512 bytes), secrets redacted.
     pub fn raw_body(&self) -> &str {
-        &self.raw
+        &self.info.raw
     }
     /// The server's request id (`X-Request-Id`), if it sent one.
     pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
+        self.info.request_id.as_deref()
     }
     /// `Retry-After`, if the server sent one.
     pub fn retry_after(&self) -> Option<Duration> {
-        self.retry_after
+        self.info.retry_after
     }
     /// Attempts made, retries included.
     pub fn attempts(&self) -> u32 {
-        self.attempts
+        self.info.attempts
     }
     // region: gcore-iam only
     /// One of Gcore's documented authentication failures, if this is one.
     pub fn auth_failure(&self) -> Option<&AuthFailure> {
-        self.auth.as_ref()
+        self.info.auth.as_ref()
     }
     // endregion: gcore-iam only
     /// Field errors of a validation body (`{"errors": {"client_user": {"role": ["…"]}}}`)
     /// as `("client_user.role", "…")` pairs.
     pub fn field_errors(&self) -> Vec<(String, String)> {
-        field_errors(&self.raw)
+        field_errors(&self.info.raw)
     }
 }
 
@@ -180,7 +187,7 @@ impl<E> Error<E> {
     /// The HTTP status, when the server answered.
     pub fn status(&self) -> Option<u16> {
         match self {
-            Error::Api(e) => Some(e.status),
+            Error::Api(e) => Some(e.info.status),
             Error::Decode(d) => Some(d.status),
             Error::Removed { status, .. } => Some(*status),
             _ => None,
@@ -202,7 +209,7 @@ impl<E> Error<E> {
 
     /// `Retry-After` of a 429 or 503.
     pub fn retry_after(&self) -> Option<Duration> {
-        self.api_error().and_then(|e| e.retry_after)
+        self.api_error().and_then(|e| e.info.retry_after)
     }
 
     /// The server's request id, if it sent one.
@@ -215,7 +222,7 @@ impl<E> Error<E> {
     /// [`Error::outcome_unknown`] first: the first attempt may have acted.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Api(e) => matches!(e.status, 429 | 502 | 503 | 504),
+            Error::Api(e) => matches!(e.info.status, 429 | 502 | 503 | 504),
             Error::Transport { .. } | Error::Timeout { .. } => true,
             _ => false,
         }
@@ -232,7 +239,7 @@ impl<E> Error<E> {
             | Error::Timeout {
                 outcome_unknown, ..
             } => *outcome_unknown,
-            Error::Api(e) => e.status >= 500 && is_unsafe_method(e.method),
+            Error::Api(e) => e.info.status >= 500 && is_unsafe_method(e.info.method),
             _ => false,
         }
     }
@@ -383,17 +390,17 @@ impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
             f,
             &fmt_with(|f| {
                 f.debug_struct("ApiError")
-                    .field("operation", &self.operation)
-                    .field("method", &self.method)
-                    .field("status", &self.status)
+                    .field("operation", &self.info.operation)
+                    .field("method", &self.info.method)
+                    .field("status", &self.info.status)
                     .field("body", &self.body)
-                    .field("raw", &self.raw)
-                    .field("request_id", &self.request_id)
-                    .field("retry_after", &self.retry_after)
+                    .field("raw", &self.info.raw)
+                    .field("request_id", &self.info.request_id)
+                    .field("retry_after", &self.info.retry_after)
                     // region: gcore-iam only
-                    .field("auth", &self.auth)
+                    .field("auth", &self.info.auth)
                     // endregion: gcore-iam only
-                    .field("attempts", &self.attempts)
+                    .field("attempts", &self.info.attempts)
                     .finish()
             }),
         )
@@ -403,8 +410,8 @@ impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
 impl<E> ApiError<E> {
     /// `Display` before masking.
     fn display_plain(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: HTTP {}", self.operation, self.status)?;
-        let parsed: Option<serde_json::Value> = serde_json::from_str(&self.raw).ok();
+        write!(f, "{}: HTTP {}", self.info.operation, self.info.status)?;
+        let parsed: Option<serde_json::Value> = serde_json::from_str(&self.info.raw).ok();
         let detail = parsed
             .as_ref()
             .and_then(|v| v.get("detail").or_else(|| v.get("message")))
@@ -419,18 +426,18 @@ impl<E> ApiError<E> {
                 write!(f, "\n  {path}: {message}")?;
             }
         }
-        if detail.is_none() && self.field_errors().is_empty() && !self.raw.is_empty() {
-            write!(f, ": {}", self.raw)?;
+        if detail.is_none() && self.field_errors().is_empty() && !self.info.raw.is_empty() {
+            write!(f, ": {}", self.info.raw)?;
         }
         // region: gcore-iam only
-        if let Some(a) = &self.auth {
+        if let Some(a) = &self.info.auth {
             write!(f, "\n  hint: {}", a.hint())?;
         }
         // endregion: gcore-iam only
-        if self.status >= 500 && is_unsafe_method(self.method) {
+        if self.info.status >= 500 && is_unsafe_method(self.info.method) {
             write!(f, "\n  {OUTCOME_UNKNOWN}")?;
         }
-        if let Some(id) = &self.request_id {
+        if let Some(id) = &self.info.request_id {
             write!(f, "\n  request id: {id}")?;
         }
         Ok(())
@@ -971,19 +978,21 @@ mod tests {
     #[test]
     fn debug_and_display_of_errors_mask_the_typed_body() {
         let err: Error<serde_json::Value> = Error::Api(ApiError {
-            operation: "op",
-            method: "POST",
-            status: 500,
+            info: Box::new(ApiInfo {
+                operation: "op",
+                method: "POST",
+                status: 500,
+                raw: String::new(),
+                request_id: Some("req 9_abcdefghijkl".into()),
+                retry_after: None,
+                // region: gcore-iam only
+                auth: None,
+                // endregion: gcore-iam only
+                attempts: 1,
+            }),
             body: Some(
                 serde_json::json!({"token": "77_leakyleakyleaky", "nested": {"password": "hunter2x"}}),
             ),
-            raw: String::new(),
-            request_id: Some("req 9_abcdefghijkl".into()),
-            retry_after: None,
-            // region: gcore-iam only
-            auth: None,
-            // endregion: gcore-iam only
-            attempts: 1,
         });
         for shown in [format!("{err:?}"), format!("{err:#?}"), err.to_string()] {
             for secret in ["leakyleaky", "hunter2x", "abcdefghijkl"] {

@@ -4,7 +4,7 @@
 // region: gcore-iam only
 use crate::auth::AuthFailure;
 // endregion: gcore-iam only
-use crate::error::{ApiError, DecodeError, Error, excerpt, is_secret_key, redact_text};
+use crate::error::{ApiError, ApiInfo, DecodeError, Error, excerpt, is_secret_key, redact_text};
 use std::time::Duration;
 
 /// What the generated code knows about one operation.
@@ -271,14 +271,7 @@ enum Refusal {
         replacement: Option<&'static str>,
         removal_date: &'static str,
     },
-    Api {
-        raw: String,
-        request_id: Option<String>,
-        retry_after: Option<std::time::Duration>,
-        // region: gcore-iam only
-        auth: Option<AuthFailure>,
-        // endregion: gcore-iam only
-    },
+    Api(Box<ApiInfo>),
 }
 
 /// A complete response, body read. `Debug` shows the operation, the status and the body's
@@ -356,7 +349,8 @@ impl Response {
 
     /// A status the API description documents: `decode` turns the body into the
     /// operation's error enum. A body that does not decode leaves the typed body empty.
-    pub fn error<E>(self, decode: impl FnOnce(&[u8]) -> Result<E, serde_json::Error>) -> Error<E> {
+    /// A function, not a closure: one copy per error type, not per call site.
+    pub fn error<E>(self, decode: fn(&[u8]) -> Result<E, serde_json::Error>) -> Error<E> {
         let body = decode(&self.body).ok();
         self.into_error(body)
     }
@@ -367,44 +361,18 @@ impl Response {
     }
 
     fn into_error<E>(self, body: Option<E>) -> Error<E> {
-        let (operation, method, rust_name, status, attempts) = (
-            self.op.operation_id,
-            self.op.method,
-            self.op.rust_name,
-            self.status,
-            self.attempts,
-        );
         match self.refusal() {
+            Refusal::Api(info) => Error::Api(ApiError { info, body }),
             Refusal::Removed {
                 replacement,
                 removal_date,
             } => Error::Removed {
-                operation,
-                method: rust_name,
+                operation: self.op.operation_id,
+                method: self.op.rust_name,
                 removal_date,
                 replacement,
-                status,
+                status: self.status,
             },
-            Refusal::Api {
-                raw,
-                request_id,
-                retry_after,
-                // region: gcore-iam only
-                auth,
-                // endregion: gcore-iam only
-            } => Error::Api(ApiError {
-                operation,
-                method,
-                status,
-                body,
-                raw,
-                request_id,
-                retry_after,
-                // region: gcore-iam only
-                auth,
-                // endregion: gcore-iam only
-                attempts,
-            }),
         }
     }
 
@@ -413,7 +381,10 @@ impl Response {
         if let Some(removed) = self.removed() {
             return removed;
         }
-        Refusal::Api {
+        Refusal::Api(Box::new(ApiInfo {
+            operation: self.op.operation_id,
+            method: self.op.method,
+            status: self.status,
             raw: excerpt(&self.body),
             request_id: request_id(&self.headers),
             retry_after: retry_after(&self.headers),
@@ -424,7 +395,8 @@ impl Response {
                 None
             },
             // endregion: gcore-iam only
-        }
+            attempts: self.attempts,
+        }))
     }
 
     /// 404/410 from a deprecated operation whose removal date has passed.
