@@ -174,6 +174,19 @@ impl Request {
     }
 }
 
+/// Sends `req` and turns the response into the operation's result with `decode`: the one
+/// `async fn` every operation goes through. Operations build their request before it
+/// and decode after it in plain functions, so the compiler checks one async body, not
+/// one per operation.
+pub async fn call<T, E>(
+    client: &crate::Client,
+    req: Request,
+    decode: fn(Response) -> Result<T, Error<E>>,
+) -> Result<T, Error<E>> {
+    let resp = client.execute(req).await?;
+    decode(resp)
+}
+
 /// How [`crate::Client::execute`] fails before there is a response: the [`Error`]
 /// variants that do not depend on an operation's error type. Generated code turns it into
 /// the operation's `Error` with `?`.

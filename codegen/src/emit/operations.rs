@@ -503,15 +503,14 @@ fn operation(op: &Operation, cx: &Cx, types: &TokenStream) -> TokenStream {
             #( #setters )*
 
             #[doc = #into_future_doc]
-            pub async fn send(self) -> Result<#ok_ty, crate::Error<#error>> {
+            pub fn send(self) -> impl std::future::Future<Output = Result<#ok_ty, crate::Error<#error>>> + Send + 'a {
                 let #req_mut req = self.client.request(&#info, #path_expr);
                 #( #stmts )*
-                let resp = self.client.execute(req).await?;
-                match resp.status() {
+                crate::runtime::call(self.client, req, |resp| match resp.status() {
                     #( #success_arms )*
                     #( #error_arms )*
                     #fallback
-                }
+                })
             }
         }
 

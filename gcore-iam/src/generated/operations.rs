@@ -21,26 +21,31 @@ pub struct LoginUser<'a> {
 }
 impl<'a> LoginUser<'a> {
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<super::types::Token, crate::Error<LoginUserError>> {
+    ) -> impl std::future::Future<
+        Output = Result<super::types::Token, crate::Error<LoginUserError>>,
+    > + Send + 'a {
         let mut req = self
             .client
             .request(&LOGIN_USER_INFO, "/iam/auth/jwt/login".to_string());
         req.json(&self.body);
-        let resp = self.client.execute(req).await?;
-        match resp.status() {
-            200 => resp.json(),
-            400 => {
-                Err(
-                    resp
-                        .error(|body| {
-                            serde_json::from_slice(body).map(LoginUserError::BadRequest)
-                        }),
-                )
-            }
-            _ => Err(resp.unexpected()),
-        }
+        crate::runtime::call(
+            self.client,
+            req,
+            |resp| match resp.status() {
+                200 => resp.json(),
+                400 => {
+                    Err(
+                        resp
+                            .error(|body| {
+                                serde_json::from_slice(body).map(LoginUserError::BadRequest)
+                            }),
+                    )
+                }
+                _ => Err(resp.unexpected()),
+            },
+        )
     }
 }
 impl<'a> std::future::IntoFuture for LoginUser<'a> {
@@ -96,28 +101,33 @@ pub struct RefreshToken<'a> {
 }
 impl<'a> RefreshToken<'a> {
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<super::types::Token, crate::Error<RefreshTokenError>> {
+    ) -> impl std::future::Future<
+        Output = Result<super::types::Token, crate::Error<RefreshTokenError>>,
+    > + Send + 'a {
         let mut req = self
             .client
             .request(&REFRESH_TOKEN_INFO, "/iam/auth/jwt/refresh".to_string());
         req.json(&self.body);
-        let resp = self.client.execute(req).await?;
-        match resp.status() {
-            200 => resp.json(),
-            400 => {
-                Err(
-                    resp
-                        .error(|body| {
-                            serde_json::from_slice(body)
-                                .map(RefreshTokenError::BadRequest)
-                        }),
-                )
-            }
-            401 => Err(resp.error(|_| Ok(RefreshTokenError::Unauthorized))),
-            _ => Err(resp.unexpected()),
-        }
+        crate::runtime::call(
+            self.client,
+            req,
+            |resp| match resp.status() {
+                200 => resp.json(),
+                400 => {
+                    Err(
+                        resp
+                            .error(|body| {
+                                serde_json::from_slice(body)
+                                    .map(RefreshTokenError::BadRequest)
+                            }),
+                    )
+                }
+                401 => Err(resp.error(|_| Ok(RefreshTokenError::Unauthorized))),
+                _ => Err(resp.unexpected()),
+            },
+        )
     }
 }
 impl<'a> std::future::IntoFuture for RefreshToken<'a> {
@@ -171,9 +181,11 @@ pub struct SelectAccount<'a> {
 }
 impl<'a> SelectAccount<'a> {
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<super::types::Token, crate::Error<SelectAccountError>> {
+    ) -> impl std::future::Future<
+        Output = Result<super::types::Token, crate::Error<SelectAccountError>>,
+    > + Send + 'a {
         let req = self
             .client
             .request(
@@ -185,14 +197,17 @@ impl<'a> SelectAccount<'a> {
                 ]
                     .concat(),
             );
-        let resp = self.client.execute(req).await?;
-        match resp.status() {
-            200 => resp.json(),
-            401 => Err(resp.error(|_| Ok(SelectAccountError::Unauthorized))),
-            403 => Err(resp.error(|_| Ok(SelectAccountError::Forbidden))),
-            404 => Err(resp.error(|_| Ok(SelectAccountError::NotFound))),
-            _ => Err(resp.unexpected()),
-        }
+        crate::runtime::call(
+            self.client,
+            req,
+            |resp| match resp.status() {
+                200 => resp.json(),
+                401 => Err(resp.error(|_| Ok(SelectAccountError::Unauthorized))),
+                403 => Err(resp.error(|_| Ok(SelectAccountError::Forbidden))),
+                404 => Err(resp.error(|_| Ok(SelectAccountError::NotFound))),
+                _ => Err(resp.unexpected()),
+            },
+        )
     }
 }
 impl<'a> std::future::IntoFuture for SelectAccount<'a> {
@@ -248,29 +263,37 @@ pub struct CreateAccount<'a> {
 }
 impl<'a> CreateAccount<'a> {
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<super::types::CreateAccountRequest, crate::Error<CreateAccountError>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            super::types::CreateAccountRequest,
+            crate::Error<CreateAccountError>,
+        >,
+    > + Send + 'a {
         let mut req = self
             .client
             .request(&CREATE_ACCOUNT_INFO, "/iam/clients/create".to_string());
         req.json(&self.body);
-        let resp = self.client.execute(req).await?;
-        match resp.status() {
-            201 => resp.json(),
-            400 => {
-                Err(
-                    resp
-                        .error(|body| {
-                            serde_json::from_slice(body)
-                                .map(CreateAccountError::BadRequest)
-                        }),
-                )
-            }
-            401 => Err(resp.error(|_| Ok(CreateAccountError::Unauthorized))),
-            403 => Err(resp.error(|_| Ok(CreateAccountError::Forbidden))),
-            _ => Err(resp.unexpected()),
-        }
+        crate::runtime::call(
+            self.client,
+            req,
+            |resp| match resp.status() {
+                201 => resp.json(),
+                400 => {
+                    Err(
+                        resp
+                            .error(|body| {
+                                serde_json::from_slice(body)
+                                    .map(CreateAccountError::BadRequest)
+                            }),
+                    )
+                }
+                401 => Err(resp.error(|_| Ok(CreateAccountError::Unauthorized))),
+                403 => Err(resp.error(|_| Ok(CreateAccountError::Forbidden))),
+                _ => Err(resp.unexpected()),
+            },
+        )
     }
 }
 impl<'a> std::future::IntoFuture for CreateAccount<'a> {
@@ -328,18 +351,23 @@ pub struct GetAccountDetails<'a> {
 }
 impl<'a> GetAccountDetails<'a> {
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<super::types::ClientBase, crate::Error<GetAccountDetailsError>> {
+    ) -> impl std::future::Future<
+        Output = Result<super::types::ClientBase, crate::Error<GetAccountDetailsError>>,
+    > + Send + 'a {
         let req = self
             .client
             .request(&GET_ACCOUNT_DETAILS_INFO, "/iam/clients/me".to_string());
-        let resp = self.client.execute(req).await?;
-        match resp.status() {
-            200 => resp.json(),
-            401 => Err(resp.error(|_| Ok(GetAccountDetailsError::Unauthorized))),
-            _ => Err(resp.unexpected()),
-        }
+        crate::runtime::call(
+            self.client,
+            req,
+            |resp| match resp.status() {
+                200 => resp.json(),
+                401 => Err(resp.error(|_| Ok(GetAccountDetailsError::Unauthorized))),
+                _ => Err(resp.unexpected()),
+            },
+        )
     }
 }
 impl<'a> std::future::IntoFuture for GetAccountDetails<'a> {
@@ -385,27 +413,32 @@ pub struct ForgotPassword<'a> {
 }
 impl<'a> ForgotPassword<'a> {
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<serde_json::Value, crate::Error<ForgotPasswordError>> {
+    ) -> impl std::future::Future<
+        Output = Result<serde_json::Value, crate::Error<ForgotPasswordError>>,
+    > + Send + 'a {
         let mut req = self
             .client
             .request(&FORGOT_PASSWORD_INFO, "/iam/auth/password/forgot".to_string());
         req.json(&self.body);
-        let resp = self.client.execute(req).await?;
-        match resp.status() {
-            200 => resp.json(),
-            400 => {
-                Err(
-                    resp
-                        .error(|body| {
-                            serde_json::from_slice(body)
-                                .map(ForgotPasswordError::BadRequest)
-                        }),
-                )
-            }
-            _ => Err(resp.unexpected()),
-        }
+        crate::runtime::call(
+            self.client,
+            req,
+            |resp| match resp.status() {
+                200 => resp.json(),
+                400 => {
+                    Err(
+                        resp
+                            .error(|body| {
+                                serde_json::from_slice(body)
+                                    .map(ForgotPasswordError::BadRequest)
+                            }),
+                    )
+                }
+                _ => Err(resp.unexpected()),
+            },
+        )
     }
 }
 impl<'a> std::future::IntoFuture for ForgotPassword<'a> {
@@ -460,9 +493,11 @@ pub struct ChangePassword<'a> {
 }
 impl<'a> ChangePassword<'a> {
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<super::types::Token, crate::Error<ChangePasswordError>> {
+    ) -> impl std::future::Future<
+        Output = Result<super::types::Token, crate::Error<ChangePasswordError>>,
+    > + Send + 'a {
         let mut req = self
             .client
             .request(
@@ -475,22 +510,25 @@ impl<'a> ChangePassword<'a> {
                     .concat(),
             );
         req.json(&self.body);
-        let resp = self.client.execute(req).await?;
-        match resp.status() {
-            200 => resp.json(),
-            400 => {
-                Err(
-                    resp
-                        .error(|body| {
-                            serde_json::from_slice(body)
-                                .map(ChangePasswordError::BadRequest)
-                        }),
-                )
-            }
-            401 => Err(resp.error(|_| Ok(ChangePasswordError::Unauthorized))),
-            403 => Err(resp.error(|_| Ok(ChangePasswordError::Forbidden))),
-            _ => Err(resp.unexpected()),
-        }
+        crate::runtime::call(
+            self.client,
+            req,
+            |resp| match resp.status() {
+                200 => resp.json(),
+                400 => {
+                    Err(
+                        resp
+                            .error(|body| {
+                                serde_json::from_slice(body)
+                                    .map(ChangePasswordError::BadRequest)
+                            }),
+                    )
+                }
+                401 => Err(resp.error(|_| Ok(ChangePasswordError::Unauthorized))),
+                403 => Err(resp.error(|_| Ok(ChangePasswordError::Forbidden))),
+                _ => Err(resp.unexpected()),
+            },
+        )
     }
 }
 impl<'a> std::future::IntoFuture for ChangePassword<'a> {
@@ -562,9 +600,14 @@ impl<'a> GetLastLoginTime<'a> {
         self
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<super::types::LastLoginTimeSchema, crate::Error<GetLastLoginTimeError>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            super::types::LastLoginTimeSchema,
+            crate::Error<GetLastLoginTimeError>,
+        >,
+    > + Send + 'a {
         let mut req = self
             .client
             .request(&GET_LAST_LOGIN_TIME_INFO, "/iam/activity_log/logins".to_string());
@@ -574,22 +617,25 @@ impl<'a> GetLastLoginTime<'a> {
         if let Some(v) = &self.offset {
             req.query("offset", v.to_string());
         }
-        let resp = self.client.execute(req).await?;
-        match resp.status() {
-            200 => resp.json(),
-            400 => {
-                Err(
-                    resp
-                        .error(|body| {
-                            serde_json::from_slice(body)
-                                .map(GetLastLoginTimeError::BadRequest)
-                        }),
-                )
-            }
-            403 => Err(resp.error(|_| Ok(GetLastLoginTimeError::Forbidden))),
-            404 => Err(resp.error(|_| Ok(GetLastLoginTimeError::NotFound))),
-            _ => Err(resp.unexpected()),
-        }
+        crate::runtime::call(
+            self.client,
+            req,
+            |resp| match resp.status() {
+                200 => resp.json(),
+                400 => {
+                    Err(
+                        resp
+                            .error(|body| {
+                                serde_json::from_slice(body)
+                                    .map(GetLastLoginTimeError::BadRequest)
+                            }),
+                    )
+                }
+                403 => Err(resp.error(|_| Ok(GetLastLoginTimeError::Forbidden))),
+                404 => Err(resp.error(|_| Ok(GetLastLoginTimeError::NotFound))),
+                _ => Err(resp.unexpected()),
+            },
+        )
     }
 }
 impl<'a> std::future::IntoFuture for GetLastLoginTime<'a> {
@@ -657,9 +703,11 @@ impl<'a> GetUsers<'a> {
         self
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<super::types::PaginatedUsersArray, crate::Error<GetUsersError>> {
+    ) -> impl std::future::Future<
+        Output = Result<super::types::PaginatedUsersArray, crate::Error<GetUsersError>>,
+    > + Send + 'a {
         let mut req = self.client.request(&GET_USERS_INFO, "/iam/users".to_string());
         if let Some(v) = &self.limit {
             req.query("limit", v.to_string());
@@ -667,12 +715,15 @@ impl<'a> GetUsers<'a> {
         if let Some(v) = &self.offset {
             req.query("offset", v.to_string());
         }
-        let resp = self.client.execute(req).await?;
-        match resp.status() {
-            200 => resp.json(),
-            401 => Err(resp.error(|_| Ok(GetUsersError::Unauthorized))),
-            _ => Err(resp.unexpected()),
-        }
+        crate::runtime::call(
+            self.client,
+            req,
+            |resp| match resp.status() {
+                200 => resp.json(),
+                401 => Err(resp.error(|_| Ok(GetUsersError::Unauthorized))),
+                _ => Err(resp.unexpected()),
+            },
+        )
     }
 }
 impl<'a> std::future::IntoFuture for GetUsers<'a> {
@@ -724,9 +775,11 @@ pub struct GetUser<'a> {
 }
 impl<'a> GetUser<'a> {
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<super::types::UserPublic, crate::Error<GetUserError>> {
+    ) -> impl std::future::Future<
+        Output = Result<super::types::UserPublic, crate::Error<GetUserError>>,
+    > + Send + 'a {
         let req = self
             .client
             .request(
@@ -734,13 +787,16 @@ impl<'a> GetUser<'a> {
                 ["/iam/users/", &crate::runtime::encode_path(&self.user_id.to_string())]
                     .concat(),
             );
-        let resp = self.client.execute(req).await?;
-        match resp.status() {
-            200 => resp.json(),
-            401 => Err(resp.error(|_| Ok(GetUserError::Unauthorized))),
-            404 => Err(resp.error(|_| Ok(GetUserError::NotFound))),
-            _ => Err(resp.unexpected()),
-        }
+        crate::runtime::call(
+            self.client,
+            req,
+            |resp| match resp.status() {
+                200 => resp.json(),
+                401 => Err(resp.error(|_| Ok(GetUserError::Unauthorized))),
+                404 => Err(resp.error(|_| Ok(GetUserError::NotFound))),
+                _ => Err(resp.unexpected()),
+            },
+        )
     }
 }
 impl<'a> std::future::IntoFuture for GetUser<'a> {
@@ -790,9 +846,11 @@ pub struct UpdateUser<'a> {
 }
 impl<'a> UpdateUser<'a> {
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<super::types::User, crate::Error<UpdateUserError>> {
+    ) -> impl std::future::Future<
+        Output = Result<super::types::User, crate::Error<UpdateUserError>>,
+    > + Send + 'a {
         let mut req = self
             .client
             .request(
@@ -801,21 +859,25 @@ impl<'a> UpdateUser<'a> {
                     .concat(),
             );
         req.json(&self.body);
-        let resp = self.client.execute(req).await?;
-        match resp.status() {
-            200 => resp.json(),
-            400 => {
-                Err(
-                    resp
-                        .error(|body| {
-                            serde_json::from_slice(body).map(UpdateUserError::BadRequest)
-                        }),
-                )
-            }
-            403 => Err(resp.error(|_| Ok(UpdateUserError::Forbidden))),
-            404 => Err(resp.error(|_| Ok(UpdateUserError::NotFound))),
-            _ => Err(resp.unexpected()),
-        }
+        crate::runtime::call(
+            self.client,
+            req,
+            |resp| match resp.status() {
+                200 => resp.json(),
+                400 => {
+                    Err(
+                        resp
+                            .error(|body| {
+                                serde_json::from_slice(body)
+                                    .map(UpdateUserError::BadRequest)
+                            }),
+                    )
+                }
+                403 => Err(resp.error(|_| Ok(UpdateUserError::Forbidden))),
+                404 => Err(resp.error(|_| Ok(UpdateUserError::NotFound))),
+                _ => Err(resp.unexpected()),
+            },
+        )
     }
 }
 impl<'a> std::future::IntoFuture for UpdateUser<'a> {
@@ -877,12 +939,14 @@ pub struct UpdateUserEmail<'a> {
 }
 impl<'a> UpdateUserEmail<'a> {
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        super::types::UpdateUserEmailResponse,
-        crate::Error<UpdateUserEmailError>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            super::types::UpdateUserEmailResponse,
+            crate::Error<UpdateUserEmailError>,
+        >,
+    > + Send + 'a {
         let mut req = self
             .client
             .request(
@@ -895,21 +959,24 @@ impl<'a> UpdateUserEmail<'a> {
                     .concat(),
             );
         req.json(&self.body);
-        let resp = self.client.execute(req).await?;
-        match resp.status() {
-            200 => resp.json(),
-            400 => {
-                Err(
-                    resp
-                        .error(|body| {
-                            serde_json::from_slice(body)
-                                .map(UpdateUserEmailError::BadRequest)
-                        }),
-                )
-            }
-            401 => Err(resp.error(|_| Ok(UpdateUserEmailError::Unauthorized))),
-            _ => Err(resp.unexpected()),
-        }
+        crate::runtime::call(
+            self.client,
+            req,
+            |resp| match resp.status() {
+                200 => resp.json(),
+                400 => {
+                    Err(
+                        resp
+                            .error(|body| {
+                                serde_json::from_slice(body)
+                                    .map(UpdateUserEmailError::BadRequest)
+                            }),
+                    )
+                }
+                401 => Err(resp.error(|_| Ok(UpdateUserEmailError::Unauthorized))),
+                _ => Err(resp.unexpected()),
+            },
+        )
     }
 }
 impl<'a> std::future::IntoFuture for UpdateUserEmail<'a> {
@@ -971,28 +1038,37 @@ pub struct InviteUser<'a> {
 }
 impl<'a> InviteUser<'a> {
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<super::types::InviteUserResponseSchema, crate::Error<InviteUserError>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            super::types::InviteUserResponseSchema,
+            crate::Error<InviteUserError>,
+        >,
+    > + Send + 'a {
         let mut req = self
             .client
             .request(&INVITE_USER_INFO, "/iam/clients/invite_user".to_string());
         req.json(&self.body);
-        let resp = self.client.execute(req).await?;
-        match resp.status() {
-            200 => resp.json(),
-            400 => {
-                Err(
-                    resp
-                        .error(|body| {
-                            serde_json::from_slice(body).map(InviteUserError::BadRequest)
-                        }),
-                )
-            }
-            401 => Err(resp.error(|_| Ok(InviteUserError::Unauthorized))),
-            403 => Err(resp.error(|_| Ok(InviteUserError::Forbidden))),
-            _ => Err(resp.unexpected()),
-        }
+        crate::runtime::call(
+            self.client,
+            req,
+            |resp| match resp.status() {
+                200 => resp.json(),
+                400 => {
+                    Err(
+                        resp
+                            .error(|body| {
+                                serde_json::from_slice(body)
+                                    .map(InviteUserError::BadRequest)
+                            }),
+                    )
+                }
+                401 => Err(resp.error(|_| Ok(InviteUserError::Unauthorized))),
+                403 => Err(resp.error(|_| Ok(InviteUserError::Forbidden))),
+                _ => Err(resp.unexpected()),
+            },
+        )
     }
 }
 impl<'a> std::future::IntoFuture for InviteUser<'a> {
@@ -1048,9 +1124,11 @@ pub struct GetClientUserRole<'a> {
 }
 impl<'a> GetClientUserRole<'a> {
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<super::types::UserRole, crate::Error<GetClientUserRoleError>> {
+    ) -> impl std::future::Future<
+        Output = Result<super::types::UserRole, crate::Error<GetClientUserRoleError>>,
+    > + Send + 'a {
         let req = self
             .client
             .request(
@@ -1063,13 +1141,16 @@ impl<'a> GetClientUserRole<'a> {
                 ]
                     .concat(),
             );
-        let resp = self.client.execute(req).await?;
-        match resp.status() {
-            200 => resp.json(),
-            403 => Err(resp.error(|_| Ok(GetClientUserRoleError::Forbidden))),
-            404 => Err(resp.error(|_| Ok(GetClientUserRoleError::NotFound))),
-            _ => Err(resp.unexpected()),
-        }
+        crate::runtime::call(
+            self.client,
+            req,
+            |resp| match resp.status() {
+                200 => resp.json(),
+                403 => Err(resp.error(|_| Ok(GetClientUserRoleError::Forbidden))),
+                404 => Err(resp.error(|_| Ok(GetClientUserRoleError::NotFound))),
+                _ => Err(resp.unexpected()),
+            },
+        )
     }
 }
 impl<'a> std::future::IntoFuture for GetClientUserRole<'a> {
@@ -1131,7 +1212,11 @@ pub struct UpdateClientUserRole<'a> {
 }
 impl<'a> UpdateClientUserRole<'a> {
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error<UpdateClientUserRoleError>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<UpdateClientUserRoleError>>,
+    > + Send + 'a {
         let mut req = self
             .client
             .request(
@@ -1145,22 +1230,25 @@ impl<'a> UpdateClientUserRole<'a> {
                     .concat(),
             );
         req.json(&self.body);
-        let resp = self.client.execute(req).await?;
-        match resp.status() {
-            204 => resp.empty(),
-            400 => {
-                Err(
-                    resp
-                        .error(|body| {
-                            serde_json::from_slice(body)
-                                .map(UpdateClientUserRoleError::BadRequest)
-                        }),
-                )
-            }
-            403 => Err(resp.error(|_| Ok(UpdateClientUserRoleError::Forbidden))),
-            404 => Err(resp.error(|_| Ok(UpdateClientUserRoleError::NotFound))),
-            _ => Err(resp.unexpected()),
-        }
+        crate::runtime::call(
+            self.client,
+            req,
+            |resp| match resp.status() {
+                204 => resp.empty(),
+                400 => {
+                    Err(
+                        resp
+                            .error(|body| {
+                                serde_json::from_slice(body)
+                                    .map(UpdateClientUserRoleError::BadRequest)
+                            }),
+                    )
+                }
+                403 => Err(resp.error(|_| Ok(UpdateClientUserRoleError::Forbidden))),
+                404 => Err(resp.error(|_| Ok(UpdateClientUserRoleError::NotFound))),
+                _ => Err(resp.unexpected()),
+            },
+        )
     }
 }
 impl<'a> std::future::IntoFuture for UpdateClientUserRole<'a> {
@@ -1223,7 +1311,11 @@ pub struct RevokeClientUserAccess<'a> {
 }
 impl<'a> RevokeClientUserAccess<'a> {
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error<RevokeClientUserAccessError>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<RevokeClientUserAccessError>>,
+    > + Send + 'a {
         let req = self
             .client
             .request(
@@ -1236,21 +1328,24 @@ impl<'a> RevokeClientUserAccess<'a> {
                 ]
                     .concat(),
             );
-        let resp = self.client.execute(req).await?;
-        match resp.status() {
-            200 => resp.empty(),
-            403 => {
-                Err(
-                    resp
-                        .error(|body| {
-                            serde_json::from_slice(body)
-                                .map(RevokeClientUserAccessError::Forbidden)
-                        }),
-                )
-            }
-            404 => Err(resp.error(|_| Ok(RevokeClientUserAccessError::NotFound))),
-            _ => Err(resp.unexpected()),
-        }
+        crate::runtime::call(
+            self.client,
+            req,
+            |resp| match resp.status() {
+                200 => resp.empty(),
+                403 => {
+                    Err(
+                        resp
+                            .error(|body| {
+                                serde_json::from_slice(body)
+                                    .map(RevokeClientUserAccessError::Forbidden)
+                            }),
+                    )
+                }
+                404 => Err(resp.error(|_| Ok(RevokeClientUserAccessError::NotFound))),
+                _ => Err(resp.unexpected()),
+            },
+        )
     }
 }
 impl<'a> std::future::IntoFuture for RevokeClientUserAccess<'a> {
@@ -1345,9 +1440,14 @@ impl<'a> GetApiTokens<'a> {
         self
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<super::types::TokenResponse>, crate::Error<GetApiTokensError>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            Vec<super::types::TokenResponse>,
+            crate::Error<GetApiTokensError>,
+        >,
+    > + Send + 'a {
         let mut req = self
             .client
             .request(
@@ -1371,13 +1471,16 @@ impl<'a> GetApiTokens<'a> {
         if let Some(v) = &self.deleted {
             req.query("deleted", v.to_string());
         }
-        let resp = self.client.execute(req).await?;
-        match resp.status() {
-            200 => resp.json(),
-            403 => Err(resp.error(|_| Ok(GetApiTokensError::Forbidden))),
-            404 => Err(resp.error(|_| Ok(GetApiTokensError::NotFound))),
-            _ => Err(resp.unexpected()),
-        }
+        crate::runtime::call(
+            self.client,
+            req,
+            |resp| match resp.status() {
+                200 => resp.json(),
+                403 => Err(resp.error(|_| Ok(GetApiTokensError::Forbidden))),
+                404 => Err(resp.error(|_| Ok(GetApiTokensError::NotFound))),
+                _ => Err(resp.unexpected()),
+            },
+        )
     }
 }
 impl<'a> std::future::IntoFuture for GetApiTokens<'a> {
@@ -1448,9 +1551,14 @@ pub struct CreateApiToken<'a> {
 }
 impl<'a> CreateApiToken<'a> {
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<super::types::CreateTokenResponse, crate::Error<CreateApiTokenError>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            super::types::CreateTokenResponse,
+            crate::Error<CreateApiTokenError>,
+        >,
+    > + Send + 'a {
         let mut req = self
             .client
             .request(
@@ -1463,20 +1571,23 @@ impl<'a> CreateApiToken<'a> {
                     .concat(),
             );
         req.json(&self.body);
-        let resp = self.client.execute(req).await?;
-        match resp.status() {
-            200 => resp.json(),
-            400 => {
-                Err(
-                    resp
-                        .error(|body| {
-                            serde_json::from_slice(body)
-                                .map(CreateApiTokenError::BadRequest)
-                        }),
-                )
-            }
-            _ => Err(resp.unexpected()),
-        }
+        crate::runtime::call(
+            self.client,
+            req,
+            |resp| match resp.status() {
+                200 => resp.json(),
+                400 => {
+                    Err(
+                        resp
+                            .error(|body| {
+                                serde_json::from_slice(body)
+                                    .map(CreateApiTokenError::BadRequest)
+                            }),
+                    )
+                }
+                _ => Err(resp.unexpected()),
+            },
+        )
     }
 }
 impl<'a> std::future::IntoFuture for CreateApiToken<'a> {
@@ -1546,9 +1657,11 @@ pub struct GetApiToken<'a> {
 }
 impl<'a> GetApiToken<'a> {
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<super::types::TokenResponse, crate::Error<GetApiTokenError>> {
+    ) -> impl std::future::Future<
+        Output = Result<super::types::TokenResponse, crate::Error<GetApiTokenError>>,
+    > + Send + 'a {
         let req = self
             .client
             .request(
@@ -1561,13 +1674,16 @@ impl<'a> GetApiToken<'a> {
                 ]
                     .concat(),
             );
-        let resp = self.client.execute(req).await?;
-        match resp.status() {
-            200 => resp.json(),
-            403 => Err(resp.error(|_| Ok(GetApiTokenError::Forbidden))),
-            404 => Err(resp.error(|_| Ok(GetApiTokenError::NotFound))),
-            _ => Err(resp.unexpected()),
-        }
+        crate::runtime::call(
+            self.client,
+            req,
+            |resp| match resp.status() {
+                200 => resp.json(),
+                403 => Err(resp.error(|_| Ok(GetApiTokenError::Forbidden))),
+                404 => Err(resp.error(|_| Ok(GetApiTokenError::NotFound))),
+                _ => Err(resp.unexpected()),
+            },
+        )
     }
 }
 impl<'a> std::future::IntoFuture for GetApiToken<'a> {
@@ -1633,7 +1749,11 @@ pub struct DeleteApiToken<'a> {
 }
 impl<'a> DeleteApiToken<'a> {
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error<DeleteApiTokenError>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteApiTokenError>>,
+    > + Send + 'a {
         let req = self
             .client
             .request(
@@ -1646,13 +1766,16 @@ impl<'a> DeleteApiToken<'a> {
                 ]
                     .concat(),
             );
-        let resp = self.client.execute(req).await?;
-        match resp.status() {
-            204 => resp.empty(),
-            403 => Err(resp.error(|_| Ok(DeleteApiTokenError::Forbidden))),
-            404 => Err(resp.error(|_| Ok(DeleteApiTokenError::NotFound))),
-            _ => Err(resp.unexpected()),
-        }
+        crate::runtime::call(
+            self.client,
+            req,
+            |resp| match resp.status() {
+                204 => resp.empty(),
+                403 => Err(resp.error(|_| Ok(DeleteApiTokenError::Forbidden))),
+                404 => Err(resp.error(|_| Ok(DeleteApiTokenError::NotFound))),
+                _ => Err(resp.unexpected()),
+            },
+        )
     }
 }
 impl<'a> std::future::IntoFuture for DeleteApiToken<'a> {
@@ -1746,9 +1869,14 @@ impl<'a> GetApiTokensV2<'a> {
         self
     }
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<Vec<super::types::TokenResponse>, crate::Error<GetApiTokensV2Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<
+            Vec<super::types::TokenResponse>,
+            crate::Error<GetApiTokensV2Error>,
+        >,
+    > + Send + 'a {
         let mut req = self
             .client
             .request(
@@ -1772,13 +1900,16 @@ impl<'a> GetApiTokensV2<'a> {
         if let Some(v) = &self.deleted {
             req.query("deleted", v.to_string());
         }
-        let resp = self.client.execute(req).await?;
-        match resp.status() {
-            200 => resp.json(),
-            403 => Err(resp.error(|_| Ok(GetApiTokensV2Error::Forbidden))),
-            404 => Err(resp.error(|_| Ok(GetApiTokensV2Error::NotFound))),
-            _ => Err(resp.unexpected()),
-        }
+        crate::runtime::call(
+            self.client,
+            req,
+            |resp| match resp.status() {
+                200 => resp.json(),
+                403 => Err(resp.error(|_| Ok(GetApiTokensV2Error::Forbidden))),
+                404 => Err(resp.error(|_| Ok(GetApiTokensV2Error::NotFound))),
+                _ => Err(resp.unexpected()),
+            },
+        )
     }
 }
 impl<'a> std::future::IntoFuture for GetApiTokensV2<'a> {
@@ -1842,12 +1973,14 @@ pub struct CreateApiTokenV2<'a> {
 }
 impl<'a> CreateApiTokenV2<'a> {
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        super::types::CreateTokenResponseV2,
-        crate::Error<CreateApiTokenV2Error>,
-    > {
+    ) -> impl std::future::Future<
+        Output = Result<
+            super::types::CreateTokenResponseV2,
+            crate::Error<CreateApiTokenV2Error>,
+        >,
+    > + Send + 'a {
         let mut req = self
             .client
             .request(
@@ -1860,20 +1993,23 @@ impl<'a> CreateApiTokenV2<'a> {
                     .concat(),
             );
         req.json(&self.body);
-        let resp = self.client.execute(req).await?;
-        match resp.status() {
-            200 => resp.json(),
-            400 => {
-                Err(
-                    resp
-                        .error(|body| {
-                            serde_json::from_slice(body)
-                                .map(CreateApiTokenV2Error::BadRequest)
-                        }),
-                )
-            }
-            _ => Err(resp.unexpected()),
-        }
+        crate::runtime::call(
+            self.client,
+            req,
+            |resp| match resp.status() {
+                200 => resp.json(),
+                400 => {
+                    Err(
+                        resp
+                            .error(|body| {
+                                serde_json::from_slice(body)
+                                    .map(CreateApiTokenV2Error::BadRequest)
+                            }),
+                    )
+                }
+                _ => Err(resp.unexpected()),
+            },
+        )
     }
 }
 impl<'a> std::future::IntoFuture for CreateApiTokenV2<'a> {
@@ -1936,9 +2072,11 @@ pub struct GetApiTokenV2<'a> {
 }
 impl<'a> GetApiTokenV2<'a> {
     /// Sends the request.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<super::types::TokenResponse, crate::Error<GetApiTokenV2Error>> {
+    ) -> impl std::future::Future<
+        Output = Result<super::types::TokenResponse, crate::Error<GetApiTokenV2Error>>,
+    > + Send + 'a {
         let req = self
             .client
             .request(
@@ -1951,13 +2089,16 @@ impl<'a> GetApiTokenV2<'a> {
                 ]
                     .concat(),
             );
-        let resp = self.client.execute(req).await?;
-        match resp.status() {
-            200 => resp.json(),
-            403 => Err(resp.error(|_| Ok(GetApiTokenV2Error::Forbidden))),
-            404 => Err(resp.error(|_| Ok(GetApiTokenV2Error::NotFound))),
-            _ => Err(resp.unexpected()),
-        }
+        crate::runtime::call(
+            self.client,
+            req,
+            |resp| match resp.status() {
+                200 => resp.json(),
+                403 => Err(resp.error(|_| Ok(GetApiTokenV2Error::Forbidden))),
+                404 => Err(resp.error(|_| Ok(GetApiTokenV2Error::NotFound))),
+                _ => Err(resp.unexpected()),
+            },
+        )
     }
 }
 impl<'a> std::future::IntoFuture for GetApiTokenV2<'a> {
@@ -2016,7 +2157,11 @@ pub struct DeleteApiTokenV2<'a> {
 }
 impl<'a> DeleteApiTokenV2<'a> {
     /// Sends the request.
-    pub async fn send(self) -> Result<(), crate::Error<DeleteApiTokenV2Error>> {
+    pub fn send(
+        self,
+    ) -> impl std::future::Future<
+        Output = Result<(), crate::Error<DeleteApiTokenV2Error>>,
+    > + Send + 'a {
         let req = self
             .client
             .request(
@@ -2029,13 +2174,16 @@ impl<'a> DeleteApiTokenV2<'a> {
                 ]
                     .concat(),
             );
-        let resp = self.client.execute(req).await?;
-        match resp.status() {
-            204 => resp.empty(),
-            403 => Err(resp.error(|_| Ok(DeleteApiTokenV2Error::Forbidden))),
-            404 => Err(resp.error(|_| Ok(DeleteApiTokenV2Error::NotFound))),
-            _ => Err(resp.unexpected()),
-        }
+        crate::runtime::call(
+            self.client,
+            req,
+            |resp| match resp.status() {
+                204 => resp.empty(),
+                403 => Err(resp.error(|_| Ok(DeleteApiTokenV2Error::Forbidden))),
+                404 => Err(resp.error(|_| Ok(DeleteApiTokenV2Error::NotFound))),
+                _ => Err(resp.unexpected()),
+            },
+        )
     }
 }
 impl<'a> std::future::IntoFuture for DeleteApiTokenV2<'a> {
