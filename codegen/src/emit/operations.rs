@@ -506,11 +506,16 @@ fn operation(op: &Operation, cx: &Cx, types: &TokenStream) -> TokenStream {
             pub fn send(self) -> impl std::future::Future<Output = Result<#ok_ty, crate::Error<#error>>> + Send + 'a {
                 let #req_mut req = self.client.request(&#info, #path_expr);
                 #( #stmts )*
-                crate::runtime::call(self.client, req, |resp| match resp.status() {
+                crate::runtime::call(self.client, req, Self::decode)
+            }
+
+            /// The response as this operation's result.
+            fn decode(resp: crate::runtime::Response) -> Result<#ok_ty, crate::Error<#error>> {
+                match resp.status() {
                     #( #success_arms )*
                     #( #error_arms )*
                     #fallback
-                })
+                }
             }
         }
 

@@ -30,22 +30,24 @@ impl<'a> LoginUser<'a> {
             .client
             .request(&LOGIN_USER_INFO, "/iam/auth/jwt/login".to_string());
         req.json(&self.body);
-        crate::runtime::call(
-            self.client,
-            req,
-            |resp| match resp.status() {
-                200 => resp.json(),
-                400 => {
-                    Err(
-                        resp
-                            .error(|body| {
-                                serde_json::from_slice(body).map(LoginUserError::BadRequest)
-                            }),
-                    )
-                }
-                _ => Err(resp.unexpected()),
-            },
-        )
+        crate::runtime::call(self.client, req, Self::decode)
+    }
+    /// The response as this operation's result.
+    fn decode(
+        resp: crate::runtime::Response,
+    ) -> Result<super::types::Token, crate::Error<LoginUserError>> {
+        match resp.status() {
+            200 => resp.json(),
+            400 => {
+                Err(
+                    resp
+                        .error(|body| {
+                            serde_json::from_slice(body).map(LoginUserError::BadRequest)
+                        }),
+                )
+            }
+            _ => Err(resp.unexpected()),
+        }
     }
 }
 impl<'a> std::future::IntoFuture for LoginUser<'a> {
@@ -110,24 +112,26 @@ impl<'a> RefreshToken<'a> {
             .client
             .request(&REFRESH_TOKEN_INFO, "/iam/auth/jwt/refresh".to_string());
         req.json(&self.body);
-        crate::runtime::call(
-            self.client,
-            req,
-            |resp| match resp.status() {
-                200 => resp.json(),
-                400 => {
-                    Err(
-                        resp
-                            .error(|body| {
-                                serde_json::from_slice(body)
-                                    .map(RefreshTokenError::BadRequest)
-                            }),
-                    )
-                }
-                401 => Err(resp.error(|_| Ok(RefreshTokenError::Unauthorized))),
-                _ => Err(resp.unexpected()),
-            },
-        )
+        crate::runtime::call(self.client, req, Self::decode)
+    }
+    /// The response as this operation's result.
+    fn decode(
+        resp: crate::runtime::Response,
+    ) -> Result<super::types::Token, crate::Error<RefreshTokenError>> {
+        match resp.status() {
+            200 => resp.json(),
+            400 => {
+                Err(
+                    resp
+                        .error(|body| {
+                            serde_json::from_slice(body)
+                                .map(RefreshTokenError::BadRequest)
+                        }),
+                )
+            }
+            401 => Err(resp.error(|_| Ok(RefreshTokenError::Unauthorized))),
+            _ => Err(resp.unexpected()),
+        }
     }
 }
 impl<'a> std::future::IntoFuture for RefreshToken<'a> {
@@ -197,17 +201,19 @@ impl<'a> SelectAccount<'a> {
                 ]
                     .concat(),
             );
-        crate::runtime::call(
-            self.client,
-            req,
-            |resp| match resp.status() {
-                200 => resp.json(),
-                401 => Err(resp.error(|_| Ok(SelectAccountError::Unauthorized))),
-                403 => Err(resp.error(|_| Ok(SelectAccountError::Forbidden))),
-                404 => Err(resp.error(|_| Ok(SelectAccountError::NotFound))),
-                _ => Err(resp.unexpected()),
-            },
-        )
+        crate::runtime::call(self.client, req, Self::decode)
+    }
+    /// The response as this operation's result.
+    fn decode(
+        resp: crate::runtime::Response,
+    ) -> Result<super::types::Token, crate::Error<SelectAccountError>> {
+        match resp.status() {
+            200 => resp.json(),
+            401 => Err(resp.error(|_| Ok(SelectAccountError::Unauthorized))),
+            403 => Err(resp.error(|_| Ok(SelectAccountError::Forbidden))),
+            404 => Err(resp.error(|_| Ok(SelectAccountError::NotFound))),
+            _ => Err(resp.unexpected()),
+        }
     }
 }
 impl<'a> std::future::IntoFuture for SelectAccount<'a> {
@@ -275,25 +281,27 @@ impl<'a> CreateAccount<'a> {
             .client
             .request(&CREATE_ACCOUNT_INFO, "/iam/clients/create".to_string());
         req.json(&self.body);
-        crate::runtime::call(
-            self.client,
-            req,
-            |resp| match resp.status() {
-                201 => resp.json(),
-                400 => {
-                    Err(
-                        resp
-                            .error(|body| {
-                                serde_json::from_slice(body)
-                                    .map(CreateAccountError::BadRequest)
-                            }),
-                    )
-                }
-                401 => Err(resp.error(|_| Ok(CreateAccountError::Unauthorized))),
-                403 => Err(resp.error(|_| Ok(CreateAccountError::Forbidden))),
-                _ => Err(resp.unexpected()),
-            },
-        )
+        crate::runtime::call(self.client, req, Self::decode)
+    }
+    /// The response as this operation's result.
+    fn decode(
+        resp: crate::runtime::Response,
+    ) -> Result<super::types::CreateAccountRequest, crate::Error<CreateAccountError>> {
+        match resp.status() {
+            201 => resp.json(),
+            400 => {
+                Err(
+                    resp
+                        .error(|body| {
+                            serde_json::from_slice(body)
+                                .map(CreateAccountError::BadRequest)
+                        }),
+                )
+            }
+            401 => Err(resp.error(|_| Ok(CreateAccountError::Unauthorized))),
+            403 => Err(resp.error(|_| Ok(CreateAccountError::Forbidden))),
+            _ => Err(resp.unexpected()),
+        }
     }
 }
 impl<'a> std::future::IntoFuture for CreateAccount<'a> {
@@ -359,15 +367,17 @@ impl<'a> GetAccountDetails<'a> {
         let req = self
             .client
             .request(&GET_ACCOUNT_DETAILS_INFO, "/iam/clients/me".to_string());
-        crate::runtime::call(
-            self.client,
-            req,
-            |resp| match resp.status() {
-                200 => resp.json(),
-                401 => Err(resp.error(|_| Ok(GetAccountDetailsError::Unauthorized))),
-                _ => Err(resp.unexpected()),
-            },
-        )
+        crate::runtime::call(self.client, req, Self::decode)
+    }
+    /// The response as this operation's result.
+    fn decode(
+        resp: crate::runtime::Response,
+    ) -> Result<super::types::ClientBase, crate::Error<GetAccountDetailsError>> {
+        match resp.status() {
+            200 => resp.json(),
+            401 => Err(resp.error(|_| Ok(GetAccountDetailsError::Unauthorized))),
+            _ => Err(resp.unexpected()),
+        }
     }
 }
 impl<'a> std::future::IntoFuture for GetAccountDetails<'a> {
@@ -422,23 +432,25 @@ impl<'a> ForgotPassword<'a> {
             .client
             .request(&FORGOT_PASSWORD_INFO, "/iam/auth/password/forgot".to_string());
         req.json(&self.body);
-        crate::runtime::call(
-            self.client,
-            req,
-            |resp| match resp.status() {
-                200 => resp.json(),
-                400 => {
-                    Err(
-                        resp
-                            .error(|body| {
-                                serde_json::from_slice(body)
-                                    .map(ForgotPasswordError::BadRequest)
-                            }),
-                    )
-                }
-                _ => Err(resp.unexpected()),
-            },
-        )
+        crate::runtime::call(self.client, req, Self::decode)
+    }
+    /// The response as this operation's result.
+    fn decode(
+        resp: crate::runtime::Response,
+    ) -> Result<serde_json::Value, crate::Error<ForgotPasswordError>> {
+        match resp.status() {
+            200 => resp.json(),
+            400 => {
+                Err(
+                    resp
+                        .error(|body| {
+                            serde_json::from_slice(body)
+                                .map(ForgotPasswordError::BadRequest)
+                        }),
+                )
+            }
+            _ => Err(resp.unexpected()),
+        }
     }
 }
 impl<'a> std::future::IntoFuture for ForgotPassword<'a> {
@@ -510,25 +522,27 @@ impl<'a> ChangePassword<'a> {
                     .concat(),
             );
         req.json(&self.body);
-        crate::runtime::call(
-            self.client,
-            req,
-            |resp| match resp.status() {
-                200 => resp.json(),
-                400 => {
-                    Err(
-                        resp
-                            .error(|body| {
-                                serde_json::from_slice(body)
-                                    .map(ChangePasswordError::BadRequest)
-                            }),
-                    )
-                }
-                401 => Err(resp.error(|_| Ok(ChangePasswordError::Unauthorized))),
-                403 => Err(resp.error(|_| Ok(ChangePasswordError::Forbidden))),
-                _ => Err(resp.unexpected()),
-            },
-        )
+        crate::runtime::call(self.client, req, Self::decode)
+    }
+    /// The response as this operation's result.
+    fn decode(
+        resp: crate::runtime::Response,
+    ) -> Result<super::types::Token, crate::Error<ChangePasswordError>> {
+        match resp.status() {
+            200 => resp.json(),
+            400 => {
+                Err(
+                    resp
+                        .error(|body| {
+                            serde_json::from_slice(body)
+                                .map(ChangePasswordError::BadRequest)
+                        }),
+                )
+            }
+            401 => Err(resp.error(|_| Ok(ChangePasswordError::Unauthorized))),
+            403 => Err(resp.error(|_| Ok(ChangePasswordError::Forbidden))),
+            _ => Err(resp.unexpected()),
+        }
     }
 }
 impl<'a> std::future::IntoFuture for ChangePassword<'a> {
@@ -617,25 +631,27 @@ impl<'a> GetLastLoginTime<'a> {
         if let Some(v) = &self.offset {
             req.query("offset", v.to_string());
         }
-        crate::runtime::call(
-            self.client,
-            req,
-            |resp| match resp.status() {
-                200 => resp.json(),
-                400 => {
-                    Err(
-                        resp
-                            .error(|body| {
-                                serde_json::from_slice(body)
-                                    .map(GetLastLoginTimeError::BadRequest)
-                            }),
-                    )
-                }
-                403 => Err(resp.error(|_| Ok(GetLastLoginTimeError::Forbidden))),
-                404 => Err(resp.error(|_| Ok(GetLastLoginTimeError::NotFound))),
-                _ => Err(resp.unexpected()),
-            },
-        )
+        crate::runtime::call(self.client, req, Self::decode)
+    }
+    /// The response as this operation's result.
+    fn decode(
+        resp: crate::runtime::Response,
+    ) -> Result<super::types::LastLoginTimeSchema, crate::Error<GetLastLoginTimeError>> {
+        match resp.status() {
+            200 => resp.json(),
+            400 => {
+                Err(
+                    resp
+                        .error(|body| {
+                            serde_json::from_slice(body)
+                                .map(GetLastLoginTimeError::BadRequest)
+                        }),
+                )
+            }
+            403 => Err(resp.error(|_| Ok(GetLastLoginTimeError::Forbidden))),
+            404 => Err(resp.error(|_| Ok(GetLastLoginTimeError::NotFound))),
+            _ => Err(resp.unexpected()),
+        }
     }
 }
 impl<'a> std::future::IntoFuture for GetLastLoginTime<'a> {
@@ -715,15 +731,17 @@ impl<'a> GetUsers<'a> {
         if let Some(v) = &self.offset {
             req.query("offset", v.to_string());
         }
-        crate::runtime::call(
-            self.client,
-            req,
-            |resp| match resp.status() {
-                200 => resp.json(),
-                401 => Err(resp.error(|_| Ok(GetUsersError::Unauthorized))),
-                _ => Err(resp.unexpected()),
-            },
-        )
+        crate::runtime::call(self.client, req, Self::decode)
+    }
+    /// The response as this operation's result.
+    fn decode(
+        resp: crate::runtime::Response,
+    ) -> Result<super::types::PaginatedUsersArray, crate::Error<GetUsersError>> {
+        match resp.status() {
+            200 => resp.json(),
+            401 => Err(resp.error(|_| Ok(GetUsersError::Unauthorized))),
+            _ => Err(resp.unexpected()),
+        }
     }
 }
 impl<'a> std::future::IntoFuture for GetUsers<'a> {
@@ -787,16 +805,18 @@ impl<'a> GetUser<'a> {
                 ["/iam/users/", &crate::runtime::encode_path(&self.user_id.to_string())]
                     .concat(),
             );
-        crate::runtime::call(
-            self.client,
-            req,
-            |resp| match resp.status() {
-                200 => resp.json(),
-                401 => Err(resp.error(|_| Ok(GetUserError::Unauthorized))),
-                404 => Err(resp.error(|_| Ok(GetUserError::NotFound))),
-                _ => Err(resp.unexpected()),
-            },
-        )
+        crate::runtime::call(self.client, req, Self::decode)
+    }
+    /// The response as this operation's result.
+    fn decode(
+        resp: crate::runtime::Response,
+    ) -> Result<super::types::UserPublic, crate::Error<GetUserError>> {
+        match resp.status() {
+            200 => resp.json(),
+            401 => Err(resp.error(|_| Ok(GetUserError::Unauthorized))),
+            404 => Err(resp.error(|_| Ok(GetUserError::NotFound))),
+            _ => Err(resp.unexpected()),
+        }
     }
 }
 impl<'a> std::future::IntoFuture for GetUser<'a> {
@@ -859,25 +879,26 @@ impl<'a> UpdateUser<'a> {
                     .concat(),
             );
         req.json(&self.body);
-        crate::runtime::call(
-            self.client,
-            req,
-            |resp| match resp.status() {
-                200 => resp.json(),
-                400 => {
-                    Err(
-                        resp
-                            .error(|body| {
-                                serde_json::from_slice(body)
-                                    .map(UpdateUserError::BadRequest)
-                            }),
-                    )
-                }
-                403 => Err(resp.error(|_| Ok(UpdateUserError::Forbidden))),
-                404 => Err(resp.error(|_| Ok(UpdateUserError::NotFound))),
-                _ => Err(resp.unexpected()),
-            },
-        )
+        crate::runtime::call(self.client, req, Self::decode)
+    }
+    /// The response as this operation's result.
+    fn decode(
+        resp: crate::runtime::Response,
+    ) -> Result<super::types::User, crate::Error<UpdateUserError>> {
+        match resp.status() {
+            200 => resp.json(),
+            400 => {
+                Err(
+                    resp
+                        .error(|body| {
+                            serde_json::from_slice(body).map(UpdateUserError::BadRequest)
+                        }),
+                )
+            }
+            403 => Err(resp.error(|_| Ok(UpdateUserError::Forbidden))),
+            404 => Err(resp.error(|_| Ok(UpdateUserError::NotFound))),
+            _ => Err(resp.unexpected()),
+        }
     }
 }
 impl<'a> std::future::IntoFuture for UpdateUser<'a> {
@@ -959,24 +980,29 @@ impl<'a> UpdateUserEmail<'a> {
                     .concat(),
             );
         req.json(&self.body);
-        crate::runtime::call(
-            self.client,
-            req,
-            |resp| match resp.status() {
-                200 => resp.json(),
-                400 => {
-                    Err(
-                        resp
-                            .error(|body| {
-                                serde_json::from_slice(body)
-                                    .map(UpdateUserEmailError::BadRequest)
-                            }),
-                    )
-                }
-                401 => Err(resp.error(|_| Ok(UpdateUserEmailError::Unauthorized))),
-                _ => Err(resp.unexpected()),
-            },
-        )
+        crate::runtime::call(self.client, req, Self::decode)
+    }
+    /// The response as this operation's result.
+    fn decode(
+        resp: crate::runtime::Response,
+    ) -> Result<
+        super::types::UpdateUserEmailResponse,
+        crate::Error<UpdateUserEmailError>,
+    > {
+        match resp.status() {
+            200 => resp.json(),
+            400 => {
+                Err(
+                    resp
+                        .error(|body| {
+                            serde_json::from_slice(body)
+                                .map(UpdateUserEmailError::BadRequest)
+                        }),
+                )
+            }
+            401 => Err(resp.error(|_| Ok(UpdateUserEmailError::Unauthorized))),
+            _ => Err(resp.unexpected()),
+        }
     }
 }
 impl<'a> std::future::IntoFuture for UpdateUserEmail<'a> {
@@ -1050,25 +1076,26 @@ impl<'a> InviteUser<'a> {
             .client
             .request(&INVITE_USER_INFO, "/iam/clients/invite_user".to_string());
         req.json(&self.body);
-        crate::runtime::call(
-            self.client,
-            req,
-            |resp| match resp.status() {
-                200 => resp.json(),
-                400 => {
-                    Err(
-                        resp
-                            .error(|body| {
-                                serde_json::from_slice(body)
-                                    .map(InviteUserError::BadRequest)
-                            }),
-                    )
-                }
-                401 => Err(resp.error(|_| Ok(InviteUserError::Unauthorized))),
-                403 => Err(resp.error(|_| Ok(InviteUserError::Forbidden))),
-                _ => Err(resp.unexpected()),
-            },
-        )
+        crate::runtime::call(self.client, req, Self::decode)
+    }
+    /// The response as this operation's result.
+    fn decode(
+        resp: crate::runtime::Response,
+    ) -> Result<super::types::InviteUserResponseSchema, crate::Error<InviteUserError>> {
+        match resp.status() {
+            200 => resp.json(),
+            400 => {
+                Err(
+                    resp
+                        .error(|body| {
+                            serde_json::from_slice(body).map(InviteUserError::BadRequest)
+                        }),
+                )
+            }
+            401 => Err(resp.error(|_| Ok(InviteUserError::Unauthorized))),
+            403 => Err(resp.error(|_| Ok(InviteUserError::Forbidden))),
+            _ => Err(resp.unexpected()),
+        }
     }
 }
 impl<'a> std::future::IntoFuture for InviteUser<'a> {
@@ -1141,16 +1168,18 @@ impl<'a> GetClientUserRole<'a> {
                 ]
                     .concat(),
             );
-        crate::runtime::call(
-            self.client,
-            req,
-            |resp| match resp.status() {
-                200 => resp.json(),
-                403 => Err(resp.error(|_| Ok(GetClientUserRoleError::Forbidden))),
-                404 => Err(resp.error(|_| Ok(GetClientUserRoleError::NotFound))),
-                _ => Err(resp.unexpected()),
-            },
-        )
+        crate::runtime::call(self.client, req, Self::decode)
+    }
+    /// The response as this operation's result.
+    fn decode(
+        resp: crate::runtime::Response,
+    ) -> Result<super::types::UserRole, crate::Error<GetClientUserRoleError>> {
+        match resp.status() {
+            200 => resp.json(),
+            403 => Err(resp.error(|_| Ok(GetClientUserRoleError::Forbidden))),
+            404 => Err(resp.error(|_| Ok(GetClientUserRoleError::NotFound))),
+            _ => Err(resp.unexpected()),
+        }
     }
 }
 impl<'a> std::future::IntoFuture for GetClientUserRole<'a> {
@@ -1230,25 +1259,27 @@ impl<'a> UpdateClientUserRole<'a> {
                     .concat(),
             );
         req.json(&self.body);
-        crate::runtime::call(
-            self.client,
-            req,
-            |resp| match resp.status() {
-                204 => resp.empty(),
-                400 => {
-                    Err(
-                        resp
-                            .error(|body| {
-                                serde_json::from_slice(body)
-                                    .map(UpdateClientUserRoleError::BadRequest)
-                            }),
-                    )
-                }
-                403 => Err(resp.error(|_| Ok(UpdateClientUserRoleError::Forbidden))),
-                404 => Err(resp.error(|_| Ok(UpdateClientUserRoleError::NotFound))),
-                _ => Err(resp.unexpected()),
-            },
-        )
+        crate::runtime::call(self.client, req, Self::decode)
+    }
+    /// The response as this operation's result.
+    fn decode(
+        resp: crate::runtime::Response,
+    ) -> Result<(), crate::Error<UpdateClientUserRoleError>> {
+        match resp.status() {
+            204 => resp.empty(),
+            400 => {
+                Err(
+                    resp
+                        .error(|body| {
+                            serde_json::from_slice(body)
+                                .map(UpdateClientUserRoleError::BadRequest)
+                        }),
+                )
+            }
+            403 => Err(resp.error(|_| Ok(UpdateClientUserRoleError::Forbidden))),
+            404 => Err(resp.error(|_| Ok(UpdateClientUserRoleError::NotFound))),
+            _ => Err(resp.unexpected()),
+        }
     }
 }
 impl<'a> std::future::IntoFuture for UpdateClientUserRole<'a> {
@@ -1328,24 +1359,26 @@ impl<'a> RevokeClientUserAccess<'a> {
                 ]
                     .concat(),
             );
-        crate::runtime::call(
-            self.client,
-            req,
-            |resp| match resp.status() {
-                200 => resp.empty(),
-                403 => {
-                    Err(
-                        resp
-                            .error(|body| {
-                                serde_json::from_slice(body)
-                                    .map(RevokeClientUserAccessError::Forbidden)
-                            }),
-                    )
-                }
-                404 => Err(resp.error(|_| Ok(RevokeClientUserAccessError::NotFound))),
-                _ => Err(resp.unexpected()),
-            },
-        )
+        crate::runtime::call(self.client, req, Self::decode)
+    }
+    /// The response as this operation's result.
+    fn decode(
+        resp: crate::runtime::Response,
+    ) -> Result<(), crate::Error<RevokeClientUserAccessError>> {
+        match resp.status() {
+            200 => resp.empty(),
+            403 => {
+                Err(
+                    resp
+                        .error(|body| {
+                            serde_json::from_slice(body)
+                                .map(RevokeClientUserAccessError::Forbidden)
+                        }),
+                )
+            }
+            404 => Err(resp.error(|_| Ok(RevokeClientUserAccessError::NotFound))),
+            _ => Err(resp.unexpected()),
+        }
     }
 }
 impl<'a> std::future::IntoFuture for RevokeClientUserAccess<'a> {
@@ -1471,16 +1504,18 @@ impl<'a> GetApiTokens<'a> {
         if let Some(v) = &self.deleted {
             req.query("deleted", v.to_string());
         }
-        crate::runtime::call(
-            self.client,
-            req,
-            |resp| match resp.status() {
-                200 => resp.json(),
-                403 => Err(resp.error(|_| Ok(GetApiTokensError::Forbidden))),
-                404 => Err(resp.error(|_| Ok(GetApiTokensError::NotFound))),
-                _ => Err(resp.unexpected()),
-            },
-        )
+        crate::runtime::call(self.client, req, Self::decode)
+    }
+    /// The response as this operation's result.
+    fn decode(
+        resp: crate::runtime::Response,
+    ) -> Result<Vec<super::types::TokenResponse>, crate::Error<GetApiTokensError>> {
+        match resp.status() {
+            200 => resp.json(),
+            403 => Err(resp.error(|_| Ok(GetApiTokensError::Forbidden))),
+            404 => Err(resp.error(|_| Ok(GetApiTokensError::NotFound))),
+            _ => Err(resp.unexpected()),
+        }
     }
 }
 impl<'a> std::future::IntoFuture for GetApiTokens<'a> {
@@ -1571,23 +1606,25 @@ impl<'a> CreateApiToken<'a> {
                     .concat(),
             );
         req.json(&self.body);
-        crate::runtime::call(
-            self.client,
-            req,
-            |resp| match resp.status() {
-                200 => resp.json(),
-                400 => {
-                    Err(
-                        resp
-                            .error(|body| {
-                                serde_json::from_slice(body)
-                                    .map(CreateApiTokenError::BadRequest)
-                            }),
-                    )
-                }
-                _ => Err(resp.unexpected()),
-            },
-        )
+        crate::runtime::call(self.client, req, Self::decode)
+    }
+    /// The response as this operation's result.
+    fn decode(
+        resp: crate::runtime::Response,
+    ) -> Result<super::types::CreateTokenResponse, crate::Error<CreateApiTokenError>> {
+        match resp.status() {
+            200 => resp.json(),
+            400 => {
+                Err(
+                    resp
+                        .error(|body| {
+                            serde_json::from_slice(body)
+                                .map(CreateApiTokenError::BadRequest)
+                        }),
+                )
+            }
+            _ => Err(resp.unexpected()),
+        }
     }
 }
 impl<'a> std::future::IntoFuture for CreateApiToken<'a> {
@@ -1674,16 +1711,18 @@ impl<'a> GetApiToken<'a> {
                 ]
                     .concat(),
             );
-        crate::runtime::call(
-            self.client,
-            req,
-            |resp| match resp.status() {
-                200 => resp.json(),
-                403 => Err(resp.error(|_| Ok(GetApiTokenError::Forbidden))),
-                404 => Err(resp.error(|_| Ok(GetApiTokenError::NotFound))),
-                _ => Err(resp.unexpected()),
-            },
-        )
+        crate::runtime::call(self.client, req, Self::decode)
+    }
+    /// The response as this operation's result.
+    fn decode(
+        resp: crate::runtime::Response,
+    ) -> Result<super::types::TokenResponse, crate::Error<GetApiTokenError>> {
+        match resp.status() {
+            200 => resp.json(),
+            403 => Err(resp.error(|_| Ok(GetApiTokenError::Forbidden))),
+            404 => Err(resp.error(|_| Ok(GetApiTokenError::NotFound))),
+            _ => Err(resp.unexpected()),
+        }
     }
 }
 impl<'a> std::future::IntoFuture for GetApiToken<'a> {
@@ -1766,16 +1805,18 @@ impl<'a> DeleteApiToken<'a> {
                 ]
                     .concat(),
             );
-        crate::runtime::call(
-            self.client,
-            req,
-            |resp| match resp.status() {
-                204 => resp.empty(),
-                403 => Err(resp.error(|_| Ok(DeleteApiTokenError::Forbidden))),
-                404 => Err(resp.error(|_| Ok(DeleteApiTokenError::NotFound))),
-                _ => Err(resp.unexpected()),
-            },
-        )
+        crate::runtime::call(self.client, req, Self::decode)
+    }
+    /// The response as this operation's result.
+    fn decode(
+        resp: crate::runtime::Response,
+    ) -> Result<(), crate::Error<DeleteApiTokenError>> {
+        match resp.status() {
+            204 => resp.empty(),
+            403 => Err(resp.error(|_| Ok(DeleteApiTokenError::Forbidden))),
+            404 => Err(resp.error(|_| Ok(DeleteApiTokenError::NotFound))),
+            _ => Err(resp.unexpected()),
+        }
     }
 }
 impl<'a> std::future::IntoFuture for DeleteApiToken<'a> {
@@ -1900,16 +1941,18 @@ impl<'a> GetApiTokensV2<'a> {
         if let Some(v) = &self.deleted {
             req.query("deleted", v.to_string());
         }
-        crate::runtime::call(
-            self.client,
-            req,
-            |resp| match resp.status() {
-                200 => resp.json(),
-                403 => Err(resp.error(|_| Ok(GetApiTokensV2Error::Forbidden))),
-                404 => Err(resp.error(|_| Ok(GetApiTokensV2Error::NotFound))),
-                _ => Err(resp.unexpected()),
-            },
-        )
+        crate::runtime::call(self.client, req, Self::decode)
+    }
+    /// The response as this operation's result.
+    fn decode(
+        resp: crate::runtime::Response,
+    ) -> Result<Vec<super::types::TokenResponse>, crate::Error<GetApiTokensV2Error>> {
+        match resp.status() {
+            200 => resp.json(),
+            403 => Err(resp.error(|_| Ok(GetApiTokensV2Error::Forbidden))),
+            404 => Err(resp.error(|_| Ok(GetApiTokensV2Error::NotFound))),
+            _ => Err(resp.unexpected()),
+        }
     }
 }
 impl<'a> std::future::IntoFuture for GetApiTokensV2<'a> {
@@ -1993,23 +2036,28 @@ impl<'a> CreateApiTokenV2<'a> {
                     .concat(),
             );
         req.json(&self.body);
-        crate::runtime::call(
-            self.client,
-            req,
-            |resp| match resp.status() {
-                200 => resp.json(),
-                400 => {
-                    Err(
-                        resp
-                            .error(|body| {
-                                serde_json::from_slice(body)
-                                    .map(CreateApiTokenV2Error::BadRequest)
-                            }),
-                    )
-                }
-                _ => Err(resp.unexpected()),
-            },
-        )
+        crate::runtime::call(self.client, req, Self::decode)
+    }
+    /// The response as this operation's result.
+    fn decode(
+        resp: crate::runtime::Response,
+    ) -> Result<
+        super::types::CreateTokenResponseV2,
+        crate::Error<CreateApiTokenV2Error>,
+    > {
+        match resp.status() {
+            200 => resp.json(),
+            400 => {
+                Err(
+                    resp
+                        .error(|body| {
+                            serde_json::from_slice(body)
+                                .map(CreateApiTokenV2Error::BadRequest)
+                        }),
+                )
+            }
+            _ => Err(resp.unexpected()),
+        }
     }
 }
 impl<'a> std::future::IntoFuture for CreateApiTokenV2<'a> {
@@ -2089,16 +2137,18 @@ impl<'a> GetApiTokenV2<'a> {
                 ]
                     .concat(),
             );
-        crate::runtime::call(
-            self.client,
-            req,
-            |resp| match resp.status() {
-                200 => resp.json(),
-                403 => Err(resp.error(|_| Ok(GetApiTokenV2Error::Forbidden))),
-                404 => Err(resp.error(|_| Ok(GetApiTokenV2Error::NotFound))),
-                _ => Err(resp.unexpected()),
-            },
-        )
+        crate::runtime::call(self.client, req, Self::decode)
+    }
+    /// The response as this operation's result.
+    fn decode(
+        resp: crate::runtime::Response,
+    ) -> Result<super::types::TokenResponse, crate::Error<GetApiTokenV2Error>> {
+        match resp.status() {
+            200 => resp.json(),
+            403 => Err(resp.error(|_| Ok(GetApiTokenV2Error::Forbidden))),
+            404 => Err(resp.error(|_| Ok(GetApiTokenV2Error::NotFound))),
+            _ => Err(resp.unexpected()),
+        }
     }
 }
 impl<'a> std::future::IntoFuture for GetApiTokenV2<'a> {
@@ -2174,16 +2224,18 @@ impl<'a> DeleteApiTokenV2<'a> {
                 ]
                     .concat(),
             );
-        crate::runtime::call(
-            self.client,
-            req,
-            |resp| match resp.status() {
-                204 => resp.empty(),
-                403 => Err(resp.error(|_| Ok(DeleteApiTokenV2Error::Forbidden))),
-                404 => Err(resp.error(|_| Ok(DeleteApiTokenV2Error::NotFound))),
-                _ => Err(resp.unexpected()),
-            },
-        )
+        crate::runtime::call(self.client, req, Self::decode)
+    }
+    /// The response as this operation's result.
+    fn decode(
+        resp: crate::runtime::Response,
+    ) -> Result<(), crate::Error<DeleteApiTokenV2Error>> {
+        match resp.status() {
+            204 => resp.empty(),
+            403 => Err(resp.error(|_| Ok(DeleteApiTokenV2Error::Forbidden))),
+            404 => Err(resp.error(|_| Ok(DeleteApiTokenV2Error::NotFound))),
+            _ => Err(resp.unexpected()),
+        }
     }
 }
 impl<'a> std::future::IntoFuture for DeleteApiTokenV2<'a> {
