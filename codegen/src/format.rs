@@ -7,7 +7,6 @@
 use crate::emit;
 use crate::ir::Api;
 use proc_macro2::TokenStream;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The text of every file of [`emit::FILES`], in that order. An error is a bug in the
@@ -15,34 +14,36 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 pub fn render(api: &Api) -> Result<Vec<String>, String> {
     let parts = emit::parts(api);
     let cx = emit::context(api);
-    let texts: Vec<Mutex<Option<Result<String, String>>>> =
-        parts.iter().map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
+    // each thread takes the next part until none is left: (part index, text)
     let work = || {
+        let mut made = Vec::new();
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(part) = parts.get(i) else { break };
+            let Some(part) = parts.get(i) else { break made };
             let text = format_tokens(emit::emit_part(api, &cx, part))
                 .map_err(|e| format!("{}: {e}", emit::FILES[part.file]));
-            *texts[i].lock().unwrap_or_else(|p| p.into_inner()) = Some(text);
+            made.push((i, text));
         }
     };
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(parts.len());
-    std::thread::scope(|s| {
-        for _ in 1..threads {
-            s.spawn(work);
+    let mut made = std::thread::scope(|s| {
+        let helpers: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
+        let mut made = work();
+        for h in helpers {
+            made.extend(
+                h.join()
+                    .map_err(|_| "internal error: a formatting thread panicked")?,
+            );
         }
-        work();
-    });
+        Ok::<_, String>(made)
+    })?;
+    made.sort_by_key(|(i, _)| *i);
     let mut files = vec![String::new(); emit::FILES.len()];
-    for (part, text) in parts.iter().zip(texts) {
-        let text = text
-            .into_inner()
-            .unwrap_or_else(|p| p.into_inner())
-            .unwrap_or_else(|| Err("a part was not rendered".into()))?;
-        files[part.file].push_str(&text);
+    for (i, text) in made {
+        files[parts[i].file].push_str(&text?);
     }
     Ok(files)
 }

@@ -198,6 +198,10 @@ fn an_operation_named_like_a_runtime_method_is_renamed() {
     }
 }
 
+fn read(path: std::path::PathBuf) -> String {
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
 fn tempfile_dir(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("gcore-iam-regen-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -227,26 +231,14 @@ fn generate_keeps_what_it_did_not_write_and_refuses_foreign_directories() {
         false,
     )
     .unwrap();
-    assert_eq!(
-        std::fs::read_to_string(out.join("Cargo.toml")).unwrap(),
-        "v2"
-    );
-    assert_eq!(
-        std::fs::read_to_string(out.join("src/new.rs")).unwrap(),
-        "new"
-    );
+    assert_eq!(read(out.join("Cargo.toml")), "v2");
+    assert_eq!(read(out.join("src/new.rs")), "new");
     assert!(
         !out.join("src/old.rs").exists(),
         "a file the generator no longer writes stays"
     );
-    assert_eq!(
-        std::fs::read_to_string(out.join(".git/config")).unwrap(),
-        "user's"
-    );
-    assert_eq!(
-        std::fs::read_to_string(out.join("NOTES.md")).unwrap(),
-        "user's"
-    );
+    assert_eq!(read(out.join(".git/config")), "user's");
+    assert_eq!(read(out.join("NOTES.md")), "user's");
 
     // a directory of the user's: refused, untouched
     let foreign = dir.join("foreign");
@@ -258,14 +250,8 @@ fn generate_keeps_what_it_did_not_write_and_refuses_foreign_directories() {
         err.contains("was not written by the generator") && err.contains("--force"),
         "{err}"
     );
-    assert_eq!(
-        std::fs::read_to_string(foreign.join("Cargo.toml")).unwrap(),
-        "mine"
-    );
+    assert_eq!(read(foreign.join("Cargo.toml")), "mine");
     project::write_crate(&foreign, &files(&[("Cargo.toml", "generated")]), true).unwrap();
-    assert_eq!(
-        std::fs::read_to_string(foreign.join("Cargo.toml")).unwrap(),
-        "generated"
-    );
+    assert_eq!(read(foreign.join("Cargo.toml")), "generated");
     let _ = std::fs::remove_dir_all(&dir);
 }

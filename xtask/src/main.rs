@@ -172,9 +172,9 @@ fn bench(args: &[String]) -> Result<(), String> {
             table.trim_end(),
             &text[e..]
         );
-        let staged = root.join("BENCHMARKS.md.tmp");
-        std::fs::write(&staged, updated)
-            .and_then(|()| std::fs::rename(&staged, &path))
+        let mut tx = codegen::write::Transaction::new();
+        tx.write(&path, updated);
+        tx.commit()
             .map_err(|e| format!("{}: {e}", path.display()))?;
         println!("\nwrote the table into BENCHMARKS.md");
     }

@@ -586,7 +586,9 @@ impl<'a> Lowerer<'a> {
     fn finish(mut self, operations: Vec<Operation>) -> Result<(Api, Diagnostics), Diagnostics> {
         // Nothing dropped: every operation of the document is one of the API's.
         let lowered: BTreeSet<&str> = operations.iter().map(|o| o.pointer.as_str()).collect();
-        for (ptr, path, method) in checks::operations(&self.spec.raw) {
+        let in_document = checks::operations(&self.spec.raw);
+        let operations_in_document = in_document.len();
+        for (ptr, path, method) in in_document {
             if !lowered.contains(ptr.as_str()) && path.starts_with('/') {
                 self.error(
                     &ptr,
@@ -597,25 +599,25 @@ impl<'a> Lowerer<'a> {
                 );
             }
         }
-        // Inputs: everything reachable from bodies and parameters.
-        let mut stack: Vec<String> = Vec::new();
+        // Inputs: everything reachable from bodies and parameters; data: inputs and
+        // success bodies; error bodies: the rest of what error responses reach.
+        let (mut input_roots, mut data_roots, mut error_roots) =
+            (Vec::new(), Vec::new(), Vec::new());
         for op in &operations {
             for p in &op.params {
-                p.ty.named(&mut stack);
+                p.ty.named(&mut input_roots);
             }
             if let Some(b) = &op.body {
-                b.ty.named(&mut stack);
+                b.ty.named(&mut input_roots);
+            }
+            for t in op.success.iter().filter_map(|r| r.ty.as_ref()) {
+                t.named(&mut data_roots);
+            }
+            for t in op.errors.iter().filter_map(|r| r.ty.as_ref()) {
+                t.named(&mut error_roots);
             }
         }
-        let mut inputs = BTreeSet::new();
-        while let Some(n) = stack.pop() {
-            if !inputs.insert(n.clone()) {
-                continue;
-            }
-            if let Some(t) = self.types.get(&n) {
-                t.kind.named(&mut stack);
-            }
-        }
+        let inputs = reachable(input_roots, &self.types);
         for n in &inputs {
             if let Some(t) = self.types.get_mut(n) {
                 t.is_input = true;
@@ -624,30 +626,9 @@ impl<'a> Lowerer<'a> {
         // Error bodies carry messages about fields, not their values: a `password` key of
         // an error body says "Wrong password.". In types only error responses use, a field
         // that is secret only by its name is a plain string.
-        let reach = |roots: Vec<String>, types: &BTreeMap<String, TypeDef>| {
-            let mut stack = roots;
-            let mut seen = BTreeSet::new();
-            while let Some(n) = stack.pop() {
-                if seen.insert(n.clone()) {
-                    if let Some(t) = types.get(&n) {
-                        t.kind.named(&mut stack);
-                    }
-                }
-            }
-            seen
-        };
-        let mut data_roots: Vec<String> = inputs.iter().cloned().collect();
-        let mut error_roots = Vec::new();
-        for op in &operations {
-            for t in op.success.iter().filter_map(|r| r.ty.as_ref()) {
-                t.named(&mut data_roots);
-            }
-            for t in op.errors.iter().filter_map(|r| r.ty.as_ref()) {
-                t.named(&mut error_roots);
-            }
-        }
-        let data = reach(data_roots, &self.types);
-        let errors_only: BTreeSet<String> = reach(error_roots, &self.types)
+        data_roots.extend(inputs.iter().cloned());
+        let data = reachable(data_roots, &self.types);
+        let errors_only: BTreeSet<String> = reachable(error_roots, &self.types)
             .into_iter()
             .filter(|n| !data.contains(n))
             .collect();
@@ -864,7 +845,7 @@ impl<'a> Lowerer<'a> {
             source: self.spec.file.clone(),
             default_server,
             types: self.types.into_values().collect(),
-            operations_in_document: checks::operations(&self.spec.raw).len(),
+            operations_in_document,
             operations,
             security_schemes,
             client_constructors: self.settings.client_constructors,
@@ -903,6 +884,20 @@ impl TypeKind {
             TypeKind::StringEnum(_) => {}
         }
     }
+}
+
+/// The named types `roots` lead to, through fields, variants, items and aliases.
+fn reachable(roots: Vec<String>, types: &BTreeMap<String, TypeDef>) -> BTreeSet<String> {
+    let mut stack = roots;
+    let mut seen = BTreeSet::new();
+    while let Some(n) = stack.pop() {
+        if seen.insert(n.clone()) {
+            if let Some(t) = types.get(&n) {
+                t.kind.named(&mut stack);
+            }
+        }
+    }
+    seen
 }
 
 /// Tarjan's algorithm, iterative (no recursion on deep graphs): the component index of
