@@ -114,9 +114,26 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Written {
     }
 }
 
-/// Installs the recorder and a TRACE-level fmt layer for this thread (tests run on a
-/// current-thread runtime, so the HTTP client's tasks are captured too).
-fn capture() -> (Recorder, Written, tracing::subscriber::DefaultGuard) {
+/// Runs one test's body with the recorder and a TRACE-level fmt layer installed, on a
+/// current-thread runtime built here (so the HTTP client's tasks run on this thread and are
+/// captured too).
+///
+/// Captures run one at a time, and each holds the lock until its runtime is gone. `tracing`
+/// caches each callsite's interest globally: a callsite first reached on one thread while
+/// another thread installs or drops its scoped subscriber can keep a stale "not interested"
+/// and lose its events or span fields. Serialised, only the thread that holds the lock ever
+/// reaches a callsite, with its subscriber installed. Every test in this binary captures,
+/// and no other test binary installs a subscriber.
+fn captured<F, Fut>(test: F)
+where
+    F: FnOnce(Recorder, Written) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+    // a failed test poisons the lock; the next one still runs alone
+    let _turn = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let recorder = Recorder::default();
     let written = Written::default();
     let subscriber = tracing_subscriber::registry().with(recorder.clone()).with(
@@ -125,8 +142,13 @@ fn capture() -> (Recorder, Written, tracing::subscriber::DefaultGuard) {
             .with_ansi(false)
             .with_span_events(FmtSpan::FULL),
     );
-    let guard = tracing::subscriber::set_default(subscriber);
-    (recorder, written, guard)
+    let _subscriber = tracing::subscriber::set_default(subscriber);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(test(recorder, written));
+    drop(runtime);
 }
 
 fn client(server: &ScriptedServer) -> Client {
@@ -153,105 +175,107 @@ fn request_spans(recorder: &Recorder) -> Vec<Fields> {
         .collect()
 }
 
-#[tokio::test(flavor = "current_thread")]
-async fn each_attempt_has_a_span_with_operation_method_path_status_attempt_and_duration() {
-    let (recorder, written, _guard) = capture();
-    let server = ScriptedServer::start().await;
-    server
-        .push(Reply::json(
-            200,
-            json!({"refresh": REFRESH_JWT, "access": ACCESS_JWT, "note": BODY_MARKER}),
-        ))
-        .push(Reply::json(503, json!({"detail": BODY_MARKER})))
-        .push(Reply::json(200, account()));
-    let c = client(&server);
-    let token = c
-        .login_user(LoginRequest::new("ops@example.com", PASSWORD))
-        .await
-        .unwrap();
-    assert_eq!(token.access.expose_secret(), ACCESS_JWT);
-    c.get_account_details().await.unwrap();
-    let got = server.received();
-    assert_eq!(got.len(), 3);
-    assert_eq!(got[0].json()["password"], PASSWORD, "the body was sent");
+#[test]
+fn each_attempt_has_a_span_with_operation_method_path_status_attempt_and_duration() {
+    captured(|recorder, written| async move {
+        let server = ScriptedServer::start().await;
+        server
+            .push(Reply::json(
+                200,
+                json!({"refresh": REFRESH_JWT, "access": ACCESS_JWT, "note": BODY_MARKER}),
+            ))
+            .push(Reply::json(503, json!({"detail": BODY_MARKER})))
+            .push(Reply::json(200, account()));
+        let c = client(&server);
+        let token = c
+            .login_user(LoginRequest::new("ops@example.com", PASSWORD))
+            .await
+            .unwrap();
+        assert_eq!(token.access.expose_secret(), ACCESS_JWT);
+        c.get_account_details().await.unwrap();
+        let got = server.received();
+        assert_eq!(got.len(), 3);
+        assert_eq!(got[0].json()["password"], PASSWORD, "the body was sent");
 
-    let spans = request_spans(&recorder);
-    assert_eq!(spans.len(), 3, "one span per attempt: {spans:#?}");
-    let expect = [
-        ("iamLoginUser", "POST", "/iam/auth/jwt/login", "200", "1"),
-        ("iamGetAccountDetails", "GET", "/iam/clients/me", "503", "1"),
-        ("iamGetAccountDetails", "GET", "/iam/clients/me", "200", "2"),
-    ];
-    for (span, (operation, method, path, status, attempt)) in spans.iter().zip(expect) {
-        assert_eq!(span.get("operation").map(String::as_str), Some(operation));
-        assert_eq!(span.get("method").map(String::as_str), Some(method));
-        assert_eq!(span.get("path").map(String::as_str), Some(path));
-        assert_eq!(span.get("status").map(String::as_str), Some(status));
-        assert_eq!(span.get("attempt").map(String::as_str), Some(attempt));
-        let duration = span.get("duration_ms").expect("duration_ms recorded");
-        assert!(duration.parse::<u64>().is_ok(), "{duration}");
-    }
+        let spans = request_spans(&recorder);
+        assert_eq!(spans.len(), 3, "one span per attempt: {spans:#?}");
+        let expect = [
+            ("iamLoginUser", "POST", "/iam/auth/jwt/login", "200", "1"),
+            ("iamGetAccountDetails", "GET", "/iam/clients/me", "503", "1"),
+            ("iamGetAccountDetails", "GET", "/iam/clients/me", "200", "2"),
+        ];
+        for (span, (operation, method, path, status, attempt)) in spans.iter().zip(expect) {
+            assert_eq!(span.get("operation").map(String::as_str), Some(operation));
+            assert_eq!(span.get("method").map(String::as_str), Some(method));
+            assert_eq!(span.get("path").map(String::as_str), Some(path));
+            assert_eq!(span.get("status").map(String::as_str), Some(status));
+            assert_eq!(span.get("attempt").map(String::as_str), Some(attempt));
+            let duration = span.get("duration_ms").expect("duration_ms recorded");
+            assert!(duration.parse::<u64>().is_ok(), "{duration}");
+        }
 
-    // no secret and no body anywhere: fmt's output at TRACE (the HTTP stack's logs too),
-    // every span field and every event
-    let mut everything = String::from_utf8(written.0.lock().unwrap().clone()).unwrap();
-    for c in recorder
-        .spans
-        .lock()
-        .unwrap()
-        .iter()
-        .chain(recorder.events.lock().unwrap().iter())
-    {
-        everything.push_str(&format!("{} {:?}\n", c.name, c.fields));
-    }
-    assert!(
-        everything.contains("iamLoginUser"),
-        "nothing was captured:\n{everything}"
-    );
-    for leak in [
-        "a1b2c3d4",
-        "APIKey",
-        PASSWORD,
-        "c2lnbmF0dXJl",
-        "eyJ1c2Vy",
-        BODY_MARKER,
-        "ops@example.com",
-    ] {
-        assert!(
-            !everything.contains(leak),
-            "{leak:?} in the logs:\n{everything}"
-        );
-    }
-}
-
-#[tokio::test(flavor = "current_thread")]
-async fn a_failed_attempt_records_its_duration_and_no_status() {
-    let (recorder, _written, _guard) = capture();
-    let server = ScriptedServer::start().await;
-    server.push(Reply::Reset);
-    let err = Client::builder(KEY)
-        .base_url(server.base_url())
-        .retries(0)
-        .build()
-        .unwrap()
-        .get_account_details()
-        .await
-        .unwrap_err();
-    assert!(matches!(err, gcore_iam::Error::Transport { .. }), "{err:?}");
-    let spans = request_spans(&recorder);
-    assert_eq!(spans.len(), 1);
-    assert_eq!(spans[0].get("status"), None);
-    assert!(spans[0].contains_key("duration_ms"), "{:?}", spans[0]);
-    assert!(
-        recorder
-            .events
+        // no secret and no body anywhere: fmt's output at TRACE (the HTTP stack's logs too),
+        // every span field and every event
+        let mut everything = String::from_utf8(written.0.lock().unwrap().clone()).unwrap();
+        for c in recorder
+            .spans
             .lock()
             .unwrap()
             .iter()
-            .any(|e| e.level == Level::DEBUG
-                && e.fields.get("message").map(String::as_str) == Some("request failed")),
-        "the failure is logged"
-    );
+            .chain(recorder.events.lock().unwrap().iter())
+        {
+            everything.push_str(&format!("{} {:?}\n", c.name, c.fields));
+        }
+        assert!(
+            everything.contains("iamLoginUser"),
+            "nothing was captured:\n{everything}"
+        );
+        for leak in [
+            "a1b2c3d4",
+            "APIKey",
+            PASSWORD,
+            "c2lnbmF0dXJl",
+            "eyJ1c2Vy",
+            BODY_MARKER,
+            "ops@example.com",
+        ] {
+            assert!(
+                !everything.contains(leak),
+                "{leak:?} in the logs:\n{everything}"
+            );
+        }
+    });
+}
+
+#[test]
+fn a_failed_attempt_records_its_duration_and_no_status() {
+    captured(|recorder, _written| async move {
+        let server = ScriptedServer::start().await;
+        server.push(Reply::Reset);
+        let err = Client::builder(KEY)
+            .base_url(server.base_url())
+            .retries(0)
+            .build()
+            .unwrap()
+            .get_account_details()
+            .await
+            .unwrap_err();
+        assert!(matches!(err, gcore_iam::Error::Transport { .. }), "{err:?}");
+        let spans = request_spans(&recorder);
+        assert_eq!(spans.len(), 1);
+        assert_eq!(spans[0].get("status"), None);
+        assert!(spans[0].contains_key("duration_ms"), "{:?}", spans[0]);
+        assert!(
+            recorder
+                .events
+                .lock()
+                .unwrap()
+                .iter()
+                .any(|e| e.level == Level::DEBUG
+                    && e.fields.get("message").map(String::as_str) == Some("request failed")),
+            "the failure is logged"
+        );
+    });
 }
 
 fn warnings(recorder: &Recorder) -> Vec<Fields> {
@@ -265,66 +289,119 @@ fn warnings(recorder: &Recorder) -> Vec<Fields> {
         .collect()
 }
 
-#[tokio::test(flavor = "current_thread")]
-async fn a_deprecation_header_alone_is_warned_about_with_a_readable_date() {
-    let (recorder, written, _guard) = capture();
-    let server = ScriptedServer::start().await;
-    // RFC 9745: a structured-field date, seconds since the epoch (2026-01-01T00:00:00Z)
-    server.fallback(Reply::json(200, account()).with_header("deprecation", "@1767225600"));
-    let c = client(&server);
-    c.get_account_details().await.unwrap();
-    c.get_account_details().await.unwrap();
-    let warnings = warnings(&recorder);
-    assert_eq!(warnings.len(), 1, "once per operation: {warnings:#?}");
-    let message = &warnings[0]["message"];
-    assert!(
-        message.contains("iamGetAccountDetails")
-            && message.contains("Client::get_account_details")
-            && message.contains("deprecated since 2026-01-01"),
-        "{message}"
-    );
-    assert!(!message.contains("to be removed"), "{message}");
-    assert_eq!(warnings[0]["deprecated_since"], "2026-01-01");
-    let log = String::from_utf8(written.0.lock().unwrap().clone()).unwrap();
-    assert!(
-        !log.contains("@1767225600") && !log.contains("1767225600"),
-        "the raw value is shown:\n{log}"
-    );
+#[test]
+fn a_deprecation_header_alone_is_warned_about_with_a_readable_date() {
+    captured(|recorder, written| async move {
+        let server = ScriptedServer::start().await;
+        // RFC 9745: a structured-field date, seconds since the epoch (2026-01-01T00:00:00Z)
+        server.fallback(Reply::json(200, account()).with_header("deprecation", "@1767225600"));
+        let c = client(&server);
+        c.get_account_details().await.unwrap();
+        c.get_account_details().await.unwrap();
+        let warnings = warnings(&recorder);
+        assert_eq!(warnings.len(), 1, "once per operation: {warnings:#?}");
+        let message = &warnings[0]["message"];
+        assert!(
+            message.contains("iamGetAccountDetails")
+                && message.contains("Client::get_account_details")
+                && message.contains("deprecated since 2026-01-01"),
+            "{message}"
+        );
+        assert!(!message.contains("to be removed"), "{message}");
+        assert_eq!(warnings[0]["deprecated_since"], "2026-01-01");
+        let log = String::from_utf8(written.0.lock().unwrap().clone()).unwrap();
+        assert!(
+            !log.contains("@1767225600") && !log.contains("1767225600"),
+            "the raw value is shown:\n{log}"
+        );
+    });
 }
 
-#[tokio::test(flavor = "current_thread")]
-async fn a_sunset_header_alone_is_warned_about_with_the_removal_date() {
-    let (recorder, _written, _guard) = capture();
-    let server = ScriptedServer::start().await;
-    server.fallback(
-        Reply::json(200, account()).with_header("sunset", "Fri, 17 Jul 2026 00:00:00 GMT"),
-    );
-    client(&server).get_account_details().await.unwrap();
-    let warnings = warnings(&recorder);
-    assert_eq!(warnings.len(), 1, "{warnings:#?}");
-    let message = &warnings[0]["message"];
-    assert!(
-        message.contains("iamGetAccountDetails")
-            && message.contains("as deprecated, to be removed on 2026-07-17"),
-        "{message}"
-    );
-    assert!(!message.contains("since"), "{message}");
-    assert_eq!(warnings[0]["removal"], "2026-07-17");
+#[test]
+fn a_sunset_header_alone_is_warned_about_with_the_removal_date() {
+    captured(|recorder, _written| async move {
+        let server = ScriptedServer::start().await;
+        server.fallback(
+            Reply::json(200, account()).with_header("sunset", "Fri, 17 Jul 2026 00:00:00 GMT"),
+        );
+        client(&server).get_account_details().await.unwrap();
+        let warnings = warnings(&recorder);
+        assert_eq!(warnings.len(), 1, "{warnings:#?}");
+        let message = &warnings[0]["message"];
+        assert!(
+            message.contains("iamGetAccountDetails")
+                && message.contains("as deprecated, to be removed on 2026-07-17"),
+            "{message}"
+        );
+        assert!(!message.contains("since"), "{message}");
+        assert_eq!(warnings[0]["removal"], "2026-07-17");
+    });
 }
 
-#[tokio::test(flavor = "current_thread")]
-async fn an_unreadable_deprecation_value_is_shown_bounded_and_without_control_characters() {
-    let (recorder, _written, _guard) = capture();
-    let server = ScriptedServer::start().await;
-    server.fallback(
-        Reply::json(200, account()).with_header("deprecation", &format!("soon{}", "x".repeat(500))),
-    );
-    client(&server).get_account_details().await.unwrap();
-    let warnings = warnings(&recorder);
-    assert_eq!(warnings.len(), 1);
-    let since = &warnings[0]["deprecated_since"];
-    assert!(
-        since.starts_with("soonxxx") && since.len() <= 100,
-        "{since}"
-    );
+#[test]
+fn an_unreadable_deprecation_value_is_shown_bounded_and_without_control_characters() {
+    captured(|recorder, _written| async move {
+        let server = ScriptedServer::start().await;
+        server.fallback(
+            Reply::json(200, account())
+                .with_header("deprecation", &format!("soon{}", "x".repeat(500))),
+        );
+        client(&server).get_account_details().await.unwrap();
+        let warnings = warnings(&recorder);
+        assert_eq!(warnings.len(), 1);
+        let since = &warnings[0]["deprecated_since"];
+        assert!(
+            since.starts_with("soonxxx") && since.len() <= 100,
+            "{since}"
+        );
+    });
+}
+
+#[test]
+fn a_deprecation_header_logs_one_warning_per_operation_per_client_and_no_secret() {
+    captured(|recorder, written| async move {
+        let server = ScriptedServer::start().await;
+        server.fallback(
+            Reply::json(200, account())
+                .with_header("deprecation", "@1767225600")
+                .with_header("sunset", "Fri, 17 Jul 2026 00:00:00 GMT"),
+        );
+        let c = client(&server);
+        for _ in 0..3 {
+            c.get_account_details().await.unwrap();
+        }
+        let other = client(&server);
+        other.get_account_details().await.unwrap();
+
+        let warnings = warnings(&recorder);
+        assert_eq!(
+            warnings.len(),
+            2,
+            "one per operation per client: {warnings:#?}"
+        );
+        let message = &warnings[0]["message"];
+        assert!(
+            message.contains("iamGetAccountDetails")
+                && message.contains("deprecated since 2026-01-01, to be removed on 2026-07-17"),
+            "{message}"
+        );
+        // spans carry the operation, path template, status and attempt; never the key
+        let spans = request_spans(&recorder);
+        assert_eq!(spans.len(), 4, "one span per call: {spans:#?}");
+        assert!(
+            spans
+                .iter()
+                .all(|s| s.get("path").map(String::as_str) == Some("/iam/clients/me")),
+            "{spans:#?}"
+        );
+        let log = String::from_utf8(written.0.lock().unwrap().clone()).unwrap();
+        assert!(
+            log.contains("path=\"/iam/clients/me\"") || log.contains("path=/iam/clients/me"),
+            "{log}"
+        );
+        assert!(
+            !log.contains("a1b2c3d4"),
+            "the API key leaked into the logs:\n{log}"
+        );
+    });
 }
