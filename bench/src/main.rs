@@ -66,9 +66,6 @@ fn ours(spec: &codegen::load::LoadedSpec, iam: bool) -> Result<usize, String> {
     } else {
         codegen::Settings::default()
     };
-    if !iam {
-        settings.ambiguous_one_of = codegen::settings::AmbiguityPolicy::Warn;
-    }
     let g = codegen::generate(
         spec,
         &settings,
@@ -360,8 +357,7 @@ fn compile_cost(table: &mut Table) {
     std::fs::create_dir_all(&dir).unwrap();
     let spec = parse_doc(&nexus, None);
     // ours, as `cargo xtask generate` writes it
-    let mut settings = codegen::Settings::default();
-    settings.ambiguous_one_of = codegen::settings::AmbiguityPolicy::Warn;
+    let settings = codegen::Settings::default();
     let generated = codegen::generate(
         &spec,
         &settings,

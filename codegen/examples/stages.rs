@@ -9,8 +9,7 @@ fn main() {
     let t = std::time::Instant::now();
     let spec = codegen::load::load_file(std::path::Path::new(&path)).unwrap();
     let load = t.elapsed();
-    let mut settings = codegen::Settings::default();
-    settings.ambiguous_one_of = codegen::settings::AmbiguityPolicy::Warn;
+    let settings = codegen::Settings::default();
     let t = std::time::Instant::now();
     let (api, _) = codegen::lower::lower(&spec, &settings).unwrap();
     let lower = t.elapsed();

@@ -140,9 +140,13 @@ pub struct EnumVariant {
 #[derive(Debug, Clone, PartialEq)]
 pub struct OneOf {
     pub variants: Vec<OneOfVariant>,
+    /// `anyOf`: variants may overlap, and a value several hold goes to the first of
+    /// [`OneOf::try_order`]. In a `oneOf`, a value that only loosely fits several variants
+    /// is `Other`.
+    pub any_of: bool,
     pub how: OneOfDecoding,
     /// Order in which variants are tried when decoding by shape: most specific first
-    /// (enum-constrained and declared properties before maps and free-form objects).
+    /// (see `lower::shape::try_order`).
     pub try_order: Vec<usize>,
 }
 
@@ -151,17 +155,49 @@ pub struct OneOfVariant {
     pub rust_name: String,
     pub ty: TypeRef,
     pub docs: Docs,
-    /// Mapping value of a discriminator, when there is one.
-    pub tag: Option<String>,
+    /// The value of the tag property that selects this variant: a discriminator's mapping
+    /// value (a string), or the one value the variant allows for an implicit tag (a string,
+    /// an integer or a boolean).
+    pub tag: Option<serde_json::Value>,
     /// A string format the value must have to be this variant (`uuid`, `ipv4`, ...), when
     /// the variant is a string of a format the decoder checks.
     pub format: Option<String>,
+    /// Values the spec allows (`enum`, `const`) that the decoder checks before it tries
+    /// this variant by shape: a string enum keeps unknown values, so decoding alone would
+    /// accept any string.
+    pub constants: Vec<ConstCheck>,
+}
+
+/// Where a value must be one of `values` (strings, integers or booleans).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConstCheck {
+    pub at: ConstAt,
+    pub values: Vec<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConstAt {
+    /// The value itself.
+    Value,
+    /// Every item of the list.
+    EveryItem,
+    /// The property, when present.
+    Property(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum OneOfDecoding {
     /// `discriminator.propertyName`: internally tagged.
     Tagged { property: String },
+    /// No discriminator, but every variant with a `tag` requires `property` with that one
+    /// value: the value of `property` picks the variant, as a discriminator would. A value
+    /// whose tag matches none (or that its tagged variant cannot hold) is decoded by shape
+    /// among the variants without a tag.
+    ImplicitTag {
+        property: String,
+        /// As in [`OneOfDecoding::ByShape`], among the variants without a tag.
+        ambiguous: Vec<Vec<usize>>,
+    },
     /// By shape: the variant the value matches exactly, else the first it matches at all,
     /// else the fallback variant carrying the raw JSON.
     ByShape {

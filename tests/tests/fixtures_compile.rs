@@ -1,6 +1,8 @@
 //! Every fixture's generated code, as a crate with gcore-iam's runtime, builds with
 //! `-D warnings` and documents with `RUSTDOCFLAGS=-D warnings`: what the snapshots pin
-//! is also valid Rust with valid docs.
+//! is also valid Rust with valid docs. A fixture with a companion
+//! `tests/fixtures/decode/<fixture>.rs` gets it as an integration test of its crate, run
+//! here: which variant each example value of a union decodes to.
 
 use codegen::standalone::{self, CrateOptions, Runtime};
 
@@ -16,6 +18,7 @@ fn every_fixture_compiles_and_documents_with_deny_warnings() {
         .collect();
     fixtures.sort();
     let mut members = Vec::new();
+    let mut with_decode_tests = Vec::new();
     for path in &fixtures {
         let stem = path
             .file_stem()
@@ -32,10 +35,23 @@ fn every_fixture_compiles_and_documents_with_deny_warnings() {
                 own_workspace: false,
             },
         );
-        standalone::write_files(&dir.join("crates").join(&name), &files).unwrap();
+        let crate_dir = dir.join("crates").join(&name);
+        standalone::write_files(&crate_dir, &files).unwrap();
+        let decode = root
+            .join("tests/fixtures/decode")
+            .join(path.with_extension("rs").file_name().unwrap());
+        if decode.exists() {
+            std::fs::create_dir_all(crate_dir.join("tests")).unwrap();
+            std::fs::copy(&decode, crate_dir.join("tests/decode.rs")).unwrap();
+            with_decode_tests.push(name.clone());
+        }
         members.push(name);
     }
     standalone::write_workspace(&dir, &members).unwrap();
+    assert!(
+        !with_decode_tests.is_empty(),
+        "no fixture has decode tests in tests/fixtures/decode"
+    );
 
     let check = standalone::cargo(&dir)
         .args(["check", "--workspace", "--all-targets", "--quiet"])
@@ -56,6 +72,18 @@ fn every_fixture_compiles_and_documents_with_deny_warnings() {
         doc.status.success(),
         "generated fixture docs have warnings:\n{}",
         String::from_utf8_lossy(&doc.stderr)
+    );
+    let mut test = standalone::cargo(&dir);
+    test.args(["test", "--quiet", "--test", "decode"]);
+    for name in &with_decode_tests {
+        test.args(["-p", name]);
+    }
+    let test = test.output().unwrap();
+    assert!(
+        test.status.success(),
+        "decode tests of generated unions failed:\n{}\n{}",
+        String::from_utf8_lossy(&test.stdout),
+        String::from_utf8_lossy(&test.stderr)
     );
 }
 

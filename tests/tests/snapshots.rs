@@ -57,8 +57,26 @@ fn content_rules_and_variant_names_from_settings() {
         gcore_iam_tests::generate_fixture_with(&path, &settings).unwrap_or_else(|d| panic!("{d}"));
     insta::assert_snapshot!(gcore_iam_tests::render(&generated));
 
-    // without the rule, the same document is refused, naming the schema and the titles
-    let refused = gcore_iam_tests::generate_fixture(&path).expect_err("refused without a rule");
+    // without the rule, the same document is generated with a warning naming the schema
+    // and the titles (such values decode to `Other`), and refused with `deny_warnings`
+    let warned = gcore_iam_tests::generate_fixture(&path).unwrap_or_else(|d| panic!("{d}"));
+    let message = warned
+        .warnings
+        .warnings()
+        .map(|w| w.to_string())
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        message.contains("#/components/schemas/CreateTokenError")
+            && message.contains("CreateTokenError::Other"),
+        "{message}"
+    );
+    let strict = codegen::Settings {
+        deny_warnings: true,
+        ..codegen::Settings::default()
+    };
+    let refused = gcore_iam_tests::generate_fixture_with(&path, &strict)
+        .expect_err("refused with deny_warnings");
     let message = refused.to_string();
     assert!(
         message.contains("#/components/schemas/CreateTokenError"),

@@ -3,27 +3,25 @@
 
 use codegen::diagnostics::Diagnostics;
 use codegen::project;
-use codegen::settings::AmbiguityPolicy;
 use codegen::standalone::{self, CrateOptions, Runtime};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-/// Settings for third-party specs: the defaults, under which `oneOf` variants that cannot be
-/// told apart are an error; `allow_ambiguous` makes them a warning (they decode to `Other`).
-fn foreign_settings(allow_ambiguous: bool) -> codegen::Settings {
-    let mut s = codegen::Settings::default();
-    if allow_ambiguous {
-        s.ambiguous_one_of = AmbiguityPolicy::Warn;
+/// Settings for third-party specs: the defaults, under which only what cannot be read is
+/// refused; `deny_warnings` refuses every fallback too.
+fn foreign_settings(deny_warnings: bool) -> codegen::Settings {
+    codegen::Settings {
+        deny_warnings,
+        ..codegen::Settings::default()
     }
-    s
 }
 
-fn generate_spec(spec: &Path, allow_ambiguous: bool) -> Result<codegen::Generated, Diagnostics> {
+fn generate_spec(spec: &Path, deny_warnings: bool) -> Result<codegen::Generated, Diagnostics> {
     let shown = spec.display().to_string();
     let loaded = codegen::load::load_file_as(spec, &shown)?;
     codegen::generate(
         &loaded,
-        &foreign_settings(allow_ambiguous),
+        &foreign_settings(deny_warnings),
         &codegen::Provenance {
             command: "cargo xtask generate".to_string(),
             spec_path: shown,
@@ -36,12 +34,12 @@ fn runtime() -> Result<Runtime, String> {
     Runtime::read(&src).map_err(|e| format!("cannot read the runtime in {}: {e}", src.display()))
 }
 
-/// `generate --spec FILE --out DIR --crate-name NAME [--allow-ambiguous-one-of]`
+/// `generate --spec FILE --out DIR --crate-name NAME [--deny-warnings] [--force]`
 pub fn generate(args: &[String]) -> Result<(), String> {
     let mut spec = None;
     let mut out = None;
     let mut name = None;
-    let mut allow_ambiguous = false;
+    let mut deny_warnings = false;
     let mut force = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -49,14 +47,14 @@ pub fn generate(args: &[String]) -> Result<(), String> {
             "--spec" => spec = it.next().map(PathBuf::from),
             "--out" => out = it.next().map(PathBuf::from),
             "--crate-name" => name = it.next().cloned(),
-            "--allow-ambiguous-one-of" => allow_ambiguous = true,
+            "--deny-warnings" => deny_warnings = true,
             "--force" => force = true,
             other => return Err(format!("generate: unknown argument {other:?}")),
         }
     }
     let (Some(spec), Some(out)) = (spec, out) else {
         return Err(
-            "usage: cargo xtask generate --spec FILE --out DIR [--crate-name NAME] [--allow-ambiguous-one-of] [--force]"
+            "usage: cargo xtask generate --spec FILE --out DIR [--crate-name NAME] [--deny-warnings] [--force]"
                 .to_string(),
         );
     };
@@ -78,7 +76,7 @@ pub fn generate(args: &[String]) -> Result<(), String> {
             "--crate-name {name:?} is not a valid package name: use ASCII letters, digits, '-' and '_', starting with a letter"
         ));
     }
-    let generated = generate_spec(&spec, allow_ambiguous).map_err(|d| {
+    let generated = generate_spec(&spec, deny_warnings).map_err(|d| {
         format!(
             "{d}\n\ngeneration failed; {} was left as it was",
             out.display()
@@ -113,6 +111,10 @@ struct Row {
     version: String,
     operations: String,
     warnings: Vec<String>,
+    /// Unions whose every variant the decoder tells apart.
+    unions_exact: usize,
+    /// Unions with variants nothing tells apart: such values decode to `Other`.
+    unions_other: usize,
     generated: bool,
     compiled: bool,
     documented: bool,
@@ -120,24 +122,28 @@ struct Row {
     first_error: String,
 }
 
-/// `corpus DIR`: generate and build a crate for every document in DIR, print a table, and
-/// fail if any document does not generate or compile with `-D warnings`.
+/// `corpus DIR...`: generate (with the default settings, no flag) and build a crate for
+/// every document in each DIR, print a table, and fail if any document does not generate
+/// or compile with `-D warnings`.
 pub fn corpus(args: &[String]) -> Result<(), String> {
-    let dir = args
-        .first()
-        .map(PathBuf::from)
-        .ok_or("usage: cargo xtask corpus DIR")?;
-    let mut docs: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            matches!(
-                p.extension().and_then(|e| e.to_str()),
-                Some("yaml" | "yml" | "json")
-            )
-        })
-        .collect();
-    docs.sort();
+    if args.is_empty() {
+        return Err("usage: cargo xtask corpus DIR...".to_string());
+    }
+    let mut docs: Vec<PathBuf> = Vec::new();
+    for dir in args.iter().map(PathBuf::from) {
+        let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                matches!(
+                    p.extension().and_then(|e| e.to_str()),
+                    Some("yaml" | "yml" | "json")
+                )
+            })
+            .collect();
+        found.sort();
+        docs.extend(found);
+    }
     let runtime = runtime()?;
     let work = project::workspace_root().join("target/corpus");
     let _ = std::fs::remove_dir_all(work.join("crates"));
@@ -167,17 +173,31 @@ pub fn corpus(args: &[String]) -> Result<(), String> {
             version,
             operations: "-".into(),
             warnings: Vec::new(),
+            unions_exact: 0,
+            unions_other: 0,
             generated: false,
             compiled: false,
             documented: false,
             millis: 0,
             first_error: String::new(),
         };
-        // the corpus measures reach: ambiguous oneOfs are accepted (they decode to `Other`)
-        match generate_spec(doc, true) {
+        match generate_spec(doc, false) {
             Ok(g) => {
                 row.generated = true;
                 row.operations = g.api.operations.len().to_string();
+                for t in &g.api.types {
+                    if let codegen::ir::TypeKind::OneOf(o) = &t.kind {
+                        match &o.how {
+                            codegen::ir::OneOfDecoding::ByShape { ambiguous }
+                            | codegen::ir::OneOfDecoding::ImplicitTag { ambiguous, .. }
+                                if !ambiguous.is_empty() =>
+                            {
+                                row.unions_other += 1
+                            }
+                            _ => row.unions_exact += 1,
+                        }
+                    }
+                }
                 row.warnings = g.warnings.warnings().map(|w| w.to_string()).collect();
                 let files = standalone::crate_files(
                     &g,
@@ -243,18 +263,20 @@ pub fn corpus(args: &[String]) -> Result<(), String> {
         }
     }
     println!(
-        "| document | OpenAPI | operations | generated | warnings | compiled | docs | time | first error |"
+        "| document | OpenAPI | operations | generated | warnings | unions exact / with `Other` | compiled | docs | time | first error |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|");
     for (_, r) in &rows {
         let mark = |b: bool| if b { "yes" } else { "NO" };
         println!(
-            "| {} | {} | {} | {} | {} | {} | {} | {} ms | {} |",
+            "| {} | {} | {} | {} | {} | {} / {} | {} | {} | {} ms | {} |",
             r.document,
             r.version,
             r.operations,
             mark(r.generated),
             r.warnings.len(),
+            r.unions_exact,
+            r.unions_other,
             mark(r.compiled),
             mark(r.documented),
             r.millis,

@@ -22,9 +22,14 @@ pub fn items(api: &Api, cx: &Cx, range: std::ops::Range<usize>) -> TokenStream {
 
 /// The private helpers some of the types need, after the types.
 pub fn tail(api: &Api) -> TokenStream {
-    let uses_shape = api.types.iter().any(
-        |t| matches!(&t.kind, TypeKind::OneOf(o) if matches!(o.how, OneOfDecoding::ByShape { .. })),
-    );
+    let uses_shape = api.types.iter().any(|t| match &t.kind {
+        TypeKind::OneOf(o) => match o.how {
+            OneOfDecoding::ByShape { .. } => true,
+            OneOfDecoding::ImplicitTag { .. } => o.variants.iter().any(|v| v.tag.is_none()),
+            _ => false,
+        },
+        _ => false,
+    });
     let uses_content = api.types.iter().any(|t| matches!(&t.kind, TypeKind::OneOf(o) if matches!(o.how, OneOfDecoding::ByContent { .. })));
     let shape_helper = uses_shape.then(|| {
         quote! {
@@ -364,6 +369,172 @@ fn additional_name(s: &Struct) -> proc_macro2::Ident {
     format_ident!("{}", n)
 }
 
+/// The arms that pick a variant by the value of its implicit tag property; a variant that
+/// cannot hold the value falls through to the untagged variants.
+fn implicit_tag_arms(o: &OneOf, property: &str, here: &TokenStream) -> TokenStream {
+    let arm = |v: &crate::ir::OneOfVariant, pattern: TokenStream| {
+        let vn = to_ident(&v.rust_name);
+        let vty = ty(&v.ty, here);
+        quote! {
+            Some(#pattern) => {
+                if let Ok(v) = serde_json::from_value::<#vty>(value.clone()) {
+                    return Self::#vn(v);
+                }
+            }
+        }
+    };
+    let strings = o.variants.iter().filter_map(|v| {
+        let tag = v.tag.as_ref()?.as_str()?;
+        Some(arm(v, quote!(#tag)))
+    });
+    let integers = o.variants.iter().filter_map(|v| {
+        let tag = proc_macro2::Literal::i64_unsuffixed(v.tag.as_ref()?.as_i64()?);
+        Some(arm(v, quote!(#tag)))
+    });
+    let booleans = o.variants.iter().filter_map(|v| {
+        let tag = v.tag.as_ref()?.as_bool()?;
+        Some(arm(v, quote!(#tag)))
+    });
+    let by = |accessor: TokenStream, arms: Vec<TokenStream>| {
+        (!arms.is_empty()).then(|| {
+            quote! {
+                match value.get(#property).and_then(#accessor) {
+                    #( #arms )*
+                    _ => {}
+                }
+            }
+        })
+    };
+    let strings = by(quote!(serde_json::Value::as_str), strings.collect());
+    let integers = by(quote!(serde_json::Value::as_i64), integers.collect());
+    let booleans = by(quote!(serde_json::Value::as_bool), booleans.collect());
+    quote!(#strings #integers #booleans)
+}
+
+/// An expression that is true when `value` has the allowed values where `checks` say.
+/// Parentheses only where `||` meets `&&`: rustc warns about any others.
+fn constants_hold(checks: &[crate::ir::ConstCheck]) -> Option<TokenStream> {
+    use crate::ir::ConstAt;
+    // `x` is one of `values`: `(expression, whether it is an `||` of several)`
+    let one_of = |x: TokenStream, values: &[serde_json::Value]| {
+        let alternatives: Vec<TokenStream> = values
+            .iter()
+            .filter_map(|v| match v {
+                serde_json::Value::String(s) => Some(quote!(#x == #s)),
+                serde_json::Value::Bool(b) => Some(quote!(#x == #b)),
+                v => {
+                    let n = proc_macro2::Literal::i64_suffixed(v.as_i64()?);
+                    Some(quote!(#x == #n))
+                }
+            })
+            .collect();
+        (quote!(#( #alternatives )||*), alternatives.len() > 1)
+    };
+    let parts: Vec<(TokenStream, bool)> = checks
+        .iter()
+        .map(|c| match &c.at {
+            ConstAt::Value => one_of(quote!(value), &c.values),
+            ConstAt::EveryItem => {
+                let (item, _) = one_of(quote!(*item), &c.values);
+                (
+                    quote!(value.as_array().is_some_and(|items| items.iter().all(|item| #item))),
+                    false,
+                )
+            }
+            ConstAt::Property(p) => {
+                let (x, _) = one_of(quote!(*x), &c.values);
+                (quote!(value.get(#p).is_none_or(|x| #x)), false)
+            }
+        })
+        .collect();
+    match parts.as_slice() {
+        [] => None,
+        [(only, _)] => Some(only.clone()),
+        several => {
+            let joined = several
+                .iter()
+                .map(|(e, or)| if *or { quote!((#e)) } else { e.clone() });
+            Some(quote!(#( #joined )&&*))
+        }
+    }
+}
+
+/// Decoding by shape among `candidates` (in the order they are tried): the first variant
+/// that holds the whole value; else, in an `anyOf`, the first that holds some of it, and
+/// in a `oneOf` the only one that does; else `Other`. A value that one of an `ambiguous`
+/// group holds is `Other`.
+fn by_shape(
+    o: &OneOf,
+    candidates: &[usize],
+    ambiguous: &[Vec<usize>],
+    here: &TokenStream,
+) -> TokenStream {
+    // One variant of each group that cannot be told apart: a value it holds is
+    // one of the group's, so never a lossy fit of another variant.
+    let groups = ambiguous.iter().filter_map(|g| g.first()).map(|&i| {
+        let vty = ty(&o.variants[i].ty, here);
+        quote! {
+            if let Some((_, exact)) = one_of_match::<#vty>(&value) {
+                if exact {
+                    return Self::Other(value);
+                }
+                ambiguous += 1;
+            }
+        }
+    });
+    let count_groups =
+        (!ambiguous.is_empty()).then(|| quote!(let mut ambiguous = 0usize; #( #groups )*));
+    let no_group = (!ambiguous.is_empty()).then(|| quote!(&&ambiguous == 0));
+    let tries = candidates
+        .iter()
+        .filter(|i| !ambiguous.iter().any(|g| g.contains(i)))
+        .map(|&i| {
+            let v = &o.variants[i];
+            let vn = to_ident(&v.rust_name);
+            let vty = ty(&v.ty, here);
+            let try_it = quote! {
+                if let Some((v, exact)) = one_of_match::<#vty>(&value) {
+                    if exact {
+                        return Self::#vn(v);
+                    }
+                    loose.push(Self::#vn(v));
+                }
+            };
+            let try_it = match constants_hold(&v.constants) {
+                Some(check) => quote!(if #check { #try_it }),
+                None => try_it,
+            };
+            match &v.format {
+                Some(f) => quote! {
+                    if crate::runtime::format_matches(&value, #f) { #try_it }
+                },
+                None => try_it,
+            }
+        });
+    let take_loose = if o.any_of {
+        quote! {
+            if !loose.is_empty() #no_group {
+                return loose.swap_remove(0);
+            }
+        }
+    } else {
+        quote! {
+            if loose.len() == 1 #no_group {
+                if let Some(only) = loose.pop() {
+                    return only;
+                }
+            }
+        }
+    };
+    quote! {
+        #count_groups
+        let mut loose: Vec<Self> = Vec::new();
+        #( #tries )*
+        #take_loose
+        Self::Other(value)
+    }
+}
+
 fn one_of_def(
     t: &TypeDef,
     o: &OneOf,
@@ -388,7 +559,7 @@ fn one_of_def(
             let arms = o.variants.iter().filter_map(|v| {
                 let vn = to_ident(&v.rust_name);
                 let vty = ty(&v.ty, here);
-                let tag = v.tag.as_ref()?;
+                let tag = v.tag.as_ref()?.as_str()?;
                 Some(quote!(Some(#tag) => serde_json::from_value::<#vty>(value.clone()).map(Self::#vn).unwrap_or(Self::Other(value)),))
             });
             quote! {
@@ -396,6 +567,27 @@ fn one_of_def(
                     #( #arms )*
                     _ => Self::Other(value),
                 }
+            }
+        }
+        OneOfDecoding::ImplicitTag {
+            property,
+            ambiguous,
+        } => {
+            let tagged = implicit_tag_arms(o, property, here);
+            let untagged: Vec<usize> = o
+                .try_order
+                .iter()
+                .copied()
+                .filter(|&i| o.variants[i].tag.is_none())
+                .collect();
+            let rest = if untagged.is_empty() {
+                quote!(Self::Other(value))
+            } else {
+                by_shape(o, &untagged, ambiguous, here)
+            };
+            quote! {
+                #tagged
+                #rest
             }
         }
         OneOfDecoding::ByContent { pointer, prefixes } => {
@@ -412,64 +604,44 @@ fn one_of_def(
                 }
             }
         }
-        OneOfDecoding::ByShape { ambiguous } => {
-            // One variant of each group that cannot be told apart: a value it holds is
-            // one of the group's, so never a lossy fit of another variant.
-            let groups = ambiguous.iter().filter_map(|g| g.first()).map(|&i| {
-                let vty = ty(&o.variants[i].ty, here);
-                quote! {
-                    if let Some((_, exact)) = one_of_match::<#vty>(&value) {
-                        if exact {
-                            return Self::Other(value);
-                        }
-                        ambiguous += 1;
-                    }
-                }
-            });
-            let count_groups =
-                (!ambiguous.is_empty()).then(|| quote!(let mut ambiguous = 0usize; #( #groups )*));
-            let no_group = (!ambiguous.is_empty()).then(|| quote!(&&ambiguous == 0));
-            let tries = o
-                .try_order
-                .iter()
-                .filter(|i| !ambiguous.iter().any(|g| g.contains(i)))
-                .map(|&i| {
-                    let v = &o.variants[i];
-                    let vn = to_ident(&v.rust_name);
-                    let vty = ty(&v.ty, here);
-                    let try_it = quote! {
-                        if let Some((v, exact)) = one_of_match::<#vty>(&value) {
-                            if exact {
-                                return Self::#vn(v);
-                            }
-                            loose.push(Self::#vn(v));
-                        }
-                    };
-                    match &v.format {
-                        Some(f) => quote! {
-                            if crate::runtime::format_matches(&value, #f) { #try_it }
-                        },
-                        None => try_it,
-                    }
-                });
-            quote! {
-                #count_groups
-                let mut loose: Vec<Self> = Vec::new();
-                #( #tries )*
-                if loose.len() == 1 #no_group {
-                    if let Some(only) = loose.pop() {
-                        return only;
-                    }
-                }
-                Self::Other(value)
-            }
-        }
+        OneOfDecoding::ByShape { ambiguous } => by_shape(o, &o.try_order, ambiguous, here),
+    };
+    let order = o
+        .try_order
+        .iter()
+        .map(|&i| format!("`{}`", o.variants[i].rust_name))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let overlap = if o.any_of {
+        format!(
+            " Variants may overlap (`anyOf`): a value goes to the first of {order} that holds all of it, else to the first that holds some of it."
+        )
+    } else {
+        format!(
+            " Variants are tried in this order: {order}; a value that several hold only in part decodes to `Other`."
+        )
     };
     let how_doc = match &o.how {
         OneOfDecoding::Tagged { property } => format!(" Decoded by the `{property}` property."),
+        OneOfDecoding::ImplicitTag { property, ambiguous } => {
+            let tags = o
+                .variants
+                .iter()
+                .filter_map(|v| Some(format!("`{}` → `{}`", v.tag.as_ref()?, v.rust_name)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let rest = if o.variants.iter().all(|v| v.tag.is_some()) {
+                " Any other value decodes to `Other`.".to_string()
+            } else if ambiguous.is_empty() {
+                format!(" Other values are decoded by shape.{overlap}")
+            } else {
+                " Other values are decoded by shape; some variants have the same shape and no tag, and such values decode to `Other`, never to a guessed variant.".to_string()
+            };
+            format!(" Decoded by the value of the `{property}` property ({tags}).{rest}")
+        }
         OneOfDecoding::ByContent { pointer, .. } => format!(" Decoded by the message at `{pointer}`, since the variants have the same shape."),
         OneOfDecoding::ByShape { ambiguous } if !ambiguous.is_empty() => " Decoded by shape. Some variants have the same shape and cannot be told apart: such values decode to `Other`, never to a guessed variant.".to_string(),
-        OneOfDecoding::ByShape { .. } => " Decoded by shape: the variant that holds the whole value; a value that fits none, or several equally, decodes to `Other`.".to_string(),
+        OneOfDecoding::ByShape { .. } => format!(" Decoded by shape: the variant that holds the whole value; a value that fits none decodes to `Other`.{overlap}"),
     };
     let from_json_body = decode;
     quote! {

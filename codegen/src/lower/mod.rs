@@ -4,6 +4,7 @@
 mod checks;
 mod schema;
 mod security;
+mod shape;
 mod view;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Location, Severity, escape_pointer_token};
@@ -35,6 +36,20 @@ pub(crate) struct Lowerer<'a> {
     /// The depth bound of allOf and $ref chains is reported once, not for every schema of
     /// a long chain.
     all_of_depth_reported: bool,
+    /// Unions with variants nothing tells apart, reported in [`Lowerer::finish`] once it is
+    /// known whether any response decodes them.
+    ambiguities: Vec<Ambiguity>,
+}
+
+/// A union whose variants cannot all be told apart.
+struct Ambiguity {
+    type_name: String,
+    pointer: String,
+    operation_id: Option<String>,
+    message: String,
+    /// Listed in [`Settings::ambiguity_accepted`]: a warning even with
+    /// [`Settings::deny_warnings`].
+    accepted: bool,
 }
 
 /// Type names generated code uses unqualified in the `types` module or that would read
@@ -57,6 +72,7 @@ pub fn lower(spec: &LoadedSpec, settings: &Settings) -> Result<(Api, Diagnostics
         op_methods: BTreeMap::new(),
         ref_cycle_reported: false,
         all_of_depth_reported: false,
+        ambiguities: Vec::new(),
     };
     for f in [
         checks::paths_and_webhooks,
@@ -354,10 +370,10 @@ impl<'a> Lowerer<'a> {
                 }
             };
             if location == ParamLocation::Path && !vars.contains(&data.name) {
-                self.error(
+                self.warn(
                     &pptr,
                     format!(
-                        "path parameter {:?} does not appear in the path {path:?}",
+                        "path parameter {:?} does not appear in the path {path:?}: it has nowhere to go and is left out of the method",
                         data.name
                     ),
                 );
@@ -397,12 +413,28 @@ impl<'a> Lowerer<'a> {
                 .iter()
                 .any(|p| p.location == ParamLocation::Path && &p.wire_name == v)
             {
-                self.error(
+                self.warn(
                     ptr,
                     format!(
-                        "the path {path:?} uses {{{v}}}, but no path parameter {v:?} is declared"
+                        "the path {path:?} uses {{{v}}}, but no path parameter {v:?} is declared: the method takes it as a required string"
                     ),
                 );
+                out.push(Param {
+                    wire_name: v.clone(),
+                    rust_name: ident::claim_snake(&mut namer, &ident::snake_name(v)),
+                    location: ParamLocation::Path,
+                    required: true,
+                    ty: TypeRef::String,
+                    docs: Docs {
+                        title: None,
+                        summary: None,
+                        description: Some(format!(
+                            "`{{{v}}}` in the path; the description declares no parameter for it."
+                        )),
+                    },
+                    deprecated: false,
+                    style: ParamStyle::Simple,
+                });
             }
         }
         out
@@ -599,6 +631,7 @@ impl<'a> Lowerer<'a> {
                 );
             }
         }
+        let mut accepted = Vec::new();
         // Inputs: everything reachable from bodies and parameters; data: inputs and
         // success bodies; error bodies: the rest of what error responses reach.
         let (mut input_roots, mut data_roots, mut error_roots) =
@@ -615,6 +648,27 @@ impl<'a> Lowerer<'a> {
             }
             for t in op.errors.iter().filter_map(|r| r.ty.as_ref()) {
                 t.named(&mut error_roots);
+            }
+        }
+        // A union only requests use is only serialised, and needs no telling apart. One
+        // that no operation uses (webhook payloads, shared schemas) may still be decoded.
+        let decoded = reachable(
+            data_roots.iter().chain(&error_roots).cloned().collect(),
+            &self.types,
+        );
+        let requests_only: BTreeSet<String> = reachable(input_roots.clone(), &self.types)
+            .into_iter()
+            .filter(|n| !decoded.contains(n))
+            .collect();
+        for a in std::mem::take(&mut self.ambiguities) {
+            if !requests_only.contains(&a.type_name) {
+                self.current_op = a.operation_id;
+                if a.accepted {
+                    accepted.push((a.pointer, a.message));
+                } else {
+                    self.warn(&a.pointer, a.message);
+                }
+                self.current_op = None;
             }
         }
         let inputs = reachable(input_roots, &self.types);
@@ -817,14 +871,23 @@ impl<'a> Lowerer<'a> {
         for (ptr, target) in operation_links_in(&self.spec.raw) {
             if !self.op_methods.contains_key(&target) {
                 self.current_op = operation_at(&self.spec.raw, &ptr);
-                self.error(
+                self.warn(
                     &ptr,
-                    format!("links to #operation/{target}, but no operation has that operationId"),
+                    format!("links to #operation/{target}, but no operation has that operationId: the link is rendered as its text"),
                 );
                 self.current_op = None;
             }
         }
         let security_schemes = self.security_schemes();
+        if self.settings.deny_warnings {
+            for d in &mut self.diags.items {
+                d.severity = Severity::Error;
+            }
+        }
+        // Accepted by the settings: told, never refused.
+        for (ptr, message) in accepted {
+            self.warn(&ptr, message);
+        }
 
         if self.diags.has_errors() {
             return Err(self.diags);

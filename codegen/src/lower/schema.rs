@@ -1,15 +1,15 @@
 //! Lowering of schemas to [`crate::ir::TypeDef`]s and [`crate::ir::TypeRef`]s.
 
 use super::Lowerer;
+use super::shape::{self, Extra, Obj as ShapeObj, Prop as ShapeProp, Shape};
 use super::view::{View, view};
 use crate::ident::{self, Namer};
 use crate::ir::{
     Docs, EnumVariant, Field, OneOf, OneOfDecoding, OneOfVariant, Presence, Struct, TypeDef,
     TypeKind, TypeRef,
 };
-use crate::settings::AmbiguityPolicy;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A schema or a reference to one, wherever it came from.
 #[derive(Clone, Copy)]
@@ -464,7 +464,7 @@ impl<'a> Lowerer<'a> {
             Some("boolean") => TypeRef::Bool,
             Some("null") | None => TypeRef::Json,
             Some(other) => {
-                self.error(ptr, format!("unknown type {other:?}; expected one of string, integer, number, boolean, array, object"));
+                self.warn(ptr, format!("unknown type {other:?}; expected one of string, integer, number, boolean, array, object: generated as free-form JSON"));
                 TypeRef::Json
             }
         };
@@ -489,15 +489,16 @@ impl<'a> Lowerer<'a> {
         if matches!(&r.ty, TypeRef::Named(n) if n == name) || self.types.contains_key(name) {
             return;
         }
-        if r.ty.mentions(name) {
-            self.error(
+        let ty = if r.ty.mentions(name) {
+            self.warn(
                 ptr,
-                "a schema that contains itself without an object in between cannot be represented"
+                "a schema that contains itself without an object in between has no Rust type: generated as free-form JSON"
                     .to_string(),
             );
-            return;
-        }
-        let ty = r.ty.clone();
+            TypeRef::Json
+        } else {
+            r.ty.clone()
+        };
         self.add_type(TypeDef {
             name: name.to_string(),
             pointer: ptr.to_string(),
@@ -755,9 +756,9 @@ impl<'a> Lowerer<'a> {
                 ReferenceOr::Reference { reference } => match self.component_schema(reference) {
                     Some((key, ReferenceOr::Item(target))) => {
                         if !seen_refs.insert(key.to_string()) {
-                            self.error(
+                            self.warn(
                                 &part_ptr,
-                                format!("allOf includes {reference:?} in a cycle"),
+                                format!("allOf includes {reference:?} in a cycle: the repeated part adds nothing and is left out"),
                             );
                             continue;
                         }
@@ -864,6 +865,7 @@ impl<'a> Lowerer<'a> {
                 is_input: false,
                 kind: TypeKind::OneOf(OneOf {
                     variants: Vec::new(),
+                    any_of: key == "anyOf",
                     how: OneOfDecoding::ByShape {
                         ambiguous: Vec::new(),
                     },
@@ -928,20 +930,22 @@ impl<'a> Lowerer<'a> {
                     ReferenceOr::Reference { reference } => reference.clone(),
                     ReferenceOr::Item(_) => String::new(),
                 };
-                d.mapping
-                    .iter()
-                    .find(|(_, v)| **v == target || target.ends_with(&format!("/{v}")))
-                    .map(|(k, _)| k.clone())
-                    .unwrap_or_else(|| target.rsplit('/').next().unwrap_or_default().to_string())
+                serde_json::Value::String(
+                    d.mapping
+                        .iter()
+                        .find(|(_, v)| **v == target || target.ends_with(&format!("/{v}")))
+                        .map(|(k, _)| k.clone())
+                        .unwrap_or_else(|| {
+                            target.rsplit('/').next().unwrap_or_default().to_string()
+                        }),
+                )
             });
             // Strings of a checked format (`uuid` beside a free-form name) are told apart
             // by checking the format when decoding.
             let format = self.checked_format(Src::from(b), 0);
-            let shape = self.shape(Src::from(b), 0);
-            shapes.push(match &format {
-                Some(f) => format!("{shape}:{f}"),
-                None => shape,
-            });
+            let variant_shape = self.shape(Src::from(b), 0);
+            let constants = variant_shape.checked().constants();
+            shapes.push(variant_shape);
             titles.push(title.clone().unwrap_or_else(|| rust_name.clone()));
             variants.push(OneOfVariant {
                 rust_name,
@@ -953,24 +957,45 @@ impl<'a> Lowerer<'a> {
                 },
                 tag,
                 format,
+                constants,
             });
         }
-        // Most specific first.
-        let mut try_order: Vec<usize> = (0..variants.len()).collect();
-        try_order.sort_by_key(|&i| std::cmp::Reverse(specificity(&shapes[i])));
-
+        let erased: Vec<Shape> = shapes.iter().map(Shape::checked).collect();
+        let try_order = shape::try_order(&erased);
+        let spec_name = component.unwrap_or(type_name).to_string();
         let how = if let Some(d) = discriminator {
             OneOfDecoding::Tagged {
                 property: d.property_name.clone(),
             }
         } else {
-            let groups = ambiguous_groups(&shapes);
-            let spec_name = component.unwrap_or(type_name);
-            if groups.is_empty() {
-                OneOfDecoding::ByShape {
-                    ambiguous: Vec::new(),
+            let implicit = shape::implicit_tag(&shapes);
+            if let Some((_, tags)) = &implicit {
+                for (v, tag) in variants.iter_mut().zip(tags) {
+                    v.tag = tag.clone();
                 }
-            } else if let Some(rule) = self.settings.content_rules.get(spec_name) {
+            }
+            // Variants the tag does not pick are told apart by shape.
+            let untagged: Vec<usize> = (0..variants.len())
+                .filter(|&i| variants[i].tag.is_none())
+                .collect();
+            let untagged_shapes: Vec<Shape> = untagged.iter().map(|&i| erased[i].clone()).collect();
+            let groups: Vec<Vec<usize>> = shape::ambiguous_groups(&untagged_shapes)
+                .into_iter()
+                .map(|g| g.into_iter().map(|k| untagged[k]).collect())
+                .collect();
+            if groups.is_empty() {
+                match implicit {
+                    Some((property, _)) => OneOfDecoding::ImplicitTag {
+                        property,
+                        ambiguous: Vec::new(),
+                    },
+                    None => OneOfDecoding::ByShape {
+                        ambiguous: Vec::new(),
+                    },
+                }
+            } else if implicit.is_none()
+                && let Some(rule) = self.settings.content_rules.get(&spec_name)
+            {
                 let mut prefixes = Vec::new();
                 for (title, prefix) in &rule.prefixes {
                     match titles.iter().position(|t| t == title) {
@@ -985,6 +1010,21 @@ impl<'a> Lowerer<'a> {
                     pointer: rule.pointer.clone(),
                     prefixes,
                 }
+            } else if erased.iter().all(Shape::is_string) {
+                // Strings that only formats or patterns the decoder cannot check tell
+                // apart (`ipvanyaddress` beside `uri`): the value is a string.
+                self.types.insert(
+                    type_name.to_string(),
+                    TypeDef {
+                        name: type_name.to_string(),
+                        pointer: ptr.to_string(),
+                        docs: docs_of(s),
+                        deprecated: s.schema_data.deprecated,
+                        is_input: false,
+                        kind: TypeKind::Alias(TypeRef::String),
+                    },
+                );
+                return;
             } else {
                 let described: Vec<String> = groups
                     .iter()
@@ -995,22 +1035,25 @@ impl<'a> Lowerer<'a> {
                             .join(" and ")
                     })
                     .collect();
-                let message = format!(
-                    "oneOf variants {} have the same shape, so a response cannot be told apart by its structure; \
-                     configure a content rule for {spec_name:?} in the generator settings",
-                    described.join("; ")
-                );
-                if self.settings.ambiguous_one_of == AmbiguityPolicy::Error
-                    && !self.settings.ambiguity_accepted.contains(spec_name)
-                {
-                    self.error(ptr, message);
-                } else {
-                    self.warn(
-                        ptr,
-                        format!("{message}; such values decode to `{type_name}::Other`"),
-                    );
+                self.ambiguities.push(super::Ambiguity {
+                    type_name: type_name.to_string(),
+                    pointer: ptr.to_string(),
+                    operation_id: self.current_op.clone(),
+                    message: format!(
+                        "{key} variants {} have the same shape and no property tells them apart, so a response \
+                         cannot be told apart by its structure: such values decode to `{type_name}::Other`; \
+                         a content rule for {spec_name:?} in the generator settings can tell them apart by a message",
+                        described.join("; ")
+                    ),
+                    accepted: self.settings.ambiguity_accepted.contains(&spec_name),
+                });
+                match implicit {
+                    Some((property, _)) => OneOfDecoding::ImplicitTag {
+                        property,
+                        ambiguous: groups,
+                    },
+                    None => OneOfDecoding::ByShape { ambiguous: groups },
                 }
-                OneOfDecoding::ByShape { ambiguous: groups }
             }
         };
         self.types.insert(
@@ -1023,6 +1066,7 @@ impl<'a> Lowerer<'a> {
                 is_input: false,
                 kind: TypeKind::OneOf(OneOf {
                     variants,
+                    any_of: key == "anyOf",
                     how,
                     try_order,
                 }),
@@ -1030,8 +1074,6 @@ impl<'a> Lowerer<'a> {
         );
     }
 
-    /// A canonical description of what values a schema accepts, without docs, titles or
-    /// examples: equal shapes cannot be told apart.
     /// The format of a variant that is a string of a format the generated decoder checks
     /// (through `$ref`s and one-part `allOf`s, not inside objects or lists).
     fn checked_format(&self, src: Src<'a>, depth: usize) -> Option<String> {
@@ -1062,33 +1104,45 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn shape(&self, src: Src<'a>, depth: usize) -> String {
+    /// What values a schema accepts ([`Shape`]), through `$ref`s and `allOf`s; nesting
+    /// deeper than 8 levels is [`Shape::Any`].
+    fn shape(&self, src: Src<'a>, depth: usize) -> Shape {
         if depth > 8 {
-            return "…".to_string();
+            return Shape::Any;
         }
         let s = match src {
             Src::Ref(r) => match self.component_schema(r) {
                 Some((_, target)) => return self.shape(Src::from(target), depth + 1),
-                None => return "any".to_string(),
+                None => return Shape::Any,
             },
             Src::Schema(s) => s,
         };
         let v = view(s);
-        if !v.all_of.is_empty() {
-            let parts: Vec<String> = v
-                .all_of
-                .iter()
-                .filter(|p| match p {
-                    ReferenceOr::Item(s) => !view(s).is_annotation_only(),
-                    _ => true,
-                })
-                .map(|p| self.shape(Src::from(p), depth + 1))
-                .collect();
-            return if parts.len() == 1 {
-                parts[0].clone()
-            } else {
-                format!("all({})", parts.join(","))
-            };
+        let mut shape = self.own_shape(&v, depth);
+        for part in v.all_of {
+            if let ReferenceOr::Item(p) = part {
+                if view(p).is_annotation_only() {
+                    continue;
+                }
+            }
+            shape = shape.intersect(self.shape(Src::from(part), depth + 1));
+        }
+        shape
+    }
+
+    /// The shape a schema's own keywords give, without its `allOf`.
+    fn own_shape(&self, v: &View<'a>, depth: usize) -> Shape {
+        let values: Vec<serde_json::Value> = v
+            .enumeration
+            .iter()
+            .filter(|e| !e.is_null())
+            .cloned()
+            .collect();
+        if !values.is_empty() {
+            let mut values = values;
+            values.sort_by_key(|e| e.to_string());
+            values.dedup();
+            return Shape::Const(values);
         }
         let branches = if v.one_of.is_empty() {
             v.any_of
@@ -1096,46 +1150,58 @@ impl<'a> Lowerer<'a> {
             v.one_of
         };
         if !branches.is_empty() {
-            let parts: Vec<String> = branches
+            let mut parts: Vec<Shape> = branches
                 .iter()
                 .map(|p| self.shape(Src::from(p), depth + 1))
                 .collect();
-            return format!("one({})", parts.join(","));
-        }
-        if !v.enumeration.is_empty() {
-            let mut vals: Vec<String> = v.enumeration.iter().map(|e| e.to_string()).collect();
-            vals.sort();
-            return format!("enum({})", vals.join(","));
-        }
-        if v.is_object_like() {
-            let props = v.properties.filter(|p| !p.is_empty());
-            return match (props, v.additional) {
-                (Some(props), _) => {
-                    let mut parts: Vec<String> = props
-                        .iter()
-                        .map(|(k, p)| format!("{k}:{}", self.shape(Src::from(p), depth + 1)))
-                        .collect();
-                    parts.sort();
-                    format!("obj{{{}}}", parts.join(","))
-                }
-                (None, Some(AdditionalProperties::Schema(inner))) => {
-                    format!("map({})", self.shape(Src::from(&**inner), depth + 1))
-                }
-                _ => "obj*".to_string(),
+            return if parts.len() == 1 {
+                parts.remove(0)
+            } else {
+                Shape::Union(parts)
             };
         }
+        if v.is_object_like() || !v.required.is_empty() {
+            let mut props = BTreeMap::new();
+            for (k, p) in v.properties.into_iter().flatten() {
+                props.insert(
+                    k.clone(),
+                    ShapeProp {
+                        shape: self.shape(Src::from(p), depth + 1),
+                        required: v.required.contains(k),
+                    },
+                );
+            }
+            for k in v.required {
+                props.entry(k.clone()).or_insert(ShapeProp {
+                    shape: Shape::Any,
+                    required: true,
+                });
+            }
+            let extra = match v.additional {
+                Some(AdditionalProperties::Any(false)) => Extra::Closed,
+                Some(AdditionalProperties::Schema(inner)) => {
+                    Extra::Map(Box::new(self.shape(Src::from(&**inner), depth + 1)))
+                }
+                Some(AdditionalProperties::Any(true)) | None => Extra::Open,
+            };
+            return Shape::Obj(ShapeObj { props, extra });
+        }
         match v.ty {
-            Some("array") => format!(
-                "arr({})",
+            Some("array") => Shape::Arr(Box::new(
                 v.items
                     .map(|i| self.shape(Src::from(i), depth + 1))
-                    .unwrap_or_else(|| "any".into())
-            ),
-            Some("string") => "str".into(),
-            Some("integer") => "int".into(),
-            Some("number") => "num".into(),
-            Some("boolean") => "bool".into(),
-            _ => "any".into(),
+                    .unwrap_or(Shape::Any),
+            )),
+            Some("string") => Shape::Str {
+                format: v
+                    .format
+                    .clone()
+                    .filter(|f| CHECKED_FORMATS.contains(&f.as_str())),
+            },
+            Some("integer") => Shape::Int,
+            Some("number") => Shape::Num,
+            Some("boolean") => Shape::Bool,
+            _ => Shape::Any,
         }
     }
 }
@@ -1220,44 +1286,6 @@ fn single_ref<'v>(v: &View<'v>) -> Option<(usize, &'v str)> {
         ReferenceOr::Reference { reference } => Some((first.0, reference.as_str())),
         ReferenceOr::Item(_) => None,
     }
-}
-
-fn specificity(shape: &str) -> i64 {
-    let count = |pat: &str| shape.matches(pat).count() as i64;
-    count("enum(") * 4 + count(":") * 2 - count("map(") - count("obj*") * 3 - count("any") * 3
-}
-
-/// Groups of variant indices whose shapes cannot be told apart: equal shapes, or a
-/// free-form object/any beside another object.
-fn ambiguous_groups(shapes: &[String]) -> Vec<Vec<usize>> {
-    let overlaps = |a: &str, b: &str| {
-        a == b
-            || a == "any"
-            || b == "any"
-            || (a == "obj*" && (b.starts_with("obj") || b.starts_with("map(")))
-            || (b == "obj*" && (a.starts_with("obj") || a.starts_with("map(")))
-    };
-    let mut groups: Vec<Vec<usize>> = Vec::new();
-    for i in 0..shapes.len() {
-        for j in (i + 1)..shapes.len() {
-            if overlaps(&shapes[i], &shapes[j]) {
-                match groups.iter_mut().find(|g| g.contains(&i) || g.contains(&j)) {
-                    Some(g) => {
-                        for k in [i, j] {
-                            if !g.contains(&k) {
-                                g.push(k);
-                            }
-                        }
-                    }
-                    None => groups.push(vec![i, j]),
-                }
-            }
-        }
-    }
-    for g in &mut groups {
-        g.sort();
-    }
-    groups
 }
 
 impl TypeRef {

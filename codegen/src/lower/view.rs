@@ -73,6 +73,11 @@ pub fn view(schema: &Schema) -> View<'_> {
                 openapiv3::NumberFormat::Float => "float",
                 openapiv3::NumberFormat::Double => "double",
             });
+            v.enumeration = n
+                .enumeration
+                .iter()
+                .map(|e| e.map(Value::from).unwrap_or(Value::Null))
+                .collect();
         }
         SchemaKind::Type(Type::Integer(n)) => {
             v.ty = Some("integer");
@@ -80,8 +85,20 @@ pub fn view(schema: &Schema) -> View<'_> {
                 openapiv3::IntegerFormat::Int32 => "int32",
                 openapiv3::IntegerFormat::Int64 => "int64",
             });
+            v.enumeration = n
+                .enumeration
+                .iter()
+                .map(|e| e.map(Value::from).unwrap_or(Value::Null))
+                .collect();
         }
-        SchemaKind::Type(Type::Boolean(_)) => v.ty = Some("boolean"),
+        SchemaKind::Type(Type::Boolean(b)) => {
+            v.ty = Some("boolean");
+            v.enumeration = b
+                .enumeration
+                .iter()
+                .map(|e| e.map(Value::from).unwrap_or(Value::Null))
+                .collect();
+        }
         SchemaKind::Type(Type::Object(o)) => {
             v.ty = Some("object");
             v.properties = Some(&o.properties);

@@ -602,7 +602,7 @@ pub struct FreeFeatureList {
 }
 /// `GetLastLoginTimeBadRequestBody` of the API description.
 ///
-/// Decoded by shape: the variant that holds the whole value; a value that fits none, or several equally, decodes to `Other`.
+/// Decoded by shape: the variant that holds the whole value; a value that fits none decodes to `Other`. Variants are tried in this order: `ValidationError`, `JsonParseError`; a value that several hold only in part decodes to `Other`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetLastLoginTimeBadRequestBody {
@@ -618,17 +618,17 @@ impl GetLastLoginTimeBadRequestBody {
     /// Decodes a JSON value; never fails, see the type's documentation.
     pub fn from_json(value: serde_json::Value) -> Self {
         let mut loose: Vec<Self> = Vec::new();
-        if let Some((v, exact)) = one_of_match::<JsonParseError>(&value) {
-            if exact {
-                return Self::JsonParseError(v);
-            }
-            loose.push(Self::JsonParseError(v));
-        }
         if let Some((v, exact)) = one_of_match::<ValidationError>(&value) {
             if exact {
                 return Self::ValidationError(v);
             }
             loose.push(Self::ValidationError(v));
+        }
+        if let Some((v, exact)) = one_of_match::<JsonParseError>(&value) {
+            if exact {
+                return Self::JsonParseError(v);
+            }
+            loose.push(Self::JsonParseError(v));
         }
         if loose.len() == 1 {
             if let Some(only) = loose.pop() {
@@ -752,7 +752,7 @@ impl<'de> serde::Deserialize<'de> for GroupName {
 }
 /// `InviteUserError` of the API description.
 ///
-/// Decoded by shape: the variant that holds the whole value; a value that fits none, or several equally, decodes to `Other`.
+/// Decoded by shape: the variant that holds the whole value; a value that fits none decodes to `Other`. Variants are tried in this order: `UserHasAlreadyBeenInvited`, `UserCannotBeAdded`, `ValidationError`; a value that several hold only in part decodes to `Other`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum InviteUserError {
@@ -774,21 +774,42 @@ impl InviteUserError {
     /// Decodes a JSON value; never fails, see the type's documentation.
     pub fn from_json(value: serde_json::Value) -> Self {
         let mut loose: Vec<Self> = Vec::new();
-        if let Some((v, exact)) = one_of_match::<
-            Vec<InviteUserErrorUserHasAlreadyBeenInvitedItem>,
-        >(&value) {
-            if exact {
-                return Self::UserHasAlreadyBeenInvited(v);
+        if value
+            .as_array()
+            .is_some_and(|items| {
+                items
+                    .iter()
+                    .all(|item| {
+                        *item
+                            == "User {user ID} has already been invited to client {account ID}"
+                    })
+            })
+        {
+            if let Some((v, exact)) = one_of_match::<
+                Vec<InviteUserErrorUserHasAlreadyBeenInvitedItem>,
+            >(&value) {
+                if exact {
+                    return Self::UserHasAlreadyBeenInvited(v);
+                }
+                loose.push(Self::UserHasAlreadyBeenInvited(v));
             }
-            loose.push(Self::UserHasAlreadyBeenInvited(v));
         }
-        if let Some((v, exact)) = one_of_match::<
-            Vec<InviteUserErrorUserCannotBeAddedItem>,
-        >(&value) {
-            if exact {
-                return Self::UserCannotBeAdded(v);
+        if value
+            .as_array()
+            .is_some_and(|items| {
+                items
+                    .iter()
+                    .all(|item| *item == "This user cannot be added to this client.")
+            })
+        {
+            if let Some((v, exact)) = one_of_match::<
+                Vec<InviteUserErrorUserCannotBeAddedItem>,
+            >(&value) {
+                if exact {
+                    return Self::UserCannotBeAdded(v);
+                }
+                loose.push(Self::UserCannotBeAdded(v));
             }
-            loose.push(Self::UserCannotBeAdded(v));
         }
         if let Some((v, exact)) = one_of_match::<ValidationError>(&value) {
             if exact {
@@ -1098,7 +1119,7 @@ pub struct LastLoginTimeSchema {
 }
 /// `LoginError` of the API description.
 ///
-/// Decoded by shape: the variant that holds the whole value; a value that fits none, or several equally, decodes to `Other`.
+/// Decoded by shape: the variant that holds the whole value; a value that fits none decodes to `Other`. Variants are tried in this order: `ValidationError`, `JsonParseError`, `LoginFailureNoActiveAccountFound`; a value that several hold only in part decodes to `Other`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum LoginError {
@@ -1116,13 +1137,11 @@ impl LoginError {
     /// Decodes a JSON value; never fails, see the type's documentation.
     pub fn from_json(value: serde_json::Value) -> Self {
         let mut loose: Vec<Self> = Vec::new();
-        if let Some((v, exact)) = one_of_match::<
-            LoginFailureNoActiveAccountFound,
-        >(&value) {
+        if let Some((v, exact)) = one_of_match::<ValidationError>(&value) {
             if exact {
-                return Self::LoginFailureNoActiveAccountFound(v);
+                return Self::ValidationError(v);
             }
-            loose.push(Self::LoginFailureNoActiveAccountFound(v));
+            loose.push(Self::ValidationError(v));
         }
         if let Some((v, exact)) = one_of_match::<JsonParseError>(&value) {
             if exact {
@@ -1130,11 +1149,13 @@ impl LoginError {
             }
             loose.push(Self::JsonParseError(v));
         }
-        if let Some((v, exact)) = one_of_match::<ValidationError>(&value) {
+        if let Some((v, exact)) = one_of_match::<
+            LoginFailureNoActiveAccountFound,
+        >(&value) {
             if exact {
-                return Self::ValidationError(v);
+                return Self::LoginFailureNoActiveAccountFound(v);
             }
-            loose.push(Self::ValidationError(v));
+            loose.push(Self::LoginFailureNoActiveAccountFound(v));
         }
         if loose.len() == 1 {
             if let Some(only) = loose.pop() {
@@ -1511,7 +1532,7 @@ pub type RefreshToken = String;
 pub type RefreshTokenError = ValidationError;
 /// `RevokeUserAccessForbiddenError` of the API description.
 ///
-/// Decoded by the message at `/message`, since the variants have the same shape.
+/// Decoded by shape: the variant that holds the whole value; a value that fits none decodes to `Other`. Variants are tried in this order: `UserHasApiTokens`, `NoPermission`; a value that several hold only in part decodes to `Other`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RevokeUserAccessForbiddenError {
@@ -1526,21 +1547,27 @@ pub enum RevokeUserAccessForbiddenError {
 impl RevokeUserAccessForbiddenError {
     /// Decodes a JSON value; never fails, see the type's documentation.
     pub fn from_json(value: serde_json::Value) -> Self {
-        match content_key(&value, "/message") {
-            Some(key) if key.starts_with("You do not have permission") => {
-                serde_json::from_value::<
-                    serde_json::Map<String, serde_json::Value>,
-                >(value.clone())
-                    .map(Self::NoPermission)
-                    .unwrap_or(Self::Other(value))
+        let mut loose: Vec<Self> = Vec::new();
+        if let Some((v, exact)) = one_of_match::<TokenConstrainsDeletion>(&value) {
+            if exact {
+                return Self::UserHasApiTokens(v);
             }
-            Some(key) if key.starts_with("The user cannot be removed") => {
-                serde_json::from_value::<TokenConstrainsDeletion>(value.clone())
-                    .map(Self::UserHasApiTokens)
-                    .unwrap_or(Self::Other(value))
-            }
-            _ => Self::Other(value),
+            loose.push(Self::UserHasApiTokens(v));
         }
+        if let Some((v, exact)) = one_of_match::<
+            serde_json::Map<String, serde_json::Value>,
+        >(&value) {
+            if exact {
+                return Self::NoPermission(v);
+            }
+            loose.push(Self::NoPermission(v));
+        }
+        if loose.len() == 1 {
+            if let Some(only) = loose.pop() {
+                return only;
+            }
+        }
+        Self::Other(value)
     }
 }
 impl serde::Serialize for RevokeUserAccessForbiddenError {
@@ -2074,7 +2101,7 @@ pub struct UpdateUserEmailResponse {
 }
 /// `UpdateUserError` of the API description.
 ///
-/// Decoded by shape: the variant that holds the whole value; a value that fits none, or several equally, decodes to `Other`.
+/// Decoded by shape: the variant that holds the whole value; a value that fits none decodes to `Other`. Variants are tried in this order: `ValidationError`, `JsonParseError`; a value that several hold only in part decodes to `Other`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum UpdateUserError {
@@ -2090,17 +2117,17 @@ impl UpdateUserError {
     /// Decodes a JSON value; never fails, see the type's documentation.
     pub fn from_json(value: serde_json::Value) -> Self {
         let mut loose: Vec<Self> = Vec::new();
-        if let Some((v, exact)) = one_of_match::<JsonParseError>(&value) {
-            if exact {
-                return Self::JsonParseError(v);
-            }
-            loose.push(Self::JsonParseError(v));
-        }
         if let Some((v, exact)) = one_of_match::<ValidationError>(&value) {
             if exact {
                 return Self::ValidationError(v);
             }
             loose.push(Self::ValidationError(v));
+        }
+        if let Some((v, exact)) = one_of_match::<JsonParseError>(&value) {
+            if exact {
+                return Self::JsonParseError(v);
+            }
+            loose.push(Self::JsonParseError(v));
         }
         if loose.len() == 1 {
             if let Some(only) = loose.pop() {
