@@ -61,8 +61,9 @@ fn parse_doc(path: &Path, force_version: Option<&str>) -> codegen::load::LoadedS
 }
 
 fn ours(spec: &codegen::load::LoadedSpec, iam: bool) -> Result<usize, String> {
-    let mut settings = if iam {
-        codegen::Settings::gcore_iam()
+    let settings = if iam {
+        codegen::project::iam_settings(&codegen::project::workspace_root())
+            .map_err(|d| d.to_string())?
     } else {
         codegen::Settings::default()
     };

@@ -162,27 +162,35 @@ pub struct OneOfVariant {
     /// A string format the value must have to be this variant (`uuid`, `ipv4`, ...), when
     /// the variant is a string of a format the decoder checks.
     pub format: Option<String>,
-    /// Values the spec allows (`enum`, `const`) that the decoder checks before it tries
-    /// this variant by shape: a string enum keeps unknown values, so decoding alone would
-    /// accept any string.
-    pub constants: Vec<ConstCheck>,
+    /// What the decoder checks before it tries this variant by shape: values the spec
+    /// allows (`enum`, `const`; a string enum keeps unknown values, so decoding alone
+    /// would accept any string) and string formats inside the value.
+    pub checks: Vec<ValueCheck>,
 }
 
-/// Where a value must be one of `values` (strings, integers or booleans).
+/// A check of part of a value: see [`OneOfVariant::checks`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct ConstCheck {
-    pub at: ConstAt,
-    pub values: Vec<serde_json::Value>,
+pub struct ValueCheck {
+    pub at: CheckAt,
+    pub rule: CheckRule,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum ConstAt {
+pub enum CheckAt {
     /// The value itself.
     Value,
     /// Every item of the list.
     EveryItem,
     /// The property, when present.
     Property(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum CheckRule {
+    /// One of these values (strings, integers or booleans).
+    OneOf(Vec<serde_json::Value>),
+    /// A string of this format (`runtime::format_matches`).
+    Format(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 /// The spec, relative to the workspace root.
 pub const SPEC_PATH: &str = "spec/iam_api.yaml";
+/// gcore-iam's generator settings, relative to the workspace root.
+pub const SETTINGS_PATH: &str = "gcore-iam/generator-settings.yaml";
 /// The generated module directory, relative to the workspace root.
 pub const GENERATED_DIR: &str = "gcore-iam/src/generated";
 /// The command that regenerates.
@@ -23,15 +25,21 @@ pub fn workspace_root() -> PathBuf {
 
 /// Generates gcore-iam's files from the spec in `root`.
 pub fn generate_iam(root: &Path) -> Result<crate::Generated, Diagnostics> {
+    let settings = iam_settings(root)?;
     let spec = crate::load::load_file_as(&root.join(SPEC_PATH), SPEC_PATH)?;
     crate::generate(
         &spec,
-        &Settings::gcore_iam(),
+        &settings,
         &Provenance {
             command: REGEN_COMMAND.to_string(),
             spec_path: SPEC_PATH.to_string(),
         },
     )
+}
+
+/// The settings gcore-iam is generated with ([`SETTINGS_PATH`] in `root`).
+pub fn iam_settings(root: &Path) -> Result<Settings, Diagnostics> {
+    Settings::from_file(&root.join(SETTINGS_PATH), SETTINGS_PATH)
 }
 
 /// Files in `dir` that differ from `files` (or are missing), and files in `dir` that the

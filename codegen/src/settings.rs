@@ -57,79 +57,126 @@ impl Default for Settings {
     }
 }
 
+/// A settings file as written: see [`Settings::from_yaml`].
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SettingsFile {
+    strip_operation_prefix: Option<String>,
+    #[serde(default)]
+    deny_warnings: bool,
+    client_constructors: Option<bool>,
+    #[serde(default)]
+    content_rules: BTreeMap<String, ContentRuleFile>,
+    #[serde(default)]
+    variant_names: BTreeMap<String, String>,
+    #[serde(default)]
+    ambiguity_accepted: BTreeSet<String>,
+    #[serde(default)]
+    secret_fields: BTreeSet<String>,
+    #[serde(default)]
+    reserved_methods: Vec<String>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ContentRuleFile {
+    pointer: String,
+    prefixes: Vec<PrefixFile>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PrefixFile {
+    title: String,
+    prefix: String,
+}
+
 impl Settings {
-    /// The settings gcore-iam is generated with.
-    pub fn gcore_iam() -> Settings {
-        let mut s = Settings {
-            strip_operation_prefix: Some("iam".to_string()),
-            // a published client: anything the generator would have to fall back on for
-            // this description is a change to look at before it ships
-            deny_warnings: true,
-            // gcore-iam's runtime has Client::new and a Gcore key parser of its own
-            client_constructors: false,
-            ..Settings::default()
-        };
-        s.content_rules.insert(
-            "CreateTokenError".to_string(),
-            ContentRule {
-                pointer: "/errors/client_user/role".to_string(),
-                prefixes: vec![
-                    ("Invalid role".to_string(), "Invalid role".to_string()),
+    /// Reads a settings file (`--settings FILE`): YAML (JSON is YAML too), every key
+    /// optional and none unknown, each the [`Settings`] field of the same name:
+    ///
+    /// ```yaml
+    /// strip_operation_prefix: iam          # the operationId prefix methods leave out
+    /// deny_warnings: true                  # every fallback is an error
+    /// client_constructors: true            # Client::new and IntoCredentials for strings
+    /// content_rules:                       # unions of same-shape variants, by message
+    ///   CreateTokenError:                  # the schema, as named in components/schemas
+    ///     pointer: /errors/client_user/role
+    ///     prefixes:
+    ///       - {title: Invalid role, prefix: Invalid role}
+    /// variant_names: {"Invalid role": InvalidRole}   # variant title → Rust name
+    /// ambiguity_accepted: [UpdateUserEmailError]     # warned about, never refused
+    /// secret_fields: [Token.access]                  # Schema.property holding a secret
+    /// reserved_methods: [all_users]                  # names your own code gives methods
+    /// ```
+    ///
+    /// `shown` names the file in errors, which carry the line and column. What the keys name (schemas, titles, properties) is
+    /// checked against the document when it is generated: a name that matches nothing
+    /// there is an error.
+    pub fn from_yaml(text: &str, shown: &str) -> Result<Settings, crate::diagnostics::Diagnostics> {
+        use crate::diagnostics::{Diagnostic, Diagnostics, Location, Severity};
+        let file: SettingsFile = serde_yaml::from_str(text).map_err(|e| {
+            let location = match e.location() {
+                Some(l) => Location::LineColumn {
+                    line: l.line(),
+                    column: l.column(),
+                },
+                None => Location::Document,
+            };
+            Diagnostics::single(Diagnostic {
+                severity: Severity::Error,
+                file: shown.to_string(),
+                location,
+                operation_id: None,
+                message: format!("settings: {e}"),
+            })
+        })?;
+        let defaults = Settings::default();
+        Ok(Settings {
+            strip_operation_prefix: file.strip_operation_prefix,
+            deny_warnings: file.deny_warnings,
+            ambiguity_accepted: file.ambiguity_accepted,
+            content_rules: file
+                .content_rules
+                .into_iter()
+                .map(|(schema, rule)| {
                     (
-                        "You can't create an API token with the specified role.".to_string(),
-                        "Can't create token with role".to_string(),
-                    ),
-                ],
-            },
-        );
-        s.variant_names.insert(
-            "You can't create an API token with the specified role.".to_string(),
-            "RoleTooHigh".to_string(),
-        );
-        // The two 403s of revoking a user's access, told apart by the examples' messages.
-        s.content_rules.insert(
-            "RevokeUserAccessForbiddenError".to_string(),
-            ContentRule {
-                pointer: "/message".to_string(),
-                prefixes: vec![
-                    (
-                        "You do not have permission for the specified account to perform this action."
-                            .to_string(),
-                        "You do not have permission".to_string(),
-                    ),
-                    (
-                        "The specified user has API tokens.".to_string(),
-                        "The user cannot be removed".to_string(),
-                    ),
-                ],
-            },
-        );
-        s.variant_names.insert(
-            "You do not have permission for the specified account to perform this action."
-                .to_string(),
-            "NoPermission".to_string(),
-        );
-        s.variant_names.insert(
-            "The specified user has API tokens.".to_string(),
-            "UserHasApiTokens".to_string(),
-        );
-        // Identical shapes Gcore documents without any text that would tell them apart:
-        // such bodies decode to the fallback variant, never to a guessed one.
-        s.ambiguity_accepted
-            .insert("UpdateUserEmailError".to_string());
-        for f in [
-            "CreateTokenResponse.token",
-            "CreateTokenResponseV2.token",
-            "Token.access",
-            "Token.refresh",
-            "RefreshRequest.refresh",
-            "ChangePasswordRequest.old",
-            "ChangePasswordRequest.new",
-            "ChangePasswordRequest.double",
-            "LoginRequest.one_time_password",
-        ] {
-            s.secret_fields.insert(f.to_string());
-        }
-        s
+                        schema,
+                        ContentRule {
+                            pointer: rule.pointer,
+                            prefixes: rule
+                                .prefixes
+                                .into_iter()
+                                .map(|p| (p.title, p.prefix))
+                                .collect(),
+                        },
+                    )
+                })
+                .collect(),
+            variant_names: file.variant_names,
+            secret_fields: file.secret_fields,
+            reserved_methods: file.reserved_methods,
+            client_constructors: file
+                .client_constructors
+                .unwrap_or(defaults.client_constructors),
+        })
+    }
+
+    /// [`Settings::from_yaml`] on a file.
+    pub fn from_file(
+        path: &std::path::Path,
+        shown: &str,
+    ) -> Result<Settings, crate::diagnostics::Diagnostics> {
+        use crate::diagnostics::{Diagnostic, Diagnostics, Location, Severity};
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Diagnostics::single(Diagnostic {
+                severity: Severity::Error,
+                file: shown.to_string(),
+                location: Location::Document,
+                operation_id: None,
+                message: format!("cannot read the settings file: {e}"),
+            })
+        })?;
+        Settings::from_yaml(&text, shown)
     }
 }

@@ -50,3 +50,78 @@ fn fallbacks_are_warnings_and_errors_with_deny_warnings() {
         insta::assert_snapshot!(err.to_string());
     });
 }
+
+/// Settings come from a YAML file: an unknown key is refused with its line and column, a
+/// name that matches nothing in the document is refused naming it, and a file gives the
+/// same output as the same settings built in code.
+#[test]
+fn settings_files_are_read_and_checked_against_the_document() {
+    let unknown = codegen::Settings::from_yaml(
+        "deny_warnings: true\ncontent_rule:\n  X: {}\n",
+        "settings.yaml",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        unknown.starts_with("error: settings.yaml:2:1: settings: unknown field `content_rule`"),
+        "{unknown}"
+    );
+    let bad_type = codegen::Settings::from_yaml("deny_warnings: sometimes\n", "s.yaml")
+        .unwrap_err()
+        .to_string();
+    assert!(bad_type.contains("s.yaml:1:16"), "{bad_type}");
+
+    let root = gcore_iam_tests::workspace_root();
+    let path = root.join("tests/fixtures/settings/content_rule.yaml");
+    let title = "You can't create an API token with the specified role.";
+    let from_file = codegen::Settings::from_yaml(
+        &format!(
+            "content_rules:\n  CreateTokenError:\n    pointer: /errors/client_user/role\n    prefixes:\n      - {{title: Invalid role, prefix: Invalid role}}\n      - {{title: \"{title}\", prefix: \"Can't create token with role\"}}\nvariant_names:\n  \"{title}\": RoleTooHigh\n"
+        ),
+        "settings.yaml",
+    )
+    .unwrap();
+    let mut in_code = codegen::Settings::default();
+    in_code.content_rules.insert(
+        "CreateTokenError".to_string(),
+        codegen::settings::ContentRule {
+            pointer: "/errors/client_user/role".to_string(),
+            prefixes: vec![
+                ("Invalid role".to_string(), "Invalid role".to_string()),
+                (
+                    title.to_string(),
+                    "Can't create token with role".to_string(),
+                ),
+            ],
+        },
+    );
+    in_code
+        .variant_names
+        .insert(title.to_string(), "RoleTooHigh".to_string());
+    let a = gcore_iam_tests::generate_fixture_with(&path, &from_file).unwrap();
+    let b = gcore_iam_tests::generate_fixture_with(&path, &in_code).unwrap();
+    assert_eq!(a.files, b.files);
+    assert!(
+        a.files.iter().any(|f| f.contents.contains("RoleTooHigh(")),
+        "the variant name from the file is used"
+    );
+
+    let misspelt = codegen::Settings::from_yaml(
+        "ambiguity_accepted: [CreateTokenEror]\nsecret_fields: [CreateTokenError.nope]\nvariant_names: {Invalid rol: X}\n",
+        "settings.yaml",
+    )
+    .unwrap();
+    let refused = gcore_iam_tests::generate_fixture_with(&path, &misspelt)
+        .unwrap_err()
+        .to_string();
+    for expected in [
+        "the settings' ambiguity_accepted name \"CreateTokenEror\", but no oneOf/anyOf schema of the document has that name",
+        "the settings' secret_fields name \"CreateTokenError.nope\"",
+        "the settings' variant_names name \"Invalid rol\"",
+    ] {
+        assert!(refused.contains(expected), "{expected} not in:\n{refused}");
+    }
+
+    // gcore-iam's own settings are such a file, and every name in it matches
+    codegen::project::iam_settings(&root).unwrap();
+}

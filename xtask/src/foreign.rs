@@ -7,21 +7,31 @@ use codegen::standalone::{self, CrateOptions, Runtime};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-/// Settings for third-party specs: the defaults, under which only what cannot be read is
-/// refused; `deny_warnings` refuses every fallback too.
-fn foreign_settings(deny_warnings: bool) -> codegen::Settings {
-    codegen::Settings {
-        deny_warnings,
-        ..codegen::Settings::default()
-    }
+/// Settings for third-party specs: a settings file's, else the defaults (under which only
+/// what cannot be read is refused); `deny_warnings` refuses every fallback too.
+fn foreign_settings(
+    settings_file: Option<&Path>,
+    deny_warnings: bool,
+) -> Result<codegen::Settings, Diagnostics> {
+    let mut settings = match settings_file {
+        Some(path) => codegen::Settings::from_file(path, &path.display().to_string())?,
+        None => codegen::Settings::default(),
+    };
+    settings.deny_warnings |= deny_warnings;
+    Ok(settings)
 }
 
-fn generate_spec(spec: &Path, deny_warnings: bool) -> Result<codegen::Generated, Diagnostics> {
+fn generate_spec(
+    spec: &Path,
+    settings_file: Option<&Path>,
+    deny_warnings: bool,
+) -> Result<codegen::Generated, Diagnostics> {
+    let settings = foreign_settings(settings_file, deny_warnings)?;
     let shown = spec.display().to_string();
     let loaded = codegen::load::load_file_as(spec, &shown)?;
     codegen::generate(
         &loaded,
-        &foreign_settings(deny_warnings),
+        &settings,
         &codegen::Provenance {
             command: "cargo xtask generate".to_string(),
             spec_path: shown,
@@ -34,12 +44,13 @@ fn runtime() -> Result<Runtime, String> {
     Runtime::read(&src).map_err(|e| format!("cannot read the runtime in {}: {e}", src.display()))
 }
 
-/// `generate --spec FILE --out DIR --crate-name NAME [--deny-warnings] [--force]`
+/// `generate --spec FILE --out DIR --crate-name NAME [--settings FILE] [--deny-warnings] [--force]`
 pub fn generate(args: &[String]) -> Result<(), String> {
     let mut spec = None;
     let mut out = None;
     let mut name = None;
     let mut deny_warnings = false;
+    let mut settings = None;
     let mut force = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -48,13 +59,14 @@ pub fn generate(args: &[String]) -> Result<(), String> {
             "--out" => out = it.next().map(PathBuf::from),
             "--crate-name" => name = it.next().cloned(),
             "--deny-warnings" => deny_warnings = true,
+            "--settings" => settings = it.next().map(PathBuf::from),
             "--force" => force = true,
             other => return Err(format!("generate: unknown argument {other:?}")),
         }
     }
     let (Some(spec), Some(out)) = (spec, out) else {
         return Err(
-            "usage: cargo xtask generate --spec FILE --out DIR [--crate-name NAME] [--deny-warnings] [--force]"
+            "usage: cargo xtask generate --spec FILE --out DIR [--crate-name NAME] [--settings FILE] [--deny-warnings] [--force]"
                 .to_string(),
         );
     };
@@ -76,7 +88,7 @@ pub fn generate(args: &[String]) -> Result<(), String> {
             "--crate-name {name:?} is not a valid package name: use ASCII letters, digits, '-' and '_', starting with a letter"
         ));
     }
-    let generated = generate_spec(&spec, deny_warnings).map_err(|d| {
+    let generated = generate_spec(&spec, settings.as_deref(), deny_warnings).map_err(|d| {
         format!(
             "{d}\n\ngeneration failed; {} was left as it was",
             out.display()
@@ -95,15 +107,39 @@ pub fn generate(args: &[String]) -> Result<(), String> {
     );
     let files: Vec<codegen::GeneratedFile> = files;
     project::write_crate(&out, &files, force)?;
+    let (exact, other) = union_counts(&generated.api);
     println!(
-        "{}: {} operations, {} types, {} warnings -> crate `{name}` in {}",
+        "{}: {} operations, {} types ({} unions decoded exactly, {} with variants only `Other` holds), {} warnings -> crate `{name}` in {}",
         spec.display(),
         generated.api.operations.len(),
         generated.api.types.len(),
+        exact,
+        other,
         generated.warnings.warnings().count(),
         out.display()
     );
     Ok(())
+}
+
+/// Unions (`oneOf`/`anyOf` enums) whose every variant the decoder tells apart, and those
+/// with variants nothing tells apart (such values decode to `Other`).
+fn union_counts(api: &codegen::ir::Api) -> (usize, usize) {
+    use codegen::ir::{OneOfDecoding, TypeKind};
+    let (mut exact, mut other) = (0, 0);
+    for t in &api.types {
+        if let TypeKind::OneOf(o) = &t.kind {
+            match &o.how {
+                OneOfDecoding::ByShape { ambiguous }
+                | OneOfDecoding::ImplicitTag { ambiguous, .. }
+                    if !ambiguous.is_empty() =>
+                {
+                    other += 1
+                }
+                _ => exact += 1,
+            }
+        }
+    }
+    (exact, other)
 }
 
 struct Row {
@@ -181,23 +217,11 @@ pub fn corpus(args: &[String]) -> Result<(), String> {
             millis: 0,
             first_error: String::new(),
         };
-        match generate_spec(doc, false) {
+        match generate_spec(doc, None, false) {
             Ok(g) => {
                 row.generated = true;
                 row.operations = g.api.operations.len().to_string();
-                for t in &g.api.types {
-                    if let codegen::ir::TypeKind::OneOf(o) = &t.kind {
-                        match &o.how {
-                            codegen::ir::OneOfDecoding::ByShape { ambiguous }
-                            | codegen::ir::OneOfDecoding::ImplicitTag { ambiguous, .. }
-                                if !ambiguous.is_empty() =>
-                            {
-                                row.unions_other += 1
-                            }
-                            _ => row.unions_exact += 1,
-                        }
-                    }
-                }
+                (row.unions_exact, row.unions_other) = union_counts(&g.api);
                 row.warnings = g.warnings.warnings().map(|w| w.to_string()).collect();
                 let files = standalone::crate_files(
                     &g,

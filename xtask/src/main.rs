@@ -38,7 +38,7 @@ fn main() -> ExitCode {
 }
 
 fn usage() -> String {
-    "usage: cargo xtask <command>\n\ncommands:\n  regen   regenerate gcore-iam/src/generated/ from spec/iam_api.yaml\n  check   fail if the generated code is out of date\n  diff OLD NEW\n          the API changes between two specs, classified breaking or additive\n  generate --spec FILE --out DIR [--crate-name NAME] [--deny-warnings] [--force]\n          write a standalone client crate for any OpenAPI 3.0/3.1 document\n  corpus DIR\n          generate and build a crate for every document in DIR; fail if any does not\n  bench [--write] [gen|scale|runtime|compile|regen ...]\n          benchmarks against progenitor and hand-written reqwest (bench/, release build);\n          --write puts the table into BENCHMARKS.md".to_string()
+    "usage: cargo xtask <command>\n\ncommands:\n  regen   regenerate gcore-iam/src/generated/ from spec/iam_api.yaml\n  check   fail if the generated code is out of date\n  diff OLD NEW\n          the API changes between two specs, classified breaking or additive\n  generate --spec FILE --out DIR [--crate-name NAME] [--settings FILE] [--deny-warnings] [--force]\n          write a standalone client crate for any OpenAPI 3.0/3.1 document\n          (settings: YAML, see codegen::Settings::from_yaml)\n  corpus DIR...\n          generate and build a crate for every document in each DIR; fail if any does not\n  bench [--write] [gen|scale|runtime|compile|regen ...]\n          benchmarks against progenitor and hand-written reqwest (bench/, release build);\n          --write puts the table into BENCHMARKS.md".to_string()
 }
 
 fn print_warnings(warnings: &codegen::diagnostics::Diagnostics) {
@@ -117,7 +117,7 @@ fn diff(args: &[String]) -> Result<(), String> {
         // a report, not a generation: what would be refused is still compared
         let settings = codegen::Settings {
             deny_warnings: false,
-            ..codegen::Settings::gcore_iam()
+            ..project::iam_settings(&project::workspace_root()).map_err(|d| d.to_string())?
         };
         let (api, _) = codegen::lower::lower(&spec, &settings).map_err(|d| d.to_string())?;
         Ok(codegen::diff::ApiSummary::from_api(&api))

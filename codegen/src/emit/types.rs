@@ -411,38 +411,42 @@ fn implicit_tag_arms(o: &OneOf, property: &str, here: &TokenStream) -> TokenStre
     quote!(#strings #integers #booleans)
 }
 
-/// An expression that is true when `value` has the allowed values where `checks` say.
-/// Parentheses only where `||` meets `&&`: rustc warns about any others.
-fn constants_hold(checks: &[crate::ir::ConstCheck]) -> Option<TokenStream> {
-    use crate::ir::ConstAt;
-    // `x` is one of `values`: `(expression, whether it is an `||` of several)`
-    let one_of = |x: TokenStream, values: &[serde_json::Value]| {
-        let alternatives: Vec<TokenStream> = values
-            .iter()
-            .filter_map(|v| match v {
-                serde_json::Value::String(s) => Some(quote!(#x == #s)),
-                serde_json::Value::Bool(b) => Some(quote!(#x == #b)),
-                v => {
-                    let n = proc_macro2::Literal::i64_suffixed(v.as_i64()?);
-                    Some(quote!(#x == #n))
-                }
-            })
-            .collect();
-        (quote!(#( #alternatives )||*), alternatives.len() > 1)
+/// An expression that is true when `value` passes `checks`. Parentheses only where `||`
+/// meets `&&`: rustc warns about any others.
+fn checks_hold(checks: &[crate::ir::ValueCheck]) -> Option<TokenStream> {
+    use crate::ir::{CheckAt, CheckRule};
+    // the value at `by_ref` (a `&serde_json::Value`; `by_value` is the same, dereferenced)
+    // passes `rule`: `(expression, whether it is an `||` of several)`
+    let passes = |by_ref: TokenStream, x: TokenStream, rule: &CheckRule| match rule {
+        CheckRule::Format(f) => (quote!(crate::runtime::format_matches(#by_ref, #f)), false),
+        CheckRule::OneOf(values) => {
+            let alternatives: Vec<TokenStream> = values
+                .iter()
+                .filter_map(|v| match v {
+                    serde_json::Value::String(s) => Some(quote!(#x == #s)),
+                    serde_json::Value::Bool(b) => Some(quote!(#x == #b)),
+                    v => {
+                        let n = proc_macro2::Literal::i64_suffixed(v.as_i64()?);
+                        Some(quote!(#x == #n))
+                    }
+                })
+                .collect();
+            (quote!(#( #alternatives )||*), alternatives.len() > 1)
+        }
     };
     let parts: Vec<(TokenStream, bool)> = checks
         .iter()
         .map(|c| match &c.at {
-            ConstAt::Value => one_of(quote!(value), &c.values),
-            ConstAt::EveryItem => {
-                let (item, _) = one_of(quote!(*item), &c.values);
+            CheckAt::Value => passes(quote!(&value), quote!(value), &c.rule),
+            CheckAt::EveryItem => {
+                let (item, _) = passes(quote!(item), quote!(*item), &c.rule);
                 (
                     quote!(value.as_array().is_some_and(|items| items.iter().all(|item| #item))),
                     false,
                 )
             }
-            ConstAt::Property(p) => {
-                let (x, _) = one_of(quote!(*x), &c.values);
+            CheckAt::Property(p) => {
+                let (x, _) = passes(quote!(x), quote!(*x), &c.rule);
                 (quote!(value.get(#p).is_none_or(|x| #x)), false)
             }
         })
@@ -500,7 +504,7 @@ fn by_shape(
                     loose.push(Self::#vn(v));
                 }
             };
-            let try_it = match constants_hold(&v.constants) {
+            let try_it = match checks_hold(&v.checks) {
                 Some(check) => quote!(if #check { #try_it }),
                 None => try_it,
             };

@@ -39,6 +39,10 @@ pub(crate) struct Lowerer<'a> {
     /// Unions with variants nothing tells apart, reported in [`Lowerer::finish`] once it is
     /// known whether any response decodes them.
     ambiguities: Vec<Ambiguity>,
+    /// The settings entries something in the document matched (`content_rules.X`,
+    /// `variant_names.T`, ...): the others are errors, since a misspelt name would
+    /// otherwise do nothing.
+    settings_used: BTreeSet<String>,
 }
 
 /// A union whose variants cannot all be told apart.
@@ -73,6 +77,7 @@ pub fn lower(spec: &LoadedSpec, settings: &Settings) -> Result<(Api, Diagnostics
         ref_cycle_reported: false,
         all_of_depth_reported: false,
         ambiguities: Vec::new(),
+        settings_used: BTreeSet::new(),
     };
     for f in [
         checks::paths_and_webhooks,
@@ -115,6 +120,57 @@ impl<'a> Lowerer<'a> {
     }
     fn warn(&mut self, ptr: &str, message: String) {
         self.push(Severity::Warning, ptr, message);
+    }
+
+    /// Every entry of the settings names something of the document.
+    fn check_settings_used(&mut self) {
+        let s = self.settings;
+        let entries = s
+            .content_rules
+            .keys()
+            .map(|k| {
+                (
+                    "content_rules",
+                    k,
+                    "no oneOf/anyOf schema of the document has that name",
+                )
+            })
+            .chain(s.ambiguity_accepted.iter().map(|k| {
+                (
+                    "ambiguity_accepted",
+                    k,
+                    "no oneOf/anyOf schema of the document has that name",
+                )
+            }))
+            .chain(s.variant_names.keys().map(|k| {
+                (
+                    "variant_names",
+                    k,
+                    "no oneOf/anyOf variant of the document has that title",
+                )
+            }))
+            .chain(s.secret_fields.iter().map(|k| {
+                (
+                    "secret_fields",
+                    k,
+                    "no schema of the document has that property (write `Schema.property`)",
+                )
+            }));
+        let mut unused = Vec::new();
+        for (kind, name, why) in entries {
+            if !self.settings_used.contains(&format!("{kind}.{name}")) {
+                unused.push(format!("the settings' {kind} name {name:?}, but {why}"));
+            }
+        }
+        for message in unused {
+            self.diags.push(Diagnostic {
+                severity: Severity::Error,
+                file: self.spec.file.clone(),
+                location: Location::Document,
+                operation_id: None,
+                message,
+            });
+        }
     }
 
     /// Iterates operations in document order with their pointers.
@@ -879,6 +935,7 @@ impl<'a> Lowerer<'a> {
             }
         }
         let security_schemes = self.security_schemes();
+        self.check_settings_used();
         if self.settings.deny_warnings {
             for d in &mut self.diags.items {
                 d.severity = Severity::Error;

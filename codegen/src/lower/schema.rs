@@ -551,14 +551,16 @@ impl<'a> Lowerer<'a> {
                 (false, true) => Presence::OptionalNullable,
             };
             let lowered = p.wire.to_ascii_lowercase();
-            let configured = self
-                .settings
-                .secret_fields
-                .contains(&format!("{}.{}", p.owner, p.wire))
-                || self
-                    .settings
-                    .secret_fields
-                    .contains(&format!("{type_name}.{}", p.wire));
+            let mut configured = false;
+            for key in [
+                format!("{}.{}", p.owner, p.wire),
+                format!("{type_name}.{}", p.wire),
+            ] {
+                if self.settings.secret_fields.contains(&key) {
+                    configured = true;
+                    self.settings_used.insert(format!("secret_fields.{key}"));
+                }
+            }
             let named = lowered.contains("password") || lowered.contains("secret");
             let secret_by_name = r.ty == TypeRef::String && named && !configured;
             if r.ty == TypeRef::String && (configured || named) {
@@ -914,6 +916,11 @@ impl<'a> Lowerer<'a> {
                     None => (s.schema_data.title.clone(), None),
                 },
             };
+            if let Some(t) = &title {
+                if self.settings.variant_names.contains_key(t) {
+                    self.settings_used.insert(format!("variant_names.{t}"));
+                }
+            }
             let base = match (&title, &ref_name) {
                 (Some(t), _) if self.settings.variant_names.contains_key(t) => {
                     self.settings.variant_names[t].clone()
@@ -925,26 +932,36 @@ impl<'a> Lowerer<'a> {
             };
             let rust_name = namer.claim(&base);
             let r = self.src(Src::from(b), &bptr, &format!("{type_name}{rust_name}"));
-            let tag = discriminator.map(|d| {
+            let variant_shape = self.shape(Src::from(b), 0);
+            // A discriminator's value for this variant: its mapping entry; else the one
+            // value the variant allows for the property (real documents rely on that more
+            // than on OpenAPI's rule); else, by that rule, the name of the schema.
+            let tag = discriminator.and_then(|d| {
                 let target = match b {
-                    ReferenceOr::Reference { reference } => reference.clone(),
-                    ReferenceOr::Item(_) => String::new(),
+                    ReferenceOr::Reference { reference } => reference.as_str(),
+                    ReferenceOr::Item(_) => "",
                 };
-                serde_json::Value::String(
-                    d.mapping
-                        .iter()
-                        .find(|(_, v)| **v == target || target.ends_with(&format!("/{v}")))
-                        .map(|(k, _)| k.clone())
-                        .unwrap_or_else(|| {
-                            target.rsplit('/').next().unwrap_or_default().to_string()
-                        }),
-                )
+                let mapped = d
+                    .mapping
+                    .iter()
+                    .find(|(_, v)| {
+                        !target.is_empty() && (*v == target || target.ends_with(&format!("/{v}")))
+                    })
+                    .map(|(k, _)| serde_json::Value::String(k.clone()));
+                mapped
+                    .or_else(|| variant_shape.tag(&d.property_name).cloned())
+                    .or_else(|| {
+                        target
+                            .rsplit('/')
+                            .next()
+                            .filter(|n| !n.is_empty())
+                            .map(|n| serde_json::Value::String(n.to_string()))
+                    })
             });
             // Strings of a checked format (`uuid` beside a free-form name) are told apart
             // by checking the format when decoding.
             let format = self.checked_format(Src::from(b), 0);
-            let variant_shape = self.shape(Src::from(b), 0);
-            let constants = variant_shape.checked().constants();
+            let checks = variant_shape.checked().checks();
             shapes.push(variant_shape);
             titles.push(title.clone().unwrap_or_else(|| rust_name.clone()));
             variants.push(OneOfVariant {
@@ -957,21 +974,42 @@ impl<'a> Lowerer<'a> {
                 },
                 tag,
                 format,
-                constants,
+                checks,
             });
         }
         let erased: Vec<Shape> = shapes.iter().map(Shape::checked).collect();
         let try_order = shape::try_order(&erased);
         let spec_name = component.unwrap_or(type_name).to_string();
-        let how = if let Some(d) = discriminator {
+        for kind in ["content_rules", "ambiguity_accepted"] {
+            self.settings_used.insert(format!("{kind}.{spec_name}"));
+        }
+        // A value two variants share tells neither apart: they are decoded by shape.
+        let tags: Vec<Option<serde_json::Value>> = variants.iter().map(|v| v.tag.clone()).collect();
+        for v in &mut variants {
+            if v.tag.is_some() && tags.iter().filter(|t| **t == v.tag).count() > 1 {
+                v.tag = None;
+            }
+        }
+        let how = if let Some(d) = discriminator.filter(|_| {
+            variants
+                .iter()
+                .all(|v| v.tag.as_ref().is_some_and(serde_json::Value::is_string))
+        }) {
             OneOfDecoding::Tagged {
                 property: d.property_name.clone(),
             }
         } else {
-            let implicit = shape::implicit_tag(&shapes);
+            // Without a discriminator (or with one that leaves variants untagged), the
+            // property the spec narrows to one value per variant.
+            let implicit = match discriminator {
+                Some(d) => Some((d.property_name.clone(), tags.clone())),
+                None => shape::implicit_tag(&shapes),
+            };
             if let Some((_, tags)) = &implicit {
                 for (v, tag) in variants.iter_mut().zip(tags) {
-                    v.tag = tag.clone();
+                    if discriminator.is_none() {
+                        v.tag = tag.clone();
+                    }
                 }
             }
             // Variants the tag does not pick are told apart by shape.
@@ -993,8 +1031,11 @@ impl<'a> Lowerer<'a> {
                         ambiguous: Vec::new(),
                     },
                 }
-            } else if implicit.is_none()
-                && let Some(rule) = self.settings.content_rules.get(&spec_name)
+            } else if let Some(rule) = self
+                .settings
+                .content_rules
+                .get(&spec_name)
+                .filter(|_| implicit.is_none())
             {
                 let mut prefixes = Vec::new();
                 for (title, prefix) in &rule.prefixes {

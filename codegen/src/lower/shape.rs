@@ -92,8 +92,9 @@ impl Shape {
     }
 
     /// What the generated decoder can check: constants become their type (a string enum
-    /// keeps unknown values, an integer constant is an `i64` field), and closed objects are
-    /// open (unknown fields are ignored, not refused).
+    /// keeps unknown values, an integer constant is an `i64` field), string formats go
+    /// (checked only at the top, see [`Shape::checked`]), and closed objects are open
+    /// (unknown fields are ignored, not refused).
     pub fn erased(&self) -> Shape {
         match self {
             Shape::Const(values) => {
@@ -127,20 +128,21 @@ impl Shape {
                 },
             }),
             Shape::Union(parts) => Shape::Union(parts.iter().map(Shape::erased).collect()),
+            Shape::Str { .. } => Shape::Str { format: None },
             other => other.clone(),
         }
     }
 
-    /// What the generated decoder checks: constants at the top, in a list's items and in an
-    /// object's properties are checked before a variant is tried ([`Shape::constants`]);
-    /// deeper ones are [`Shape::erased`].
+    /// What the generated decoder checks: constants and string formats at the top, in a
+    /// list's items and in an object's properties ([`Shape::checks`]; the format at the top
+    /// is the variant's own); deeper ones are [`Shape::erased`].
     pub fn checked(&self) -> Shape {
         let near = |s: &Shape| match s {
-            Shape::Const(_) => s.clone(),
+            Shape::Const(_) | Shape::Str { .. } => s.clone(),
             other => other.erased(),
         };
         match self {
-            Shape::Const(_) => self.clone(),
+            Shape::Const(_) | Shape::Str { .. } => self.clone(),
             Shape::Arr(items) => Shape::Arr(Box::new(near(items))),
             Shape::Obj(o) => Shape::Obj(Obj {
                 props: o
@@ -165,49 +167,33 @@ impl Shape {
         }
     }
 
-    /// The constants [`Shape::checked`] keeps, as checks on a value.
-    pub fn constants(&self) -> Vec<ConstCheck> {
-        let checkable = |values: &[Value]| {
-            values
+    /// The checks [`Shape::checked`] keeps, except the format at the top.
+    pub fn checks(&self) -> Vec<ValueCheck> {
+        let rule = |s: &Shape| match s {
+            Shape::Const(values) => values
                 .iter()
                 .all(|v| v.is_string() || v.is_boolean() || v.as_i64().is_some())
-                .then(|| values.to_vec())
+                .then(|| CheckRule::OneOf(values.clone())),
+            Shape::Str {
+                format: Some(format),
+            } => Some(CheckRule::Format(format.clone())),
+            _ => None,
         };
+        let check = |at: CheckAt, s: &Shape| rule(s).map(|rule| ValueCheck { at, rule });
         match self {
-            Shape::Const(values) => checkable(values)
-                .map(|values| ConstCheck {
-                    at: ConstAt::Value,
-                    values,
-                })
-                .into_iter()
-                .collect(),
-            Shape::Arr(items) => match &**items {
-                Shape::Const(values) => checkable(values)
-                    .map(|values| ConstCheck {
-                        at: ConstAt::EveryItem,
-                        values,
-                    })
-                    .into_iter()
-                    .collect(),
-                _ => Vec::new(),
-            },
+            Shape::Const(_) => check(CheckAt::Value, self).into_iter().collect(),
+            Shape::Arr(items) => check(CheckAt::EveryItem, items).into_iter().collect(),
             Shape::Obj(o) => o
                 .props
                 .iter()
-                .filter_map(|(k, p)| match &p.shape {
-                    Shape::Const(values) => Some(ConstCheck {
-                        at: ConstAt::Property(k.clone()),
-                        values: checkable(values)?,
-                    }),
-                    _ => None,
-                })
+                .filter_map(|(k, p)| check(CheckAt::Property(k.clone()), &p.shape))
                 .collect(),
             _ => Vec::new(),
         }
     }
 
     /// The single value `property` must have, when this is an object that requires it.
-    fn tag(&self, property: &str) -> Option<&Value> {
+    pub fn tag(&self, property: &str) -> Option<&Value> {
         let Shape::Obj(o) = self else { return None };
         match o.props.get(property) {
             Some(Prop {
@@ -232,7 +218,7 @@ impl Shape {
     }
 }
 
-pub use crate::ir::{ConstAt, ConstCheck};
+pub use crate::ir::{CheckAt, CheckRule, ValueCheck};
 
 fn kind_of(v: &Value) -> Shape {
     match v {
