@@ -370,7 +370,8 @@ fn observed<E: std::fmt::Debug>(e: Error<E>) -> Observed {
 async fn a_created_token_whose_answer_does_not_decode_is_recovered_from_the_error_and_never_shown()
 {
     let secret = "Zq8vL1xW9kR3tY7uP2mN5bC4";
-    let cases: [(&str, fn(&mut serde_json::Value)); 4] = [
+    type Mutation = fn(&mut serde_json::Value);
+    let cases: [(&str, Mutation); 4] = [
         // a token that was never used
         ("last_usage null", |b| {
             b["last_usage"] = serde_json::Value::Null
