@@ -33,6 +33,11 @@
 //!   reordered one is breaking), optional ones builder methods (a new one is additive).
 //! - An operation that now sends another method or path keeps its Rust signature: not a
 //!   breaking change of the crate's API (the report says what it sends now).
+//! - **Deprecations** of types, fields, optional parameters and enum values are
+//!   `#[deprecated]` attributes (required parameters, which are arguments, say it in the
+//!   method's docs): code that uses them gets a warning, not an error, so a deprecation
+//!   that starts or ends is additive. The summary records them only where there are some,
+//!   so a summary without any reads and writes as before.
 
 use crate::ir::{self, Presence, TypeKind, TypeRef};
 use serde::{Deserialize, Serialize};
@@ -67,6 +72,10 @@ pub struct OperationSummary {
     /// Error variants: `BadRequest(CreateTokenError)`.
     pub errors: Vec<String>,
     pub deprecated: Option<DeprecationSummary>,
+    /// Parameters the description marks deprecated, as `role (query)`: the Rust name and
+    /// where the parameter goes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deprecated_parameters: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -95,6 +104,9 @@ pub enum TypeSummary {
         /// The flattened `additionalProperties` field:
         /// `additional_properties: BTreeMap<String, String>`.
         additional: Option<String>,
+        /// `#[deprecated]`: the schema is marked deprecated.
+        #[serde(default, skip_serializing_if = "is_false")]
+        deprecated: bool,
     },
     Enum {
         non_exhaustive: bool,
@@ -102,14 +114,31 @@ pub enum TypeSummary {
         values: Vec<String>,
         /// The Rust variant of each value, in the same order.
         variants: Vec<String>,
+        /// `#[deprecated]`: the schema is marked deprecated.
+        #[serde(default, skip_serializing_if = "is_false")]
+        deprecated: bool,
+        /// Wire values whose variant is `#[deprecated]`.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        deprecated_values: Vec<String>,
     },
     OneOf {
         non_exhaustive: bool,
         variants: Vec<String>,
+        /// `#[deprecated]`: the schema is marked deprecated.
+        #[serde(default, skip_serializing_if = "is_false")]
+        deprecated: bool,
     },
     Alias {
         target: String,
+        /// `#[deprecated]`: the schema is marked deprecated.
+        #[serde(default, skip_serializing_if = "is_false")]
+        deprecated: bool,
     },
+}
+
+/// For `skip_serializing_if`: summaries without deprecations stay as they were.
+fn is_false(b: &bool) -> bool {
+    !b
 }
 
 impl TypeSummary {
@@ -121,6 +150,16 @@ impl TypeSummary {
             TypeSummary::Alias { .. } => "type alias",
         }
     }
+
+    /// Whether the type itself is `#[deprecated]`.
+    pub fn deprecated(&self) -> bool {
+        match self {
+            TypeSummary::Struct { deprecated, .. }
+            | TypeSummary::Enum { deprecated, .. }
+            | TypeSummary::OneOf { deprecated, .. }
+            | TypeSummary::Alias { deprecated, .. } => *deprecated,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -130,6 +169,9 @@ pub struct FieldSummary {
     /// `Option<Box<Group>>`).
     pub ty: String,
     pub required: bool,
+    /// `#[deprecated]`: the property is marked deprecated.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub deprecated: bool,
 }
 
 fn type_str(t: &TypeRef) -> String {
@@ -160,6 +202,16 @@ fn param_str(t: &TypeRef) -> String {
         TypeRef::String => "impl Into<String>".into(),
         t => type_str(t),
     }
+}
+
+/// A parameter as the summary names it: `role (query)`.
+fn param_label(p: &ir::Param) -> String {
+    let location = match p.location {
+        ir::ParamLocation::Path => "path",
+        ir::ParamLocation::Query => "query",
+        ir::ParamLocation::Header => "header",
+    };
+    format!("{} ({location})", p.rust_name)
 }
 
 fn is_required(f: &ir::Field) -> bool {
@@ -276,6 +328,12 @@ impl ApiSummary {
                     _ => e.variant.clone(),
                 })
                 .collect();
+            let deprecated_parameters = op
+                .params
+                .iter()
+                .filter(|p| p.deprecated)
+                .map(param_label)
+                .collect();
             let deprecated = op.deprecation.as_ref().map(|d| DeprecationSummary {
                 removal_date: d.removal_date.clone(),
                 replacement: d.replacement.as_ref().map(|(_, m)| m.clone()),
@@ -290,6 +348,7 @@ impl ApiSummary {
                     returns,
                     errors,
                     deprecated,
+                    deprecated_parameters,
                 },
             );
         }
@@ -311,6 +370,7 @@ impl ApiSummary {
                                     rust_name: f.rust_name.clone(),
                                     ty: field_type(f),
                                     required: is_required(f),
+                                    deprecated: f.deprecated,
                                 },
                             )
                         })
@@ -322,11 +382,18 @@ impl ApiSummary {
                         }
                         format!("{name}: BTreeMap<String, {}>", type_str(v))
                     }),
+                    deprecated: t.deprecated,
                 },
                 TypeKind::StringEnum(vs) => TypeSummary::Enum {
                     non_exhaustive: true,
                     values: vs.iter().map(|v| v.wire.clone()).collect(),
                     variants: vs.iter().map(|v| v.rust_name.clone()).collect(),
+                    deprecated: t.deprecated,
+                    deprecated_values: vs
+                        .iter()
+                        .filter(|v| v.deprecated)
+                        .map(|v| v.wire.clone())
+                        .collect(),
                 },
                 TypeKind::OneOf(o) => TypeSummary::OneOf {
                     non_exhaustive: true,
@@ -335,9 +402,11 @@ impl ApiSummary {
                         .iter()
                         .map(|v| format!("{}({})", v.rust_name, type_str(&v.ty)))
                         .collect(),
+                    deprecated: t.deprecated,
                 },
                 TypeKind::Alias(target) => TypeSummary::Alias {
                     target: type_str(target),
+                    deprecated: t.deprecated,
                 },
             };
             types.insert(t.name.clone(), summary);
@@ -619,6 +688,18 @@ fn diff_operation(name: &str, o: &OperationSummary, n: &OperationSummary, change
         }
         text
     };
+    for p in &n.deprecated_parameters {
+        if !o.deprecated_parameters.contains(p) {
+            changes.additive(format!("parameter deprecated: Client::{name} {p}"));
+        }
+    }
+    for p in &o.deprecated_parameters {
+        if !n.deprecated_parameters.contains(p) {
+            changes.additive(format!(
+                "parameter no longer deprecated: Client::{name} {p}"
+            ));
+        }
+    }
     match (&o.deprecated, &n.deprecated) {
         (None, Some(d)) => changes.additive(format!(
             "operation newly deprecated: Client::{name} ({}){}",
@@ -700,6 +781,11 @@ fn diff_type(name: &str, o: &TypeSummary, n: &TypeSummary, changes: &mut Changes
         _ => {}
     }
     };
+    match (o.deprecated(), n.deprecated()) {
+        (false, true) => changes.additive(format!("type deprecated: types::{name}")),
+        (true, false) => changes.additive(format!("type no longer deprecated: types::{name}")),
+        _ => {}
+    }
     match (o, n) {
         (
             TypeSummary::Struct {
@@ -719,14 +805,31 @@ fn diff_type(name: &str, o: &TypeSummary, n: &TypeSummary, changes: &mut Changes
                 non_exhaustive: o_ne,
                 values: ov,
                 variants: o_vars,
+                deprecated_values: o_dep,
+                ..
             },
             TypeSummary::Enum {
                 non_exhaustive: n_ne,
                 values: nv,
                 variants: n_vars,
+                deprecated_values: n_dep,
+                ..
             },
         ) => {
             non_exhaustive(*o_ne, *n_ne, changes);
+            // values in both versions whose deprecation started or ended
+            for v in n_dep {
+                if ov.contains(v) && !o_dep.contains(v) {
+                    changes.additive(format!("enum value deprecated: types::{name} {v:?}"));
+                }
+            }
+            for v in o_dep {
+                if nv.contains(v) && !n_dep.contains(v) {
+                    changes.additive(format!(
+                        "enum value no longer deprecated: types::{name} {v:?}"
+                    ));
+                }
+            }
             let variant = |values: &[String], vars: &[String], v: &String| {
                 values
                     .iter()
@@ -759,10 +862,12 @@ fn diff_type(name: &str, o: &TypeSummary, n: &TypeSummary, changes: &mut Changes
             TypeSummary::OneOf {
                 non_exhaustive: o_ne,
                 variants: ov,
+                ..
             },
             TypeSummary::OneOf {
                 non_exhaustive: n_ne,
                 variants: nv,
+                ..
             },
         ) => {
             non_exhaustive(*o_ne, *n_ne, changes);
@@ -777,7 +882,7 @@ fn diff_type(name: &str, o: &TypeSummary, n: &TypeSummary, changes: &mut Changes
                 }
             }
         }
-        (TypeSummary::Alias { target: ot }, TypeSummary::Alias { target: nt }) => {
+        (TypeSummary::Alias { target: ot, .. }, TypeSummary::Alias { target: nt, .. }) => {
             if ot != nt {
                 changes.breaking(format!("type changed: types::{name} = {nt} (was {ot})"));
             }
@@ -808,6 +913,7 @@ fn diff_struct(name: &str, o: &TypeSummary, n: &TypeSummary, changes: &mut Chang
             constructor: n_ctor,
             fields: nf,
             additional: n_extra,
+            ..
         },
     ) = (o, n)
     else {
@@ -881,6 +987,16 @@ fn diff_struct(name: &str, o: &TypeSummary, n: &TypeSummary, changes: &mut Chang
                 "field renamed: types::{name}.{} -> types::{name}.{} ({wire})",
                 f.rust_name, g.rust_name
             ));
+        }
+        match (f.deprecated, g.deprecated) {
+            (false, true) => {
+                changes.additive(format!("field deprecated: types::{name}.{}", g.rust_name))
+            }
+            (true, false) => changes.additive(format!(
+                "field no longer deprecated: types::{name}.{}",
+                g.rust_name
+            )),
+            _ => {}
         }
         if g.ty != f.ty {
             let why = if f.required && !g.required {

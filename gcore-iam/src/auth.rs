@@ -265,7 +265,7 @@ impl AuthFailure {
                 "token {token_id} reached Gcore incomplete: check that the whole value was copied; a legacy `{token_id}$…` token is cut at the `$` by shells unless it is quoted in single quotes or the `$` is escaped"
             ),
             AuthFailure::InvalidOrExpired => {
-                "the token was deleted or is past its expiry date: create a new token (create_api_token_v2) and switch to it".to_string()
+                "the token was deleted or is past its expiry date (Gcore deletes expired tokens): create a new token in the Gcore portal and switch to it; through the API (create_api_token_v2) only with another token that still works".to_string()
             }
             AuthFailure::NotValidForAnyTokenType => {
                 "Gcore did not accept the token for any token type: permanent tokens go with the `APIKey` scheme, not `Bearer`".to_string()

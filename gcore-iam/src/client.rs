@@ -5,6 +5,7 @@ use crate::error::{ConfigError, debug_redacted, fmt_with};
 use crate::runtime::{Failure, OperationInfo, Request, Response};
 use std::collections::HashSet;
 use std::fmt;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tracing::Instrument;
@@ -20,7 +21,8 @@ const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 /// Idempotent requests (GET, PUT, DELETE, HEAD) are repeated after a connection error or a
 /// 429, 502, 503 or 504. POST and PATCH are repeated only when the request provably never
 /// reached the server (the connection could not be made): a retry never creates anything
-/// twice.
+/// twice. Every retry is also paid from the client's [`RetryBudget`], shared by its
+/// clones: once a failing service has used it up, each call makes one attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Retries after the first attempt; 0 disables retrying.
@@ -70,6 +72,84 @@ impl RetryPolicy {
     }
 }
 
+/// A budget of retries shared by a [`Client`] and all its clones, so that a service in
+/// trouble is not sent a storm of retries (the idea of the AWS SDKs' standard retry
+/// quota).
+///
+/// The budget starts full, at `capacity` tokens. Each retry spends `retry_cost` tokens
+/// (`timeout_retry_cost` after a timeout); a retry the budget cannot pay for is not
+/// made, and the call fails with what its last attempt got. Each call that gets an
+/// answer that is not 429 or 5xx refills the budget: by what its own retries spent, or
+/// by `success_refill` when it needed none. With the defaults (500, 5, 10, 1) a failing
+/// service receives at most 100 retries from one client, then one attempt per call until
+/// answers come back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryBudget {
+    /// Tokens at the start, and the most the budget holds (default 500).
+    pub capacity: u32,
+    /// Spent by a retry after an error status or a failed connection (default 5).
+    pub retry_cost: u32,
+    /// Spent by a retry after a timeout (default 10).
+    pub timeout_retry_cost: u32,
+    /// Refilled by a call answered at its first attempt (default 1).
+    pub success_refill: u32,
+}
+
+impl Default for RetryBudget {
+    fn default() -> Self {
+        RetryBudget {
+            capacity: 500,
+            retry_cost: 5,
+            timeout_retry_cost: 10,
+            success_refill: 1,
+        }
+    }
+}
+
+impl RetryBudget {
+    /// No limit: every call may make all the retries of its [`RetryPolicy`].
+    pub fn unlimited() -> Self {
+        RetryBudget {
+            capacity: u32::MAX,
+            retry_cost: 0,
+            timeout_retry_cost: 0,
+            success_refill: 0,
+        }
+    }
+}
+
+/// A [`RetryBudget`]'s tokens, shared by the clones of a client.
+struct Budget {
+    config: RetryBudget,
+    tokens: AtomicU32,
+}
+
+impl Budget {
+    fn new(config: RetryBudget) -> Self {
+        Budget {
+            config,
+            tokens: AtomicU32::new(config.capacity),
+        }
+    }
+
+    /// Takes `cost` tokens if there are that many.
+    fn try_spend(&self, cost: u32) -> bool {
+        self.tokens
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |t| t.checked_sub(cost))
+            .is_ok()
+    }
+
+    /// Gives back `amount` tokens, up to the capacity.
+    fn refill(&self, amount: u32) {
+        let capacity = self.config.capacity;
+        let _ = self
+            .tokens
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |t| {
+                Some(t.saturating_add(amount).min(capacity))
+            });
+    }
+}
+
 /// The API client. Cheap to clone (an `Arc` inside); `Send + Sync`.
 ///
 /// Every operation of the API is a method returning a request builder: set optional
@@ -87,6 +167,8 @@ pub(crate) struct Inner {
     pub(crate) credentials: Credentials,
     timeout: Option<Duration>,
     retry: RetryPolicy,
+    /// Shared by every clone.
+    budget: Budget,
     /// Set when the caller supplied the HTTP client and the builder a user agent: it goes
     /// on each request, over the client's own.
     per_request_user_agent: Option<reqwest::header::HeaderValue>,
@@ -104,6 +186,7 @@ impl fmt::Debug for Client {
                     .field("credentials", &self.inner.credentials)
                     .field("timeout", &self.inner.timeout)
                     .field("retry", &self.inner.retry)
+                    .field("retry_budget", &self.inner.budget.config)
                     .finish_non_exhaustive()
             }),
         )
@@ -118,6 +201,7 @@ pub struct ClientBuilder {
     timeout: Option<Duration>,
     connect_timeout: Duration,
     retry: RetryPolicy,
+    retry_budget: RetryBudget,
     /// Set by [`ClientBuilder::user_agent`]; `None` means the default (or, with a
     /// caller-supplied HTTP client, that client's own).
     user_agent: Option<String>,
@@ -136,6 +220,7 @@ impl fmt::Debug for ClientBuilder {
                     .field("timeout", &self.timeout)
                     .field("connect_timeout", &self.connect_timeout)
                     .field("retry", &self.retry)
+                    .field("retry_budget", &self.retry_budget)
                     .field("user_agent", &self.user_agent)
                     .field("http_client", &self.http.is_some())
                     .finish_non_exhaustive()
@@ -165,6 +250,13 @@ impl ClientBuilder {
     /// How to retry (default: 2 retries).
     pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
+        self
+    }
+    /// The retry budget shared by the client and its clones (default
+    /// [`RetryBudget::default`]: 500 tokens, a retry costs 5, or 10 after a timeout, a
+    /// call answered at once refills 1); [`RetryBudget::unlimited`] turns it off.
+    pub fn retry_budget(mut self, budget: RetryBudget) -> Self {
+        self.retry_budget = budget;
         self
     }
     /// Number of retries; 0 disables retrying.
@@ -262,6 +354,7 @@ impl ClientBuilder {
                 credentials,
                 timeout: self.timeout,
                 retry: self.retry,
+                budget: Budget::new(self.retry_budget),
                 per_request_user_agent,
                 deprecation_logged: Mutex::new(HashSet::new()),
             }),
@@ -270,7 +363,7 @@ impl ClientBuilder {
 }
 
 impl Client {
-    /// A builder for base URL, timeouts, retries, user agent and HTTP client, with these
+    /// A builder for base URL, timeouts, retries (and their budget), user agent and HTTP client, with these
     /// credentials: [`Credentials`], or anything else that implements
     /// [`IntoCredentials`] (a string, sent as the API expects a key). A problem with them
     /// is reported by [`ClientBuilder::build`].
@@ -281,6 +374,7 @@ impl Client {
             timeout: Some(Duration::from_secs(30)),
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
+            retry_budget: RetryBudget::default(),
             user_agent: None,
             http: None,
             allow_insecure_http: false,
@@ -314,6 +408,9 @@ impl Client {
         let url = format!("{}{}", self.inner.base_url, req.path);
         let idempotent = op.is_idempotent();
         let retry = &self.inner.retry;
+        let budget = &self.inner.budget;
+        // what this call's retries took from the budget
+        let mut spent: u32 = 0;
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
@@ -372,12 +469,24 @@ impl Client {
                 Ok((status, headers, body)) => {
                     span.record("status", status);
                     self.log_deprecation(op, &headers);
-                    if idempotent && retries_left && matches!(status, 429 | 502 | 503 | 504) {
+                    let failing = status == 429 || status >= 500;
+                    if idempotent
+                        && retries_left
+                        && matches!(status, 429 | 502 | 503 | 504)
+                        && self.spend(&mut spent, budget.config.retry_cost)
+                    {
                         let wait = retry.delay(attempt - 1, crate::runtime::retry_after(&headers));
                         tracing::debug!(status, wait_ms = wait.as_millis() as u64, "retrying");
                         drop(_enter);
                         tokio::time::sleep(wait).await;
                         continue;
+                    }
+                    if !failing {
+                        budget.refill(if spent > 0 {
+                            spent
+                        } else {
+                            budget.config.success_refill
+                        });
                     }
                     return Ok(Response {
                         op,
@@ -389,7 +498,15 @@ impl Client {
                 }
                 Err(e) => {
                     let never_reached = e.is_connect();
-                    if retries_left && (never_reached || (idempotent && !e.is_timeout())) {
+                    let cost = if e.is_timeout() {
+                        budget.config.timeout_retry_cost
+                    } else {
+                        budget.config.retry_cost
+                    };
+                    if retries_left
+                        && (never_reached || (idempotent && !e.is_timeout()))
+                        && self.spend(&mut spent, cost)
+                    {
                         let wait = retry.delay(attempt - 1, None);
                         tracing::debug!(error = %e, wait_ms = wait.as_millis() as u64, "retrying");
                         drop(_enter);
@@ -414,6 +531,18 @@ impl Client {
                     });
                 }
             }
+        }
+    }
+
+    /// Takes `cost` from the retry budget for one more retry of this call, adding it to
+    /// what the call `spent`; `false` (and a debug event) when the budget cannot pay.
+    fn spend(&self, spent: &mut u32, cost: u32) -> bool {
+        if self.inner.budget.try_spend(cost) {
+            *spent = spent.saturating_add(cost);
+            true
+        } else {
+            tracing::debug!(cost, "retry budget spent: not retrying");
+            false
         }
     }
 
@@ -561,6 +690,21 @@ mod tests {
             p.delay(0, Some(Duration::from_secs(3600))),
             Duration::from_secs(5)
         );
+    }
+
+    #[test]
+    fn the_budget_pays_while_it_can_and_refills_up_to_its_capacity() {
+        let b = Budget::new(RetryBudget {
+            capacity: 12,
+            ..RetryBudget::default()
+        });
+        assert!(b.try_spend(5) && b.try_spend(5));
+        assert!(!b.try_spend(5), "2 tokens left");
+        assert!(b.try_spend(2) && !b.try_spend(1));
+        b.refill(100);
+        assert_eq!(b.tokens.load(Ordering::SeqCst), 12);
+        let free = Budget::new(RetryBudget::unlimited());
+        assert!((0..10_000).all(|_| free.try_spend(0)));
     }
 
     #[test]

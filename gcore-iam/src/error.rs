@@ -94,6 +94,11 @@ pub(crate) struct ApiInfo {
 
 /// A success response whose body does not decode. `Debug` and `Display` mask secrets, as
 /// for [`Error`].
+///
+/// The server answered with a success status, so it did what was asked: for a POST or
+/// PATCH ([`DecodeError::server_acted`]) repeating the call would act twice. Whatever the
+/// answer carried that is given only once (a created secret, say) is still in
+/// [`DecodeError::raw_body`], the whole body as received.
 #[derive(Clone)]
 pub struct DecodeError {
     /// The operationId.
@@ -106,6 +111,10 @@ pub struct DecodeError {
     pub message: String,
     /// The start of the body, secrets redacted.
     pub excerpt: String,
+    /// The whole body, unredacted: never shown by `Debug` or `Display`.
+    pub(crate) raw: Box<crate::SecretString>,
+    /// Whether the request was a POST or PATCH, which the server has now carried out.
+    pub(crate) server_acted: bool,
 }
 
 impl<E> ApiError<E> {
@@ -228,6 +237,22 @@ impl<E> Error<E> {
         }
     }
 
+    /// Whether the server carried out a POST or PATCH whose success answer did not decode
+    /// ([`DecodeError::server_acted`]): do not repeat it; what it returned is in
+    /// [`DecodeError::raw_body`].
+    pub fn server_acted(&self) -> bool {
+        matches!(self, Error::Decode(d) if d.server_acted)
+    }
+
+    /// The decoding failure, if the server answered with a success body that does not
+    /// decode.
+    pub fn decode_error(&self) -> Option<&DecodeError> {
+        match self {
+            Error::Decode(d) => Some(d),
+            _ => None,
+        }
+    }
+
     /// Whether a POST or PATCH may have acted although it failed (a timeout, a 5xx, a
     /// connection lost after sending): check the server's state before repeating it, or a
     /// token may be created twice.
@@ -244,6 +269,9 @@ impl<E> Error<E> {
         }
     }
 }
+
+/// What `Display` says of a POST or PATCH answered with a success body that did not decode.
+const SERVER_ACTED: &str = "the server has acted on this request, so do not repeat it; the whole body is kept, as a secret, in DecodeError::raw_body";
 
 /// What `Display` says of a POST or PATCH that may have acted.
 const OUTCOME_UNKNOWN: &str =
@@ -461,6 +489,8 @@ impl fmt::Debug for DecodeError {
                     .field("path", &self.path)
                     .field("message", &self.message)
                     .field("excerpt", &self.excerpt)
+                    .field("raw_body", &self.raw)
+                    .field("server_acted", &self.server_acted)
                     .finish()
             }),
         )
@@ -468,13 +498,33 @@ impl fmt::Debug for DecodeError {
 }
 
 impl DecodeError {
+    /// The whole body as the server sent it (invalid UTF-8 replaced), as a secret: it may
+    /// hold a value the server gives only once, such as a created credential, which the
+    /// typed result would have carried. Read it on purpose with
+    /// [`crate::SecretString::expose_secret`] (for instance into `serde_json::Value`);
+    /// `Debug` and `Display` of this error never show it.
+    pub fn raw_body(&self) -> &crate::SecretString {
+        &self.raw
+    }
+
+    /// Whether the server carried out the request: it answered a POST or PATCH with a
+    /// success status. Do not repeat the call (it would act twice); take what you need
+    /// from [`DecodeError::raw_body`].
+    pub fn server_acted(&self) -> bool {
+        self.server_acted
+    }
+
     /// `Display` before masking.
     fn display_plain(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
             "{}: HTTP {} with a body that does not match the API description at `{}`: {} (body starts: {})",
             self.operation, self.status, self.path, self.message, self.excerpt
-        )
+        )?;
+        if self.server_acted {
+            write!(f, "; {SERVER_ACTED}")?;
+        }
+        Ok(())
     }
 }
 

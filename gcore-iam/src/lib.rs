@@ -50,7 +50,7 @@ mod generated {
     pub mod types;
 }
 
-pub use client::{Client, ClientBuilder, RetryPolicy};
+pub use client::{Client, ClientBuilder, RetryBudget, RetryPolicy};
 pub use credentials::{Credentials, IntoCredentials};
 pub use error::{ApiError, ConfigError, DecodeError, Error};
 pub use generated::api::{

@@ -342,6 +342,10 @@ impl Response {
             message: decode_message(&path, &message),
             path,
             excerpt: excerpt(&self.body),
+            raw: Box::new(crate::SecretString::new(String::from_utf8_lossy(
+                &self.body,
+            ))),
+            server_acted: !self.op.is_idempotent(),
         }
     }
 

@@ -1,7 +1,6 @@
-//! Test support for gcore-iam: generating fixture specs, and (in [`fake_gcore`]) a fake
-//! Gcore IAM server.
+//! Test support for gcore-iam: generating fixture specs, scripted and Prism servers. The
+//! stateful fake of Gcore's IAM API is a crate of its own, `gcore-iam-fake`, for users too.
 
-pub mod fake_gcore;
 pub mod prism_proxy;
 pub mod prism_server;
 pub mod scripted;

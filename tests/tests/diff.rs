@@ -189,6 +189,43 @@ fn each_kind_of_change_is_reported_and_classified() {
             true,
             &["[breaking] return type changed: Client::get_user returns Token instead of User"],
         ),
+        (
+            "field_deprecated",
+            false,
+            &["[additive] field deprecated: types::User.email\n1 changes"],
+        ),
+        (
+            "parameters_deprecated",
+            false,
+            &[
+                "[additive] parameter deprecated: Client::get_user user_id (path)",
+                "[additive] parameter deprecated: Client::get_user expand (query)",
+                "[additive] parameter deprecated: Client::get_user x_trace_id (header)",
+            ],
+        ),
+        (
+            "enum_value_deprecated",
+            false,
+            &["[additive] enum value deprecated: types::Role \"Users\"\n1 changes"],
+        ),
+        (
+            "type_deprecated",
+            false,
+            &[
+                "[additive] type deprecated: types::Problem",
+                "[additive] type deprecated: types::Role",
+            ],
+        ),
+        (
+            "deprecations_removed",
+            false,
+            &[
+                "[additive] parameter no longer deprecated: Client::get_user expand (query)",
+                "[additive] type no longer deprecated: types::Problem",
+                "[additive] enum value no longer deprecated: types::Role \"Users\"",
+                "[additive] field no longer deprecated: types::User.email",
+            ],
+        ),
     ];
     let mut kinds: Vec<String> = std::fs::read_dir(fixtures())
         .unwrap()
@@ -302,6 +339,24 @@ fn attributes_before(text: &str, item_start: usize) -> String {
     attrs.join("\n")
 }
 
+/// Whether the member of an item's `body` (a field or a variant) whose line starts with
+/// `head` (indentation aside) carries `#[deprecated]`: the attributes between it and the
+/// member before.
+fn member_deprecated(body: &str, head: &str) -> bool {
+    // raw identifiers (`r#type`) compare without their prefix
+    let head = head.replace("r#", "");
+    let lines: Vec<&str> = body.lines().map(str::trim).collect();
+    let at = lines
+        .iter()
+        .position(|l| l.replace("r#", "").starts_with(&head))
+        .unwrap_or_else(|| panic!("no member {head:?} in\n{body}"));
+    lines[..at]
+        .iter()
+        .rev()
+        .take_while(|l| !l.ends_with(',') && !l.ends_with('{'))
+        .any(|l| l.starts_with("#[deprecated"))
+}
+
 /// The item that starts with `head` (a whole line) up to its closing `}` at column 0.
 fn item<'t>(text: &'t str, head: &str) -> Option<(usize, &'t str)> {
     let start = text.find(&format!("\n{head}\n"))? + 1;
@@ -350,6 +405,19 @@ fn assert_summary_describes(generated: &codegen::Generated, what: &str) {
                     *default,
                     "{what}: {name}: {attrs}"
                 );
+                assert_eq!(
+                    attrs.contains("#[deprecated"),
+                    t.deprecated(),
+                    "{what}: {name}: {attrs}"
+                );
+                for f in fields.values() {
+                    assert_eq!(
+                        member_deprecated(body, &format!("pub {}:", f.rust_name)),
+                        f.deprecated,
+                        "{what}: {name}.{}",
+                        f.rust_name
+                    );
+                }
                 let mut declared: Vec<String> = body
                     .lines()
                     .filter_map(|l| l.strip_prefix("    pub "))
@@ -379,7 +447,9 @@ fn assert_summary_describes(generated: &codegen::Generated, what: &str) {
             }
             TypeSummary::Enum {
                 non_exhaustive,
+                values,
                 variants,
+                deprecated_values,
                 ..
             } => {
                 let (start, body) = item(types, &format!("pub enum {name} {{"))
@@ -390,6 +460,18 @@ fn assert_summary_describes(generated: &codegen::Generated, what: &str) {
                     *non_exhaustive,
                     "{what}: {name}"
                 );
+                assert_eq!(
+                    attrs.contains("#[deprecated"),
+                    t.deprecated(),
+                    "{what}: {name}: {attrs}"
+                );
+                for (value, variant) in values.iter().zip(variants) {
+                    assert_eq!(
+                        member_deprecated(body, &format!("{variant},")),
+                        deprecated_values.contains(value),
+                        "{what}: {name}::{variant}"
+                    );
+                }
                 let declared: Vec<&str> = body
                     .lines()
                     .skip(1)
@@ -417,8 +499,24 @@ fn assert_summary_describes(generated: &codegen::Generated, what: &str) {
                     *non_exhaustive,
                     "{what}: {name}"
                 );
+                assert_eq!(
+                    attrs.contains("#[deprecated"),
+                    t.deprecated(),
+                    "{what}: {name}: {attrs}"
+                );
             }
-            TypeSummary::Alias { .. } => {}
+            TypeSummary::Alias { .. } => {
+                let start = types
+                    .find(&format!("\npub type {name} ="))
+                    .unwrap_or_else(|| panic!("{what}: no alias {name}"))
+                    + 1;
+                let attrs = attributes_before(types, start);
+                assert_eq!(
+                    attrs.contains("#[deprecated"),
+                    t.deprecated(),
+                    "{what}: {name}: {attrs}"
+                );
+            }
         }
     }
     for (method, op) in &summary.operations {

@@ -330,6 +330,122 @@ async fn an_empty_200_where_json_is_expected_is_a_decode_error() {
     assert_eq!(server.received().len(), 1);
 }
 
+/// A created token as the server might answer it, changed by `mutate` so that the typed
+/// result cannot decode it.
+fn created_token_body(value: &str, mutate: impl FnOnce(&mut serde_json::Value)) -> String {
+    let mut body = json!({
+        "token": value, "name": "CI deploy", "exp_date": null, "id": 7001, "deleted": false,
+        "expired": false, "created": "2026-11-30T10:00:00.000000Z", "last_usage": "2026-11-30T10:00:00.000000Z",
+        "client_user": {"deleted": false, "user_id": 1, "user_name": "Ada", "user_email": "ada@example.com",
+                        "client_id": 7350925, "role": {"id": 5, "name": "Engineers"}}
+    });
+    mutate(&mut body);
+    body.to_string()
+}
+
+/// What a caller can see of an error: whether the server acted, whether it is retryable,
+/// whether its outcome is unknown, its `Display`, its `Debug` (plain and pretty), and the
+/// raw body of a decode failure.
+type Observed = (
+    bool,
+    bool,
+    bool,
+    String,
+    String,
+    Option<gcore_iam::SecretString>,
+);
+
+fn observed<E: std::fmt::Debug>(e: Error<E>) -> Observed {
+    (
+        e.server_acted(),
+        e.is_retryable(),
+        e.outcome_unknown(),
+        format!("{e}"),
+        format!("{e:?}{e:#?}"),
+        e.decode_error().map(|d| d.raw_body().clone()),
+    )
+}
+
+#[tokio::test]
+async fn a_created_token_whose_answer_does_not_decode_is_recovered_from_the_error_and_never_shown()
+{
+    let secret = "Zq8vL1xW9kR3tY7uP2mN5bC4";
+    type Mutation = fn(&mut serde_json::Value);
+    let cases: [(&str, Mutation); 4] = [
+        // a token that was never used
+        ("last_usage null", |b| {
+            b["last_usage"] = serde_json::Value::Null
+        }),
+        // a renamed field
+        ("renamed field", |b| {
+            let cu = b.as_object_mut().unwrap().remove("client_user").unwrap();
+            b["clientUser"] = cu;
+        }),
+        // a field whose type changed
+        ("retyped id", |b| b["id"] = json!("7001")),
+        // a body that is not the object at all
+        ("wrapped", |b| *b = json!({"data": b.clone()})),
+    ];
+    for (case, mutate) in cases {
+        for v1 in [false, true] {
+            let value = format!("7001{}{secret}", if v1 { '$' } else { '_' });
+            let server = ScriptedServer::start().await;
+            server.push(Reply::raw(200, &created_token_body(&value, mutate)));
+            let client = fast_retries(&server).build().unwrap();
+            let err = if v1 {
+                #[allow(deprecated)]
+                let result = client.create_api_token(7350925, new_token()).await;
+                result.map(drop).map_err(observed)
+            } else {
+                let result = client.create_api_token_v2(7350925, new_token()).await;
+                result.map(drop).map_err(observed)
+            };
+            let (acted, retryable, unknown, shown, debugged, raw) =
+                err.expect_err(&format!("{case} (v1: {v1}): the body must not decode"));
+            // the server created the token: the call must not be repeated, and was not
+            assert!(acted, "{case}: {shown}");
+            assert!(!retryable && !unknown, "{case}");
+            assert!(shown.contains("the server has acted"), "{case}: {shown}");
+            assert!(shown.contains("do not repeat it"), "{case}: {shown}");
+            assert_eq!(server.received().len(), 1, "{case}: sent once");
+            // the value is recovered from the error
+            let raw = raw.expect("a decode error");
+            let recovered: serde_json::Value = serde_json::from_str(raw.expose_secret()).unwrap();
+            let token = if case == "wrapped" {
+                &recovered["data"]["token"]
+            } else {
+                &recovered["token"]
+            };
+            assert_eq!(token.as_str(), Some(value.as_str()), "{case}");
+            // and shown nowhere
+            for text in [&shown, &debugged, &format!("{raw:?}{raw}")] {
+                assert!(!text.contains(secret), "{case}: secret in {text}");
+                assert!(!text.contains(&secret[..8]), "{case}: secret in {text}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_get_whose_answer_does_not_decode_did_not_act_and_keeps_its_body() {
+    let server = ScriptedServer::start().await;
+    let mut body = account();
+    body["id"] = json!("not a number");
+    server.push(Reply::json(200, body.clone()));
+    let err = fast_retries(&server)
+        .build()
+        .unwrap()
+        .get_account_details()
+        .await
+        .unwrap_err();
+    assert!(!err.server_acted());
+    assert!(!err.to_string().contains("has acted"), "{err}");
+    let d = err.decode_error().expect("a decode error");
+    assert_eq!(d.path, "id");
+    let kept: serde_json::Value = serde_json::from_str(d.raw_body().expose_secret()).unwrap();
+    assert_eq!(kept, body);
+}
+
 #[tokio::test]
 async fn huge_headers_many_headers_and_odd_statuses_do_not_panic() {
     let body = account().to_string();

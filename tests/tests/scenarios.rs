@@ -1,10 +1,10 @@
 //! Scenarios from Gcore's documentation, through the generated client, against the
-//! stateful fake IAM server (tests/src/fake_gcore.rs).
+//! stateful fake IAM server (the `gcore-iam-fake` crate).
 
 use gcore_iam::operations::CreateApiTokenV2Error;
 use gcore_iam::types::{CreateTokenError, Group, GroupName, Token2, Token2ClientUser};
 use gcore_iam::{AuthFailure, Client, Error};
-use gcore_iam_tests::fake_gcore::{CLIENT_ID, FakeGcore, Fault, Role};
+use gcore_iam_fake::{CLIENT_ID, FakeGcore, Fault, Role};
 use std::time::Duration;
 
 fn client(server: &FakeGcore, key: &str) -> Client {
@@ -28,8 +28,8 @@ fn auth_failure<E: std::fmt::Debug>(err: &Error<E>) -> Option<AuthFailure> {
 #[tokio::test]
 async fn verify_create_use_list_rotate_and_the_old_token_is_refused_with_the_right_hint() {
     let server = FakeGcore::start().await;
-    let admin = server.add_user("Ada", Role::Administrators);
-    let first = server.issue_token(admin, Role::Administrators, None, true);
+    let admin = server.admin();
+    let first = server.admin_key().to_string();
     let c = client(&server, &first);
 
     // verify
@@ -123,7 +123,7 @@ async fn verify_create_use_list_rotate_and_the_old_token_is_refused_with_the_rig
 async fn a_token_above_ones_own_role_is_refused_as_role_too_high_and_an_unknown_role_as_invalid() {
     let server = FakeGcore::start().await;
     let engineer = server.add_user("Eve", Role::Engineers);
-    let key = server.issue_token(engineer, Role::Engineers, None, true);
+    let key = server.token(engineer).issue();
     let c = client(&server, &key);
 
     let err = c
@@ -163,14 +163,14 @@ async fn a_token_above_ones_own_role_is_refused_as_role_too_high_and_an_unknown_
         ),
         "{err:?}"
     );
-    assert_eq!(server.live_tokens(), 1);
+    // nothing was created: the administrator's token and Eve's remain
+    assert_eq!(server.live_tokens(), 2);
 }
 
 #[tokio::test]
 async fn the_51st_token_is_refused_and_decodes_to_other_never_a_wrong_variant() {
     let server = FakeGcore::start().await;
-    let admin = server.add_user("Ada", Role::Administrators);
-    let key = server.issue_token(admin, Role::Administrators, None, true);
+    let key = server.admin_key().to_string();
     let c = client(&server, &key);
     for i in 1..50 {
         c.create_api_token_v2(CLIENT_ID, token_request(&format!("t{i}"), Role::Users))
@@ -215,7 +215,7 @@ async fn a_token_cut_at_the_dollar_sign_is_refused_before_sending_and_gcore_woul
  {
     let server = FakeGcore::start().await;
     let user = server.add_user("Ulf", Role::Users);
-    let legacy = server.issue_token(user, Role::Users, None, false);
+    let legacy = server.token(user).legacy().issue();
     let id = legacy.split('$').next().unwrap().to_string();
     assert!(legacy.contains('$'));
 
@@ -253,7 +253,7 @@ async fn a_token_cut_at_the_dollar_sign_is_refused_before_sending_and_gcore_woul
 async fn bearer_by_mistake_is_refused_by_the_client_and_by_gcore_with_the_documented_message() {
     let server = FakeGcore::start().await;
     let user = server.add_user("Bo", Role::Users);
-    let key = server.issue_token(user, Role::Users, None, true);
+    let key = server.token(user).issue();
     let err = Client::builder(&format!("Bearer {key}"))
         .base_url(server.base_url())
         .build()
@@ -282,13 +282,17 @@ async fn bearer_by_mistake_is_refused_by_the_client_and_by_gcore_with_the_docume
 }
 
 #[tokio::test]
-async fn an_expired_token_stops_authenticating_and_no_longer_counts_toward_the_50() {
+async fn an_expired_token_is_deleted_it_stops_authenticating_leaves_the_active_list_and_frees_its_slot()
+ {
     let server = FakeGcore::start().await;
-    let admin = server.add_user("Ada", Role::Administrators);
-    let key = server.issue_token(admin, Role::Administrators, None, true);
-    let c = client(&server, &key);
-    let soon = chrono::Utc::now() + chrono::Duration::hours(1);
-    let expiring_key = server.issue_token(admin, Role::Users, Some(soon), true);
+    let admin = server.admin();
+    let c = client(&server, server.admin_key());
+    let expiring_key = server
+        .token(admin)
+        .role(Role::Users)
+        .name("expiring")
+        .expires_in(Duration::from_secs(3600))
+        .issue();
     let expiring = client(&server, &expiring_key);
     expiring.get_account_details().await.unwrap();
     for i in 2..50 {
@@ -307,10 +311,16 @@ async fn an_expired_token_stops_authenticating_and_no_longer_counts_toward_the_5
     let err = expiring.get_account_details().await.unwrap_err();
     assert_eq!(err.status(), Some(401));
     assert_eq!(auth_failure(&err), Some(AuthFailure::InvalidOrExpired));
-    // still listed, marked expired, but no longer one of the 50
-    let listed = c.get_api_tokens_v2(CLIENT_ID).await.unwrap();
-    assert_eq!(listed.len(), 50);
-    assert_eq!(listed.iter().filter(|t| t.expired).count(), 1);
+    assert!(err.to_string().contains("in the Gcore portal"), "{err}");
+    // deleted automatically: marked deleted and expired, out of the active list
+    // (`deleted=True` selects tokens that were not deleted, as the description says)
+    let all = c.get_api_tokens_v2(CLIENT_ID).await.unwrap();
+    let gone = all.iter().find(|t| t.name == "expiring").unwrap();
+    assert!(gone.deleted && gone.expired, "{gone:?}");
+    let active = c.get_api_tokens_v2(CLIENT_ID).deleted(true).await.unwrap();
+    assert_eq!(active.len(), 49);
+    assert!(active.iter().all(|t| t.name != "expiring"));
+    // and its slot is free
     assert_eq!(server.live_tokens(), 49);
     c.create_api_token_v2(CLIENT_ID, token_request("in its place", Role::Users))
         .await
@@ -327,12 +337,47 @@ async fn an_expired_token_stops_authenticating_and_no_longer_counts_toward_the_5
 }
 
 #[tokio::test]
+async fn the_50_token_limit_is_per_account_whoever_creates_them() {
+    let server = FakeGcore::start().await;
+    let eve = server.add_user("Eve", Role::Engineers);
+    let eve_client = client(&server, &server.token(eve).issue());
+    let admin = client(&server, server.admin_key());
+    // 2 seeded, 24 by the administrator, 24 by Eve
+    for i in 0..24 {
+        admin
+            .create_api_token_v2(CLIENT_ID, token_request(&format!("a{i}"), Role::Users))
+            .await
+            .unwrap();
+        eve_client
+            .create_api_token_v2(CLIENT_ID, token_request(&format!("e{i}"), Role::Users))
+            .await
+            .unwrap();
+    }
+    assert_eq!(server.live_tokens(), 50);
+    // Eve has 25 of her own, yet the account is full for her and for the administrator
+    assert_eq!(
+        eve_client.get_api_tokens_v2(CLIENT_ID).await.unwrap().len(),
+        25
+    );
+    for c in [&eve_client, &admin] {
+        let err = c
+            .create_api_token_v2(CLIENT_ID, token_request("51st", Role::Users))
+            .await
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("Maximum number of API tokens (50) reached."),
+            "{err}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn administrators_see_every_token_others_only_their_own_and_filters_apply() {
     let server = FakeGcore::start().await;
-    let admin = server.add_user("Ada", Role::Administrators);
     let eng = server.add_user("Eve", Role::Engineers);
-    let admin_key = server.issue_token(admin, Role::Administrators, None, true);
-    let eng_key = server.issue_token(eng, Role::Engineers, None, true);
+    let admin_key = server.admin_key().to_string();
+    let eng_key = server.token(eng).issue();
     let a = client(&server, &admin_key);
     let e = client(&server, &eng_key);
     let eng_token = e
@@ -410,8 +455,7 @@ async fn administrators_see_every_token_others_only_their_own_and_filters_apply(
 #[tokio::test]
 async fn get_retries_under_429_and_503_and_post_is_not_repeated_after_a_timeout() {
     let server = FakeGcore::start().await;
-    let admin = server.add_user("Ada", Role::Administrators);
-    let key = server.issue_token(admin, Role::Administrators, None, true);
+    let key = server.admin_key().to_string();
     let c = client(&server, &key);
 
     server.inject(
@@ -458,8 +502,7 @@ async fn get_retries_under_429_and_503_and_post_is_not_repeated_after_a_timeout(
 #[tokio::test]
 async fn malformed_json_and_deprecation_headers_from_the_server() {
     let server = FakeGcore::start().await;
-    let admin = server.add_user("Ada", Role::Administrators);
-    let key = server.issue_token(admin, Role::Administrators, None, true);
+    let key = server.admin_key().to_string();
     let c = client(&server, &key);
     server.inject(Fault::MalformedJson, 1);
     assert!(matches!(
@@ -479,9 +522,8 @@ async fn malformed_json_and_deprecation_headers_from_the_server() {
 #[tokio::test]
 async fn pagination_reads_all_230_users() {
     let server = FakeGcore::start().await;
-    let admin = server.add_user("Ada", Role::Administrators);
     server.add_users(229);
-    let key = server.issue_token(admin, Role::Administrators, None, true);
+    let key = server.admin_key().to_string();
     let c = client(&server, &key);
     let all = c.all_users(50).await.unwrap();
     assert_eq!(all.len(), 230);
@@ -496,8 +538,8 @@ async fn pagination_reads_all_230_users() {
 #[tokio::test]
 async fn the_v1_endpoint_issues_a_dollar_token_that_authenticates_and_is_not_listed_again() {
     let server = FakeGcore::start().await;
-    let admin = server.add_user("Ada", Role::Administrators);
-    let key = server.issue_token(admin, Role::Administrators, None, true);
+    let admin = server.admin();
+    let key = server.admin_key().to_string();
     let c = client(&server, &key);
     #[allow(deprecated)] // the v1 endpoint is what is being checked
     let created = c
@@ -557,7 +599,7 @@ async fn raw_get(server: &FakeGcore, path: &str, header_line: &str) -> (u16, ser
 async fn the_authorization_header_name_is_case_insensitive() {
     let server = FakeGcore::start().await;
     let user = server.add_user("Ulf", Role::Users);
-    let key = server.issue_token(user, Role::Users, None, true);
+    let key = server.token(user).issue();
     for name in [
         "AUTHORIZATION",
         "authorization",
@@ -586,8 +628,7 @@ async fn the_authorization_header_name_is_case_insensitive() {
 #[tokio::test]
 async fn a_connection_reset_is_retried_for_get_and_reported_as_unknown_outcome_for_post() {
     let server = FakeGcore::start().await;
-    let admin = server.add_user("Ada", Role::Administrators);
-    let key = server.issue_token(admin, Role::Administrators, None, true);
+    let key = server.admin_key().to_string();
     let c = client(&server, &key);
 
     server.inject(Fault::ConnectionReset, 1);
@@ -639,8 +680,7 @@ async fn a_connection_reset_is_retried_for_get_and_reported_as_unknown_outcome_f
 #[tokio::test]
 async fn a_post_answered_503_is_not_repeated_and_its_outcome_is_unknown() {
     let server = FakeGcore::start().await;
-    let admin = server.add_user("Ada", Role::Administrators);
-    let key = server.issue_token(admin, Role::Administrators, None, true);
+    let key = server.admin_key().to_string();
     let c = client(&server, &key);
     server.inject(
         Fault::Status {

@@ -1,6 +1,32 @@
-//! A stateful fake of Gcore's IAM API on 127.0.0.1, one fresh instance per test, that
-//! behaves as Gcore's documentation says. Tests drive the generated client against it and
-//! assert on what it received and answered ([`FakeGcore::requests`]).
+//! A stateful fake of [Gcore's IAM API](https://api.gcore.com/docs/iam) on 127.0.0.1, for
+//! testing code that creates, rotates and deletes API tokens, or reads users and the
+//! account, without a real account. It keeps users and tokens, authenticates every
+//! request as Gcore does and answers with Gcore's documented messages; your test drives
+//! it with any HTTP client (the `gcore-iam` crate, say) and can look at what it received
+//! ([`FakeGcore::requests`]).
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! use gcore_iam_fake::{FakeGcore, Role};
+//!
+//! // an empty account with one administrator, on an ephemeral port
+//! let fake = FakeGcore::start().await;
+//! let (base_url, admin_key) = (fake.base_url(), fake.admin_key().to_string());
+//!
+//! // seed what your test needs
+//! let eve = fake.add_user("Eve", Role::Engineers);
+//! let eve_key = fake.token(eve).name("eve's laptop").issue();
+//! let expiring = fake.token(eve).expires_in(std::time::Duration::from_secs(3600)).issue();
+//!
+//! // a clock the test controls: the token expires, and Gcore deletes it
+//! fake.advance_time(std::time::Duration::from_secs(2 * 3600));
+//! assert_eq!(fake.live_tokens(), 2); // the administrator's and Eve's first one
+//! # let _ = (base_url, admin_key, eve_key, expiring);
+//! # }
+//! ```
+//!
+//! One fake serves one account ([`CLIENT_ID`]); start one per test. It stops when dropped.
 //!
 //! Documented by Gcore (and reproduced here):
 //! - `Authorization: APIKey <token>`; the header name is case-insensitive (as every HTTP
@@ -11,10 +37,13 @@
 //! - v1 endpoints issue `<id>$<secret>`, v2 endpoints `<id>_<secret>`; both authenticate.
 //!   The value is returned only by the create call (lists and single-token reads never
 //!   carry it).
-//! - A limit of 50 API tokens per account; a token cannot have a higher role than its
-//!   creator; an unknown role is refused (`Invalid role: …`, `Can't create token with role
-//!   …`, the messages of the description's `CreateTokenError` examples).
-//! - Expired tokens stop authenticating; deleted ones stop at once.
+//! - At most 50 API tokens per account (all users' tokens together); a token cannot have
+//!   a higher role than its creator; an unknown role is refused (`Invalid role: …`, `Can't
+//!   create token with role …`, the messages of the description's `CreateTokenError`
+//!   examples).
+//! - A token whose expiry date passes is deleted automatically: it stops authenticating,
+//!   is marked deleted (and expired) in lists, and no longer counts toward the 50.
+//!   Deleted tokens stop authenticating at once.
 //! - Administrators see and delete every token of the account; others only their own.
 //! - Roles: Administrators 1, Users 2, Engineers 5, Purge and Prefetch only (API+Web) 3009,
 //!   Purge and Prefetch only (API) 3022.
@@ -22,9 +51,10 @@
 //!   `results`); `GET /iam/clients/me` answers the account of the caller's token.
 //!
 //! Our assumptions (not documented):
-//! - the 50-token limit counts live tokens only: deleted and expired ones do not count;
 //! - the body of the 51st token: `{"errors": {"non_field_errors": ["Maximum number of API
 //!   tokens (50) reached."]}}`;
+//! - an expired token is deleted at the first request after its expiry date (Gcore does
+//!   not say how soon), and lists without the `deleted` filter still carry deleted tokens;
 //! - the rank used for "higher role": Administrators > Engineers > Users > Purge and
 //!   Prefetch only (API+Web) > Purge and Prefetch only (API);
 //! - an unknown role id is refused as `Invalid role: RoleName` (the description's example
@@ -37,13 +67,17 @@
 //! - the `deleted` filter follows the description as written: `True` selects tokens that
 //!   were *not* deleted, `False` those that were;
 //! - a missing `exp_date` key is a 400 `{"errors": {"exp_date": ["This field is required."]}}`;
+//! - a token's `last_usage` is its creation time until it is used (Gcore's may be `null`);
 //! - the form of the `next`/`previous` links, and that a users list without `limit`
-//!   carries everyone; the account's details other than its id and `currentUser`.
+//!   carries everyone; the account's details other than its id and `currentUser`; the
+//!   account owner (the administrator [`FakeGcore::start`] creates) is called `Owner`.
 //!
 //! Not Gcore's behaviour but test equipment: the faults of [`Fault`], injected on demand
-//! ([`FakeGcore::inject`]) — a delay past the client's timeout, an error status with
-//! `Retry-After`, malformed JSON, `Deprecation`/`Sunset` headers, and a connection reset
-//! (RST) without an answer.
+//! ([`FakeGcore::inject`], [`FakeGcore::inject_always`]) — a delay past the client's
+//! timeout, an error status with `Retry-After`, malformed JSON, `Deprecation`/`Sunset`
+//! headers, and a connection reset (RST) without an answer; the record of every request
+//! ([`FakeGcore::requests`]) and the count of TCP connections accepted
+//! ([`FakeGcore::connections_accepted`]).
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -57,27 +91,34 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use std::collections::{HashMap, VecDeque};
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
-/// The account every fake instance serves.
+/// The account every fake instance serves (its `clientId`).
 pub const CLIENT_ID: i64 = 7350925;
-const MAX_TOKENS: usize = 50;
+/// Gcore's limit of API tokens per account.
+pub const MAX_TOKENS: usize = 50;
 
-/// Gcore's roles (groups).
+/// Gcore's roles (groups), with their documented ids.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
+    /// `Administrators` (1): sees and deletes every token of the account.
     Administrators,
+    /// `Users` (2).
     Users,
+    /// `Engineers` (5).
     Engineers,
+    /// `Purge and Prefetch only (API+Web)` (3009).
     PurgeAndPrefetchApiWeb,
+    /// `Purge and Prefetch only (API)` (3022).
     PurgeAndPrefetchApi,
 }
 
 impl Role {
+    /// The role's id (`client_user.role.id`).
     pub fn id(self) -> i64 {
         match self {
             Role::Administrators => 1,
@@ -87,6 +128,7 @@ impl Role {
             Role::PurgeAndPrefetchApi => 3022,
         }
     }
+    /// The role's name (`client_user.role.name`).
     pub fn name(self) -> &'static str {
         match self {
             Role::Administrators => "Administrators",
@@ -105,37 +147,44 @@ impl Role {
             Role::PurgeAndPrefetchApi => 1,
         }
     }
-    const ALL: [Role; 5] = [
+    /// Every role.
+    pub const ALL: [Role; 5] = [
         Role::Administrators,
         Role::Users,
         Role::Engineers,
         Role::PurgeAndPrefetchApiWeb,
         Role::PurgeAndPrefetchApi,
     ];
-    fn by_id(id: i64) -> Option<Role> {
+    /// The role with this id.
+    pub fn by_id(id: i64) -> Option<Role> {
         Role::ALL.into_iter().find(|r| r.id() == id)
     }
-    fn by_name(name: &str) -> Option<Role> {
+    /// The role with this name.
+    pub fn by_name(name: &str) -> Option<Role> {
         Role::ALL.into_iter().find(|r| r.name() == name)
     }
 }
 
-/// A fault the server injects into the next requests.
+/// A fault the server injects instead of (or into) its normal answer.
 #[derive(Debug, Clone)]
 pub enum Fault {
     /// Carry the request out, then wait this long before answering (past a client's
     /// timeout: the action happened, the client cannot know).
     Delay(Duration),
-    /// Answer with this status (and `Retry-After`, if given) instead.
+    /// Answer with this status (and `Retry-After`, if given) instead; nothing is done.
     Status {
+        /// The HTTP status.
         status: u16,
+        /// `Retry-After` in seconds.
         retry_after: Option<u64>,
     },
-    /// Answer 200 with a body that is not JSON.
+    /// Answer 200 with a body that is not JSON; nothing is done.
     MalformedJson,
     /// Add `Deprecation` (and `Sunset`) headers to the normal answer.
     DeprecationHeaders {
+        /// The `Deprecation` header's value.
         deprecation: String,
+        /// The `Sunset` header's value.
         sunset: Option<String>,
     },
     /// Carry the request out, then reset the connection (TCP RST) without answering: the
@@ -146,10 +195,15 @@ pub enum Fault {
 /// One request as the server received it, and what the server answered.
 #[derive(Debug, Clone)]
 pub struct RecordedRequest {
+    /// `GET`, `POST`, ….
     pub method: String,
+    /// The path, without the query.
     pub path: String,
+    /// The query string, if any.
     pub query: Option<String>,
+    /// The request's headers (with the credentials: keep them out of your logs).
     pub headers: HeaderMap,
+    /// The request's body.
     pub body: Vec<u8>,
     /// The status answered; `None` when the connection was reset instead.
     pub response_status: Option<u16>,
@@ -186,6 +240,8 @@ struct World {
     clock_offset: chrono::Duration,
     requests: Vec<RecordedRequest>,
     faults: VecDeque<Fault>,
+    /// Injected into every request once `faults` is empty.
+    sticky_fault: Option<Fault>,
 }
 
 impl World {
@@ -199,11 +255,37 @@ impl World {
     fn expired(&self, t: &Token) -> bool {
         t.exp.is_some_and(|e| e <= self.now())
     }
+    /// Deletes the tokens whose expiry date has passed, as Gcore does.
+    fn delete_expired(&mut self) {
+        let now = self.now();
+        for t in &mut self.tokens {
+            if t.exp.is_some_and(|e| e <= now) {
+                t.deleted = true;
+            }
+        }
+    }
     fn live_tokens(&self) -> usize {
         self.tokens
             .iter()
             .filter(|t| !t.deleted && !self.expired(t))
             .count()
+    }
+    fn issue(&mut self, user_id: i64, seed: TokenSeed) -> String {
+        let id = self.next_id();
+        let secret = secret_for(id);
+        let created = self.now();
+        self.tokens.push(Token {
+            id,
+            user_id,
+            name: seed.name.unwrap_or_else(|| format!("token {id}")),
+            description: seed.description,
+            secret: secret.clone(),
+            role: seed.role,
+            exp: seed.exp,
+            deleted: false,
+            created,
+        });
+        format!("{id}{}{secret}", if seed.legacy { '$' } else { '_' })
     }
 }
 
@@ -213,6 +295,9 @@ type Shared = Arc<Mutex<World>>;
 pub struct FakeGcore {
     addr: std::net::SocketAddr,
     world: Shared,
+    connections: Arc<AtomicUsize>,
+    admin: SeededUser,
+    admin_key: String,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -222,15 +307,87 @@ impl Drop for FakeGcore {
     }
 }
 
-/// A user the test seeded.
-#[derive(Debug, Clone, Copy)]
+impl std::fmt::Debug for FakeGcore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FakeGcore")
+            .field("base_url", &self.base_url())
+            .field("admin", &self.admin)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A user of the fake's account, as [`FakeGcore::add_user`] returns it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SeededUser {
+    /// The user's id.
     pub user_id: i64,
+    /// The user's role.
     pub role: Role,
 }
 
+/// A token to issue directly (as if created in the Gcore portal); see
+/// [`FakeGcore::token`]. Finish it with [`TokenBuilder::issue`].
+#[must_use = "a token is issued by TokenBuilder::issue"]
+pub struct TokenBuilder<'a> {
+    fake: &'a FakeGcore,
+    user: SeededUser,
+    seed: TokenSeed,
+}
+
+struct TokenSeed {
+    name: Option<String>,
+    description: Option<String>,
+    role: Role,
+    exp: Option<DateTime<Utc>>,
+    legacy: bool,
+}
+
+impl TokenBuilder<'_> {
+    /// The token's name (default `token <id>`).
+    pub fn name(mut self, name: &str) -> Self {
+        self.seed.name = Some(name.to_string());
+        self
+    }
+    /// The token's description (default none).
+    pub fn description(mut self, description: &str) -> Self {
+        self.seed.description = Some(description.to_string());
+        self
+    }
+    /// The token's role (default: its user's). Not checked against the user's role: seed
+    /// what your test needs.
+    pub fn role(mut self, role: Role) -> Self {
+        self.seed.role = role;
+        self
+    }
+    /// Expires at this time of the fake's clock ([`FakeGcore::now`]; default: never).
+    pub fn expires_at(mut self, at: DateTime<Utc>) -> Self {
+        self.seed.exp = Some(at);
+        self
+    }
+    /// Expires this long after the fake's current time.
+    pub fn expires_in(self, after: Duration) -> Self {
+        let at = self.fake.now() + chrono::Duration::from_std(after).expect("a duration in range");
+        self.expires_at(at)
+    }
+    /// A legacy (v1) token, `<id>$<secret>`, instead of `<id>_<secret>`.
+    pub fn legacy(mut self) -> Self {
+        self.seed.legacy = true;
+        self
+    }
+    /// Issues the token; returns its whole value, to use as an API key.
+    pub fn issue(self) -> String {
+        self.fake
+            .world
+            .lock()
+            .unwrap()
+            .issue(self.user.user_id, self.seed)
+    }
+}
+
 impl FakeGcore {
-    /// Starts a fresh fake on 127.0.0.1 with an ephemeral port.
+    /// Starts a fresh fake on 127.0.0.1 with an ephemeral port: an account ([`CLIENT_ID`])
+    /// whose only user is an administrator ([`FakeGcore::admin`]) with one API token
+    /// ([`FakeGcore::admin_key`]).
     pub async fn start() -> FakeGcore {
         let world: Shared = Arc::new(Mutex::new(World {
             next_id: 1000,
@@ -271,22 +428,46 @@ impl FakeGcore {
             .await
             .expect("bind 127.0.0.1");
         let addr = listener.local_addr().unwrap();
+        let connections = Arc::new(AtomicUsize::new(0));
+        let listener = ResettableListener {
+            inner: listener,
+            accepted: connections.clone(),
+        };
         let task = tokio::spawn(async move {
-            let _ = axum::serve(
-                ResettableListener(listener),
-                app.into_make_service_with_connect_info::<Conn>(),
-            )
-            .await;
+            let _ = axum::serve(listener, app.into_make_service_with_connect_info::<Conn>()).await;
         });
-        FakeGcore { addr, world, task }
+        let mut fake = FakeGcore {
+            addr,
+            world,
+            connections,
+            admin: SeededUser {
+                user_id: 0,
+                role: Role::Administrators,
+            },
+            admin_key: String::new(),
+            task,
+        };
+        fake.admin = fake.add_user("Owner", Role::Administrators);
+        fake.admin_key = fake.token(fake.admin).name("owner").issue();
+        fake
     }
 
-    /// `http://127.0.0.1:PORT`.
+    /// `http://127.0.0.1:PORT`: the base URL to give your client.
     pub fn base_url(&self) -> String {
         format!("http://{}", self.addr)
     }
 
-    /// Adds a user with a role.
+    /// The account's administrator, created by [`FakeGcore::start`].
+    pub fn admin(&self) -> SeededUser {
+        self.admin
+    }
+
+    /// The administrator's API token (`<id>_<secret>`), valid until deleted.
+    pub fn admin_key(&self) -> &str {
+        &self.admin_key
+    }
+
+    /// Adds a user with a role; its email is its name, lower-cased, at `example.com`.
     pub fn add_user(&self, name: &str, role: Role) -> SeededUser {
         let mut w = self.world.lock().unwrap();
         let id = w.next_id();
@@ -302,47 +483,43 @@ impl FakeGcore {
         SeededUser { user_id: id, role }
     }
 
-    /// Adds `n` users with the Users role.
+    /// Adds `n` users with the Users role (`user0`, `user1`, …).
     pub fn add_users(&self, n: usize) {
         for i in 0..n {
             self.add_user(&format!("user{i}"), Role::Users);
         }
     }
 
-    /// Issues a token for a user directly (as if created in the control panel); returns
-    /// its full value. `v2` chooses `_` over `$` as the separator.
-    pub fn issue_token(
-        &self,
-        user: SeededUser,
-        role: Role,
-        exp: Option<DateTime<Utc>>,
-        v2: bool,
-    ) -> String {
-        let mut w = self.world.lock().unwrap();
-        let id = w.next_id();
-        let secret = secret_for(id);
-        let created = w.now();
-        w.tokens.push(Token {
-            id,
-            user_id: user.user_id,
-            name: format!("token {id}"),
-            description: None,
-            secret: secret.clone(),
-            role,
-            exp,
-            deleted: false,
-            created,
-        });
-        format!("{id}{}{secret}", if v2 { '_' } else { '$' })
+    /// A token of `user` to issue directly, as if created in the Gcore portal: by default
+    /// with the user's role, no expiry, `<id>_<secret>`. Seeding is never refused, even
+    /// past 50 tokens; seeded tokens count toward the limit that create calls meet.
+    pub fn token(&self, user: SeededUser) -> TokenBuilder<'_> {
+        TokenBuilder {
+            fake: self,
+            user,
+            seed: TokenSeed {
+                name: None,
+                description: None,
+                role: user.role,
+                exp: None,
+                legacy: false,
+            },
+        }
     }
 
-    /// Moves the server's clock forward (tokens expire).
+    /// The fake's clock: the real time plus what [`FakeGcore::advance_time`] added.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.world.lock().unwrap().now()
+    }
+
+    /// Moves the fake's clock forward: tokens whose expiry date is passed are deleted.
     pub fn advance_time(&self, by: Duration) {
         let mut w = self.world.lock().unwrap();
-        w.clock_offset += chrono::Duration::from_std(by).unwrap();
+        w.clock_offset += chrono::Duration::from_std(by).expect("a duration in range");
+        w.delete_expired();
     }
 
-    /// Injects a fault into the next `times` requests.
+    /// Injects a fault into each of the next `times` requests.
     pub fn inject(&self, fault: Fault, times: usize) {
         let mut w = self.world.lock().unwrap();
         for _ in 0..times {
@@ -350,17 +527,38 @@ impl FakeGcore {
         }
     }
 
-    /// Everything received so far.
+    /// Injects a fault into every request (after those queued by [`FakeGcore::inject`])
+    /// until [`FakeGcore::clear_faults`].
+    pub fn inject_always(&self, fault: Fault) {
+        self.world.lock().unwrap().sticky_fault = Some(fault);
+    }
+
+    /// Removes every fault injected and not yet used.
+    pub fn clear_faults(&self) {
+        let mut w = self.world.lock().unwrap();
+        w.faults.clear();
+        w.sticky_fault = None;
+    }
+
+    /// Everything received so far, in order of arrival.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.world.lock().unwrap().requests.clone()
     }
 
     /// Requests with this method whose path starts with `path_prefix`.
     pub fn request_count(&self, method: &str, path_prefix: &str) -> usize {
-        self.requests()
+        self.world
+            .lock()
+            .unwrap()
+            .requests
             .iter()
             .filter(|r| r.method == method && r.path.starts_with(path_prefix))
             .count()
+    }
+
+    /// TCP connections the server accepted so far.
+    pub fn connections_accepted(&self) -> usize {
+        self.connections.load(Ordering::SeqCst)
     }
 
     /// Live tokens of the account: neither deleted nor expired (what the 50-token limit
@@ -382,6 +580,7 @@ async fn record_and_inject(
         .unwrap_or_default();
     let (index, fault) = {
         let mut w = world.lock().unwrap();
+        w.delete_expired();
         w.requests.push(RecordedRequest {
             method: parts.method.to_string(),
             path: parts.uri.path().to_string(),
@@ -391,7 +590,8 @@ async fn record_and_inject(
             response_status: None,
             response_body: Vec::new(),
         });
-        (w.requests.len() - 1, w.faults.pop_front())
+        let fault = w.faults.pop_front().or_else(|| w.sticky_fault.clone());
+        (w.requests.len() - 1, fault)
     };
     let req = Request::from_parts(parts, Body::from(bytes));
     let resp = match fault {
@@ -527,8 +727,11 @@ impl AsyncWrite for ResettableStream {
     }
 }
 
-/// Accepts [`ResettableStream`]s for `axum::serve`.
-struct ResettableListener(tokio::net::TcpListener);
+/// Accepts [`ResettableStream`]s for `axum::serve`, counting them.
+struct ResettableListener {
+    inner: tokio::net::TcpListener,
+    accepted: Arc<AtomicUsize>,
+}
 
 impl axum::serve::Listener for ResettableListener {
     type Io = ResettableStream;
@@ -536,8 +739,9 @@ impl axum::serve::Listener for ResettableListener {
 
     async fn accept(&mut self) -> (Self::Io, Self::Addr) {
         loop {
-            match self.0.accept().await {
+            match self.inner.accept().await {
                 Ok((inner, addr)) => {
+                    self.accepted.fetch_add(1, Ordering::SeqCst);
                     let conn = Conn::default();
                     return (ResettableStream { inner, conn }, addr);
                 }
@@ -548,7 +752,7 @@ impl axum::serve::Listener for ResettableListener {
     }
 
     fn local_addr(&self) -> std::io::Result<Self::Addr> {
-        self.0.local_addr()
+        self.inner.local_addr()
     }
 }
 
