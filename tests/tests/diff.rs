@@ -607,6 +607,7 @@ fn regen_reports_changes_once_and_only_then_touches_the_changelog() {
     for f in [
         "spec/iam_api.yaml",
         "gcore-iam/Cargo.toml",
+        codegen::project::SETTINGS_PATH,
         codegen::project::SUMMARY_PATH,
     ] {
         std::fs::copy(root.join(f), tmp.join(f)).unwrap();
@@ -620,13 +621,24 @@ fn regen_reports_changes_once_and_only_then_touches_the_changelog() {
     assert!(!first.changelog_updated);
     assert_eq!(std::fs::read_to_string(&changelog_path).unwrap(), CHANGELOG);
 
-    // Gcore adds a role and a field to the token response.
+    // Gcore adds a role and a field to the token response. The parsed document is edited,
+    // not the text: Gcore publishes the file in block or flow style.
     let spec_path = tmp.join("spec/iam_api.yaml");
-    let spec = std::fs::read_to_string(&spec_path).unwrap();
-    let spec = spec
-        .replace("            - Purge and Prefetch only (API+Web)\n", "            - Purge and Prefetch only (API+Web)\n            - Billing\n")
-        .replace("    TokenResponse:\n      allOf:", "    TokenResponse:\n      allOf:\n        - type: object\n          properties:\n            scopes: {type: array, items: {type: string}}");
-    std::fs::write(&spec_path, &spec).unwrap();
+    let mut spec: serde_json::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(&spec_path).unwrap()).unwrap();
+    let roles = spec
+        .pointer_mut("/components/schemas/Group/properties/name/enum")
+        .and_then(serde_json::Value::as_array_mut)
+        .expect("Group.name is an enum");
+    roles.push(serde_json::json!("Billing"));
+    spec.pointer_mut("/components/schemas/TokenResponse/allOf")
+        .and_then(serde_json::Value::as_array_mut)
+        .expect("TokenResponse is an allOf")
+        .insert(
+            0,
+            serde_json::json!({"type": "object", "properties": {"scopes": {"type": "array", "items": {"type": "string"}}}}),
+        );
+    std::fs::write(&spec_path, serde_yaml::to_string(&spec).unwrap()).unwrap();
     let second = codegen::project::regen(&tmp).unwrap();
     for line in [
         "[additive] new enum value: types::GroupName \"Billing\"",
@@ -637,8 +649,11 @@ fn regen_reports_changes_once_and_only_then_touches_the_changelog() {
     assert!(second.changelog_updated);
 
     // Then it removes the role again.
-    let spec = spec.replace("            - Billing\n", "");
-    std::fs::write(&spec_path, &spec).unwrap();
+    spec.pointer_mut("/components/schemas/Group/properties/name/enum")
+        .and_then(serde_json::Value::as_array_mut)
+        .unwrap()
+        .retain(|v| v != "Billing");
+    std::fs::write(&spec_path, serde_yaml::to_string(&spec).unwrap()).unwrap();
     let third = codegen::project::regen(&tmp).unwrap();
     assert!(
         third

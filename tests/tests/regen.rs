@@ -114,6 +114,12 @@ fn a_spec_error_is_reported_with_its_place_and_nothing_is_written() {
     let tmp = std::env::temp_dir().join(format!("gcore-iam-badspec-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(tmp.join("spec")).unwrap();
+    std::fs::create_dir_all(tmp.join("gcore-iam")).unwrap();
+    std::fs::write(
+        tmp.join(project::SETTINGS_PATH),
+        "strip_operation_prefix: iam\ndeny_warnings: true\n",
+    )
+    .unwrap();
     std::fs::write(
         tmp.join("spec/iam_api.yaml"),
         "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a/{id}:\n    get:\n      operationId: getA\n      responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Missing'}}}}}\n",

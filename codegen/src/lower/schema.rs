@@ -67,6 +67,43 @@ struct Prop<'a> {
     owner: String,
 }
 
+/// Where a union is lowered.
+struct UnionSite<'s, 'a> {
+    /// `oneOf` or `anyOf`.
+    key: &'s str,
+    ptr: &'s str,
+    type_name: &'s str,
+    /// Its name in the document (the component's key), for the settings.
+    spec_name: String,
+    discriminator: Option<&'a openapiv3::Discriminator>,
+}
+
+/// A discriminator's value for a variant: its mapping entry; else the one value the variant
+/// allows for the property (real documents rely on that more than on OpenAPI's rule);
+/// else, by that rule, the name of the schema it refers to.
+fn discriminator_tag(
+    d: &openapiv3::Discriminator,
+    b: &ReferenceOr<Schema>,
+    variant: &Shape,
+) -> Option<serde_json::Value> {
+    let target = match b {
+        ReferenceOr::Reference { reference } => reference.as_str(),
+        ReferenceOr::Item(_) => "",
+    };
+    d.mapping
+        .iter()
+        .find(|(_, v)| !target.is_empty() && (*v == target || target.ends_with(&format!("/{v}"))))
+        .map(|(k, _)| serde_json::Value::String(k.clone()))
+        .or_else(|| variant.tag(&d.property_name).cloned())
+        .or_else(|| {
+            target
+                .rsplit('/')
+                .next()
+                .filter(|n| !n.is_empty())
+                .map(|n| serde_json::Value::String(n.to_string()))
+        })
+}
+
 const COMPONENT_PREFIX: &str = "#/components/schemas/";
 /// Longest chain of references followed before giving up.
 const MAX_REF_CHAIN: usize = 128;
@@ -848,6 +885,8 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// Lowers a `oneOf`/`anyOf` (`key`) into the union `type_name`: its variants, then how
+    /// they are told apart.
     fn one_of(
         &mut self,
         s: &'a Schema,
@@ -857,262 +896,260 @@ impl<'a> Lowerer<'a> {
         type_name: &str,
         component: Option<&str>,
     ) {
+        let def = |kind: TypeKind| TypeDef {
+            name: type_name.to_string(),
+            pointer: ptr.to_string(),
+            docs: docs_of(s),
+            deprecated: s.schema_data.deprecated,
+            is_input: false,
+            kind,
+        };
+        let union = |variants, how, try_order| {
+            TypeKind::OneOf(OneOf {
+                variants,
+                any_of: key == "anyOf",
+                how,
+                try_order,
+            })
+        };
+        // A placeholder while the variants are lowered: recursion through them finds it.
+        let placeholder = union(
+            Vec::new(),
+            OneOfDecoding::ByShape {
+                ambiguous: Vec::new(),
+            },
+            Vec::new(),
+        );
         self.types
             .entry(type_name.to_string())
-            .or_insert_with(|| TypeDef {
-                name: type_name.to_string(),
-                pointer: ptr.to_string(),
-                docs: docs_of(s),
-                deprecated: s.schema_data.deprecated,
-                is_input: false,
-                kind: TypeKind::OneOf(OneOf {
-                    variants: Vec::new(),
-                    any_of: key == "anyOf",
-                    how: OneOfDecoding::ByShape {
-                        ambiguous: Vec::new(),
-                    },
-                    try_order: Vec::new(),
-                }),
-            });
+            .or_insert_with(|| def(placeholder));
+        let site = UnionSite {
+            key,
+            ptr,
+            type_name,
+            spec_name: component.unwrap_or(type_name).to_string(),
+            discriminator: s.schema_data.discriminator.as_ref(),
+        };
         let mut namer = Namer::with_reserved(&["Other"]);
         let mut variants = Vec::new();
         let mut shapes = Vec::new();
         let mut titles = Vec::new();
-        let discriminator = s.schema_data.discriminator.as_ref();
         for (i, b) in branches.iter().enumerate() {
-            let bptr = format!("{ptr}/{key}/{i}");
-            // A title written on the branch itself names the variant before the name of
-            // the schema it refers to: `{title: Invalid role, allOf: [$ref: FieldErrors]}`.
-            let own_title = match b {
-                ReferenceOr::Item(s) => s.schema_data.title.clone(),
-                ReferenceOr::Reference { .. } => None,
-            };
-            let (title, ref_name) = match b {
-                ReferenceOr::Reference { reference } => {
-                    let target = self.component_schema(reference);
-                    let title = target.and_then(|(_, t)| match t {
-                        ReferenceOr::Item(t) => t.schema_data.title.clone(),
-                        _ => None,
-                    });
-                    (
-                        title,
-                        target.and_then(|(k, _)| self.component_names.get(k).cloned()),
-                    )
-                }
-                ReferenceOr::Item(s) => match single_ref(&view(s)) {
-                    Some((_, reference)) => {
-                        let target = self.component_schema(reference);
-                        let title = s.schema_data.title.clone().or_else(|| {
-                            target.and_then(|(_, t)| match t {
-                                ReferenceOr::Item(t) => t.schema_data.title.clone(),
-                                _ => None,
-                            })
-                        });
-                        (
-                            title,
-                            target.and_then(|(k, _)| self.component_names.get(k).cloned()),
-                        )
-                    }
-                    None => (s.schema_data.title.clone(), None),
-                },
-            };
-            if let Some(t) = &title {
-                if self.settings.variant_names.contains_key(t) {
-                    self.settings_used.insert(format!("variant_names.{t}"));
-                }
+            let (variant, title, variant_shape) = self.one_of_variant(&site, i, b, &mut namer);
+            titles.push(title.unwrap_or_else(|| variant.rust_name.clone()));
+            variants.push(variant);
+            shapes.push(variant_shape);
+        }
+        let checked: Vec<Shape> = shapes.iter().map(Shape::checked).collect();
+        let try_order = shape::try_order(&checked);
+        let kind = match self.one_of_decoding(&site, &mut variants, &shapes, &checked, &titles) {
+            Some(how) => union(variants, how, try_order),
+            // Strings that only formats or patterns the decoder cannot check tell apart
+            // (`ipvanyaddress` beside `uri`): the value is a string.
+            None => TypeKind::Alias(TypeRef::String),
+        };
+        self.types.insert(type_name.to_string(), def(kind));
+    }
+
+    /// The `i`th variant of a union: its name (settings, its own title, the schema it
+    /// refers to, that schema's title, `VariantN`), its lowered type, the discriminator
+    /// value that selects it, what the decoder checks; also its title and [`Shape`].
+    fn one_of_variant(
+        &mut self,
+        site: &UnionSite<'_, 'a>,
+        i: usize,
+        b: &'a ReferenceOr<Schema>,
+        namer: &mut Namer,
+    ) -> (OneOfVariant, Option<String>, Shape) {
+        let (title, own_title, ref_name) = self.variant_title(b);
+        if let Some(t) = &title {
+            if self.settings.variant_names.contains_key(t) {
+                self.settings_used.insert(format!("variant_names.{t}"));
             }
-            let base = match (&title, &ref_name) {
-                (Some(t), _) if self.settings.variant_names.contains_key(t) => {
-                    self.settings.variant_names[t].clone()
-                }
-                (Some(t), _) if own_title.is_some() => ident::type_name(t),
-                (_, Some(r)) => r.clone(),
-                (Some(t), None) => ident::type_name(t),
-                (None, None) => format!("Variant{}", i + 1),
-            };
-            let rust_name = namer.claim(&base);
-            let r = self.src(Src::from(b), &bptr, &format!("{type_name}{rust_name}"));
-            let variant_shape = self.shape(Src::from(b), 0);
-            // A discriminator's value for this variant: its mapping entry; else the one
-            // value the variant allows for the property (real documents rely on that more
-            // than on OpenAPI's rule); else, by that rule, the name of the schema.
-            let tag = discriminator.and_then(|d| {
-                let target = match b {
-                    ReferenceOr::Reference { reference } => reference.as_str(),
-                    ReferenceOr::Item(_) => "",
-                };
-                let mapped = d
-                    .mapping
-                    .iter()
-                    .find(|(_, v)| {
-                        !target.is_empty() && (*v == target || target.ends_with(&format!("/{v}")))
-                    })
-                    .map(|(k, _)| serde_json::Value::String(k.clone()));
-                mapped
-                    .or_else(|| variant_shape.tag(&d.property_name).cloned())
-                    .or_else(|| {
-                        target
-                            .rsplit('/')
-                            .next()
-                            .filter(|n| !n.is_empty())
-                            .map(|n| serde_json::Value::String(n.to_string()))
-                    })
-            });
+        }
+        let base = match (&title, &ref_name) {
+            (Some(t), _) if self.settings.variant_names.contains_key(t) => {
+                self.settings.variant_names[t].clone()
+            }
+            (Some(t), _) if own_title => ident::type_name(t),
+            (_, Some(r)) => r.clone(),
+            (Some(t), None) => ident::type_name(t),
+            (None, None) => format!("Variant{}", i + 1),
+        };
+        let rust_name = namer.claim(&base);
+        let bptr = format!("{}/{}/{i}", site.ptr, site.key);
+        let r = self.src(
+            Src::from(b),
+            &bptr,
+            &format!("{}{rust_name}", site.type_name),
+        );
+        let variant_shape = self.shape(Src::from(b), 0);
+        let tag = site
+            .discriminator
+            .and_then(|d| discriminator_tag(d, b, &variant_shape));
+        let variant = OneOfVariant {
+            rust_name,
+            ty: r.ty,
+            docs: Docs {
+                title: None,
+                summary: title.clone(),
+                description: r.docs.description,
+            },
+            tag,
             // Strings of a checked format (`uuid` beside a free-form name) are told apart
             // by checking the format when decoding.
-            let format = self.checked_format(Src::from(b), 0);
-            let checks = variant_shape.checked().checks();
-            shapes.push(variant_shape);
-            titles.push(title.clone().unwrap_or_else(|| rust_name.clone()));
-            variants.push(OneOfVariant {
-                rust_name,
-                ty: r.ty,
-                docs: Docs {
-                    title: None,
-                    summary: title,
-                    description: r.docs.description,
-                },
-                tag,
-                format,
-                checks,
-            });
-        }
-        let erased: Vec<Shape> = shapes.iter().map(Shape::checked).collect();
-        let try_order = shape::try_order(&erased);
-        let spec_name = component.unwrap_or(type_name).to_string();
+            format: self.checked_format(Src::from(b), 0),
+            checks: variant_shape.checked().checks(),
+        };
+        (variant, title, variant_shape)
+    }
+
+    /// A variant's title, whether the branch itself carries it (a title written on the
+    /// branch names the variant before the schema it refers to:
+    /// `{title: Invalid role, allOf: [$ref: FieldErrors]}`), and the Rust name of the
+    /// component it refers to.
+    fn variant_title(&self, b: &'a ReferenceOr<Schema>) -> (Option<String>, bool, Option<String>) {
+        let reference = match b {
+            ReferenceOr::Reference { reference } => Some(reference.as_str()),
+            ReferenceOr::Item(s) => single_ref(&view(s)).map(|(_, r)| r),
+        };
+        let own = match b {
+            ReferenceOr::Item(s) => s.schema_data.title.clone(),
+            ReferenceOr::Reference { .. } => None,
+        };
+        let target = reference.and_then(|r| self.component_schema(r));
+        let target_title = target.and_then(|(_, t)| match t {
+            ReferenceOr::Item(t) => t.schema_data.title.clone(),
+            _ => None,
+        });
+        let ref_name = target.and_then(|(k, _)| self.component_names.get(k).cloned());
+        (own.clone().or(target_title), own.is_some(), ref_name)
+    }
+
+    /// How a union's variants are told apart: a discriminator, an implicit tag, a content
+    /// rule, or shape (reporting the groups nothing tells apart). Sets each variant's
+    /// `tag`. `None`: every variant is a string the decoder cannot tell apart from the
+    /// others, so the union is a `String`.
+    fn one_of_decoding(
+        &mut self,
+        site: &UnionSite<'_, 'a>,
+        variants: &mut [OneOfVariant],
+        shapes: &[Shape],
+        checked: &[Shape],
+        titles: &[String],
+    ) -> Option<OneOfDecoding> {
         for kind in ["content_rules", "ambiguity_accepted"] {
-            self.settings_used.insert(format!("{kind}.{spec_name}"));
+            self.settings_used
+                .insert(format!("{kind}.{}", site.spec_name));
         }
         // A value two variants share tells neither apart: they are decoded by shape.
         let tags: Vec<Option<serde_json::Value>> = variants.iter().map(|v| v.tag.clone()).collect();
-        for v in &mut variants {
+        for v in variants.iter_mut() {
             if v.tag.is_some() && tags.iter().filter(|t| **t == v.tag).count() > 1 {
                 v.tag = None;
             }
         }
-        let how = if let Some(d) = discriminator.filter(|_| {
-            variants
-                .iter()
-                .all(|v| v.tag.as_ref().is_some_and(serde_json::Value::is_string))
-        }) {
-            OneOfDecoding::Tagged {
-                property: d.property_name.clone(),
-            }
-        } else {
-            // Without a discriminator (or with one that leaves variants untagged), the
-            // property the spec narrows to one value per variant.
-            let implicit = match discriminator {
-                Some(d) => Some((d.property_name.clone(), tags.clone())),
-                None => shape::implicit_tag(&shapes),
-            };
-            if let Some((_, tags)) = &implicit {
-                for (v, tag) in variants.iter_mut().zip(tags) {
-                    if discriminator.is_none() {
-                        v.tag = tag.clone();
-                    }
-                }
-            }
-            // Variants the tag does not pick are told apart by shape.
-            let untagged: Vec<usize> = (0..variants.len())
-                .filter(|&i| variants[i].tag.is_none())
-                .collect();
-            let untagged_shapes: Vec<Shape> = untagged.iter().map(|&i| erased[i].clone()).collect();
-            let groups: Vec<Vec<usize>> = shape::ambiguous_groups(&untagged_shapes)
-                .into_iter()
-                .map(|g| g.into_iter().map(|k| untagged[k]).collect())
-                .collect();
-            if groups.is_empty() {
-                match implicit {
-                    Some((property, _)) => OneOfDecoding::ImplicitTag {
-                        property,
-                        ambiguous: Vec::new(),
-                    },
-                    None => OneOfDecoding::ByShape {
-                        ambiguous: Vec::new(),
-                    },
-                }
-            } else if let Some(rule) = self
-                .settings
-                .content_rules
-                .get(&spec_name)
-                .filter(|_| implicit.is_none())
-            {
-                let mut prefixes = Vec::new();
-                for (title, prefix) in &rule.prefixes {
-                    match titles.iter().position(|t| t == title) {
-                        Some(i) => prefixes.push((prefix.clone(), i)),
-                        None => self.error(
-                            ptr,
-                            format!("the content rule names a variant titled {title:?}, but the oneOf has only {titles:?}"),
-                        ),
-                    }
-                }
-                OneOfDecoding::ByContent {
-                    pointer: rule.pointer.clone(),
-                    prefixes,
-                }
-            } else if erased.iter().all(Shape::is_string) {
-                // Strings that only formats or patterns the decoder cannot check tell
-                // apart (`ipvanyaddress` beside `uri`): the value is a string.
-                self.types.insert(
-                    type_name.to_string(),
-                    TypeDef {
-                        name: type_name.to_string(),
-                        pointer: ptr.to_string(),
-                        docs: docs_of(s),
-                        deprecated: s.schema_data.deprecated,
-                        is_input: false,
-                        kind: TypeKind::Alias(TypeRef::String),
-                    },
-                );
-                return;
-            } else {
-                let described: Vec<String> = groups
-                    .iter()
-                    .map(|g| {
-                        g.iter()
-                            .map(|&i| format!("{:?}", titles[i]))
-                            .collect::<Vec<_>>()
-                            .join(" and ")
-                    })
-                    .collect();
-                self.ambiguities.push(super::Ambiguity {
-                    type_name: type_name.to_string(),
-                    pointer: ptr.to_string(),
-                    operation_id: self.current_op.clone(),
-                    message: format!(
-                        "{key} variants {} have the same shape and no property tells them apart, so a response \
-                         cannot be told apart by its structure: such values decode to `{type_name}::Other`; \
-                         a content rule for {spec_name:?} in the generator settings can tell them apart by a message",
-                        described.join("; ")
-                    ),
-                    accepted: self.settings.ambiguity_accepted.contains(&spec_name),
+        let all_tagged_by_strings = variants
+            .iter()
+            .all(|v| v.tag.as_ref().is_some_and(serde_json::Value::is_string));
+        // A discriminator that tags every variant; else the discriminator's property for
+        // the variants it tags, or the property the spec narrows to one value per variant.
+        let property = match site.discriminator {
+            Some(d) if all_tagged_by_strings => {
+                return Some(OneOfDecoding::Tagged {
+                    property: d.property_name.clone(),
                 });
-                match implicit {
-                    Some((property, _)) => OneOfDecoding::ImplicitTag {
-                        property,
-                        ambiguous: groups,
-                    },
-                    None => OneOfDecoding::ByShape { ambiguous: groups },
-                }
             }
+            Some(d) => Some(d.property_name.clone()),
+            None => shape::implicit_tag(shapes).map(|(property, tags)| {
+                for (v, tag) in variants.iter_mut().zip(tags) {
+                    v.tag = tag;
+                }
+                property
+            }),
         };
-        self.types.insert(
-            type_name.to_string(),
-            TypeDef {
-                name: type_name.to_string(),
-                pointer: ptr.to_string(),
-                docs: docs_of(s),
-                deprecated: s.schema_data.deprecated,
-                is_input: false,
-                kind: TypeKind::OneOf(OneOf {
-                    variants,
-                    any_of: key == "anyOf",
-                    how,
-                    try_order,
-                }),
+        // Variants the tag does not pick are told apart by shape.
+        let untagged: Vec<usize> = (0..variants.len())
+            .filter(|&i| variants[i].tag.is_none())
+            .collect();
+        let untagged_shapes: Vec<Shape> = untagged.iter().map(|&i| checked[i].clone()).collect();
+        let groups: Vec<Vec<usize>> = shape::ambiguous_groups(&untagged_shapes)
+            .into_iter()
+            .map(|g| g.into_iter().map(|k| untagged[k]).collect())
+            .collect();
+        if !groups.is_empty() && property.is_none() {
+            if let Some(rule) = self.settings.content_rules.get(&site.spec_name) {
+                return Some(self.content_rule(site, rule, titles));
+            }
+            if checked.iter().all(Shape::is_string) {
+                return None;
+            }
+        }
+        if !groups.is_empty() {
+            self.report_ambiguity(site, &groups, titles);
+        }
+        Some(match property {
+            Some(property) => OneOfDecoding::ImplicitTag {
+                property,
+                ambiguous: groups,
             },
-        );
+            None => OneOfDecoding::ByShape { ambiguous: groups },
+        })
+    }
+
+    /// Decoding by a configured content rule, whose prefixes name variants by title.
+    fn content_rule(
+        &mut self,
+        site: &UnionSite<'_, 'a>,
+        rule: &crate::settings::ContentRule,
+        titles: &[String],
+    ) -> OneOfDecoding {
+        let mut prefixes = Vec::new();
+        for (title, prefix) in &rule.prefixes {
+            match titles.iter().position(|t| t == title) {
+                Some(i) => prefixes.push((prefix.clone(), i)),
+                None => self.error(
+                    site.ptr,
+                    format!("the content rule names a variant titled {title:?}, but the oneOf has only {titles:?}"),
+                ),
+            }
+        }
+        OneOfDecoding::ByContent {
+            pointer: rule.pointer.clone(),
+            prefixes,
+        }
+    }
+
+    /// Records variants nothing tells apart; [`Lowerer::finish`] reports them where a
+    /// response may hold the union.
+    fn report_ambiguity(
+        &mut self,
+        site: &UnionSite<'_, 'a>,
+        groups: &[Vec<usize>],
+        titles: &[String],
+    ) {
+        let described: Vec<String> = groups
+            .iter()
+            .map(|g| {
+                g.iter()
+                    .map(|&i| format!("{:?}", titles[i]))
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            })
+            .collect();
+        let (key, type_name, spec_name) = (site.key, site.type_name, &site.spec_name);
+        self.ambiguities.push(super::Ambiguity {
+            type_name: type_name.to_string(),
+            pointer: site.ptr.to_string(),
+            operation_id: self.current_op.clone(),
+            message: format!(
+                "{key} variants {} have the same shape and no property tells them apart, so a response \
+                 cannot be told apart by its structure: such values decode to `{type_name}::Other`; \
+                 a content rule for {spec_name:?} in the generator settings can tell them apart by a message",
+                described.join("; ")
+            ),
+            accepted: self.settings.ambiguity_accepted.contains(spec_name),
+        });
     }
 
     /// The format of a variant that is a string of a format the generated decoder checks
