@@ -359,7 +359,11 @@ components:
           oneOf: [{type: 'null'}, {type: strin}]
 ";
     let spec = load::load_bytes("forms.yaml", text.as_bytes()).unwrap();
-    let settings = codegen::Settings::default();
+    // the unknown type is a warning by default: an error here, to check both places
+    let settings = codegen::Settings {
+        deny_warnings: true,
+        ..codegen::Settings::default()
+    };
     let provenance = codegen::Provenance {
         command: "test".into(),
         spec_path: "forms.yaml".into(),
