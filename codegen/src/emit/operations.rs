@@ -105,11 +105,109 @@ fn has_display(t: &TypeRef, cx: &Cx) -> bool {
     }
 }
 
+/// One operation: its `OperationInfo`, its request builder (arguments, setters, how the
+/// request is built and the response decoded), its error enum, a success enum when
+/// statuses carry different types, and the `Client` method. Each part is a step below.
 fn operation(op: &Operation, cx: &Cx, types: &TokenStream) -> TokenStream {
     let builder = to_ident(&op.type_name);
     let error = format_ident!("{}Error", op.type_name);
     let method = to_ident(&op.method_name);
     let info = info_ident(op);
+    let info_static = operation_info(op, &info);
+    let Arguments {
+        struct_fields,
+        args,
+        inits,
+        setters,
+    } = arguments(op, cx, types);
+    let path_expr = path_expr(op, cx);
+    let stmts = request_statements(op, cx);
+    let req_mut = if stmts.is_empty() {
+        quote!()
+    } else {
+        quote!(mut)
+    };
+    let Success {
+        ok_ty,
+        arms: success_arms,
+        extra_items,
+    } = success(op, cx, types);
+    let Errors {
+        variants: error_variants,
+        arms: error_arms,
+        fallback,
+    } = errors(op, cx, types, &error);
+    let op_docs = method_docs(op, cx);
+    let deprecated_attr = deprecated_attr(op);
+    let builder_doc = format!(
+        " Request builder for [`crate::Client::{}`]: set optional parameters, then `.await` it.",
+        op.method_name
+    );
+    let error_doc = format!(
+        " Error responses of [`crate::Client::{}`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.",
+        op.method_name
+    );
+    let into_future_doc = " Sends the request.";
+    quote! {
+        #info_static
+
+        #[doc = #builder_doc]
+        #[derive(Debug)]
+        #[must_use = "a request does nothing until it is awaited"]
+        pub struct #builder<'a> {
+            client: &'a crate::Client,
+            #( #struct_fields )*
+        }
+
+        impl<'a> #builder<'a> {
+            #( #setters )*
+
+            #[doc = #into_future_doc]
+            pub fn send(self) -> impl std::future::Future<Output = Result<#ok_ty, crate::Error<#error>>> + Send + 'a {
+                let #req_mut req = self.client.request(&#info, #path_expr);
+                #( #stmts )*
+                crate::runtime::call(self.client, req, Self::decode)
+            }
+
+            /// The response as this operation's result.
+            fn decode(resp: crate::runtime::Response) -> Result<#ok_ty, crate::Error<#error>> {
+                match resp.status() {
+                    #( #success_arms )*
+                    #( #error_arms )*
+                    #fallback
+                }
+            }
+        }
+
+        impl<'a> std::future::IntoFuture for #builder<'a> {
+            type Output = Result<#ok_ty, crate::Error<#error>>;
+            type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+
+        #[doc = #error_doc]
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum #error {
+            #( #error_variants )*
+        }
+
+        #( #extra_items )*
+
+        impl crate::Client {
+            #op_docs
+            #deprecated_attr
+            pub fn #method(&self, #( #args ),*) -> #builder<'_> {
+                #builder { client: self, #( #inits )* }
+            }
+        }
+    }
+}
+
+/// The operation's `static` [`OperationInfo`](crate) for the runtime.
+fn operation_info(op: &Operation, info: &proc_macro2::Ident) -> TokenStream {
     let op_id = &op.operation_id;
     let rust_name = &op.method_name;
     let http_method = &op.http_method;
@@ -129,9 +227,30 @@ fn operation(op: &Operation, cx: &Cx, types: &TokenStream) -> TokenStream {
             quote!(Some(crate::runtime::Deprecation { removal_date: #date, replacement: #repl }))
         }
     };
-    let sends = format!("Sends `{} {}`.", op.http_method, op.path);
+    quote! {
+        static #info: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
+            operation_id: #op_id,
+            rust_name: #rust_name,
+            method: #http_method,
+            path_template: #path_template,
+            deprecation: #deprecation,
+            authenticated: #authenticated,
+        };
+    }
+}
 
-    // Positional: path parameters, required query/header parameters, the body.
+/// The builder's fields, the method's arguments and how they initialise the builder, and
+/// the setters of optional parameters.
+struct Arguments {
+    struct_fields: Vec<TokenStream>,
+    args: Vec<TokenStream>,
+    inits: Vec<TokenStream>,
+    setters: Vec<TokenStream>,
+}
+
+/// Positional: path parameters, required query/header parameters, the body; optional
+/// parameters are setters.
+fn arguments(op: &Operation, cx: &Cx, types: &TokenStream) -> Arguments {
     let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
     let optional: Vec<&Param> = op.params.iter().filter(|p| !p.required).collect();
     let mut struct_fields = Vec::new();
@@ -190,7 +309,16 @@ fn operation(op: &Operation, cx: &Cx, types: &TokenStream) -> TokenStream {
         setters.push(setter);
     }
 
-    // The path, with each parameter percent-encoded.
+    Arguments {
+        struct_fields,
+        args,
+        inits,
+        setters,
+    }
+}
+
+/// The path, with each parameter percent-encoded.
+fn path_expr(op: &Operation, cx: &Cx) -> TokenStream {
     let mut pieces: Vec<TokenStream> = Vec::new();
     let mut rest = op.path.as_str();
     while let Some(start) = rest.find('{') {
@@ -230,13 +358,16 @@ fn operation(op: &Operation, cx: &Cx, types: &TokenStream) -> TokenStream {
     if !rest.is_empty() {
         pieces.push(quote!(#rest));
     }
-    let path_expr = if pieces.len() == 1 && !op.path.contains('{') {
+    if pieces.len() == 1 && !op.path.contains('{') {
         let p = &op.path;
         quote!(#p.to_string())
     } else {
         quote!([#( #pieces ),*].concat())
-    };
+    }
+}
 
+/// The statements that add query and header parameters and the body to `req`.
+fn request_statements(op: &Operation, cx: &Cx) -> Vec<TokenStream> {
     let mut stmts = Vec::new();
     for p in op
         .params
@@ -283,7 +414,7 @@ fn operation(op: &Operation, cx: &Cx, types: &TokenStream) -> TokenStream {
             stmts.push(quote! { if let Some(v) = &self.#n { #one } });
         }
     }
-    if let Some(b) = body_field {
+    if let Some(b) = &op.body {
         let ct = &b.content_type;
         stmts.push(match b.encoding {
             BodyEncoding::Json => quote!(req.json(&self.body);),
@@ -292,13 +423,18 @@ fn operation(op: &Operation, cx: &Cx, types: &TokenStream) -> TokenStream {
             BodyEncoding::Bytes => quote!(req.bytes(#ct, self.body);),
         });
     }
-    let req_mut = if stmts.is_empty() {
-        quote!()
-    } else {
-        quote!(mut)
-    };
+    stmts
+}
 
-    // Success type: one type, or an enum when statuses carry different types.
+/// The success type, the match arms that decode each success status, and the success
+/// enum when statuses carry different types.
+struct Success {
+    ok_ty: TokenStream,
+    arms: Vec<TokenStream>,
+    extra_items: Vec<TokenStream>,
+}
+
+fn success(op: &Operation, cx: &Cx, types: &TokenStream) -> Success {
     let same = op
         .success
         .windows(2)
@@ -313,20 +449,8 @@ fn operation(op: &Operation, cx: &Cx, types: &TokenStream) -> TokenStream {
         ResponseEncoding::Bytes => quote!(resp.bytes()),
         ResponseEncoding::Empty => quote!(resp.empty()),
     };
-    let pat = |s: &StatusMatch| match s {
-        StatusMatch::Code(c) => {
-            let c = proc_macro2::Literal::u16_unsuffixed(*c);
-            quote!(#c)
-        }
-        StatusMatch::Range(r) => {
-            let lo = proc_macro2::Literal::u16_unsuffixed(r * 100);
-            let hi = proc_macro2::Literal::u16_unsuffixed(r * 100 + 99);
-            quote!(#lo..=#hi)
-        }
-        StatusMatch::Default => quote!(_),
-    };
     let mut extra_items = Vec::new();
-    let (ok_ty, success_arms): (TokenStream, Vec<TokenStream>) = if same {
+    let (ok_ty, arms): (TokenStream, Vec<TokenStream>) = if same {
         let t = success_ty(&op.success[0]);
         let arms = op.success.iter().map(|r| {
             let p = pat(&r.status);
@@ -371,6 +495,38 @@ fn operation(op: &Operation, cx: &Cx, types: &TokenStream) -> TokenStream {
         (quote!(#enum_name), arms)
     };
 
+    Success {
+        ok_ty,
+        arms,
+        extra_items,
+    }
+}
+
+/// A status pattern: `404`, `400..=499`, `_`.
+fn pat(s: &StatusMatch) -> TokenStream {
+    match s {
+        StatusMatch::Code(c) => {
+            let c = proc_macro2::Literal::u16_unsuffixed(*c);
+            quote!(#c)
+        }
+        StatusMatch::Range(r) => {
+            let lo = proc_macro2::Literal::u16_unsuffixed(r * 100);
+            let hi = proc_macro2::Literal::u16_unsuffixed(r * 100 + 99);
+            quote!(#lo..=#hi)
+        }
+        StatusMatch::Default => quote!(_),
+    }
+}
+
+/// The error enum's variants (in document order), the match arms that decode each error
+/// status (exact codes, then ranges, then `default`), and the arm for any other status.
+struct Errors {
+    variants: Vec<TokenStream>,
+    arms: Vec<TokenStream>,
+    fallback: Option<TokenStream>,
+}
+
+fn errors(op: &Operation, cx: &Cx, types: &TokenStream, error: &proc_macro2::Ident) -> Errors {
     let mut error_variants = Vec::new();
     let mut error_arms = Vec::new();
     let mut has_default = false;
@@ -421,7 +577,17 @@ fn operation(op: &Operation, cx: &Cx, types: &TokenStream) -> TokenStream {
     }
     let fallback = (!has_default).then(|| quote!(_ => Err(resp.unexpected()),));
 
-    // Required parameters are arguments: their descriptions and deprecations go here.
+    Errors {
+        variants: error_variants,
+        arms: error_arms,
+        fallback,
+    }
+}
+
+/// The method's docs: the operation's, the required parameters' (they are arguments, so
+/// their descriptions and deprecations go here), and what it sends.
+fn method_docs(op: &Operation, cx: &Cx) -> TokenStream {
+    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
     let mut extra = Vec::new();
     let described: Vec<String> = required
         .iter()
@@ -453,9 +619,13 @@ fn operation(op: &Operation, cx: &Cx, types: &TokenStream) -> TokenStream {
     if !described.is_empty() {
         extra.push(format!("Arguments:\n{}", described.join("\n")));
     }
-    extra.push(sends.clone());
-    let op_docs = cx.docs(&op.docs, &format!("`{}`", op.operation_id), &extra);
-    let deprecated_attr = op.deprecation.as_ref().map(|d| {
+    extra.push(format!("Sends `{} {}`.", op.http_method, op.path));
+    cx.docs(&op.docs, &format!("`{}`", op.operation_id), &extra)
+}
+
+/// `#[deprecated]` with the removal date and the replacement, for a deprecated operation.
+fn deprecated_attr(op: &Operation) -> Option<TokenStream> {
+    op.deprecation.as_ref().map(|d| {
         let mut note = match &d.removal_date {
             Some(date) => format!(
                 "`{} {}` is scheduled for removal on {date}",
@@ -471,77 +641,5 @@ fn operation(op: &Operation, cx: &Cx, types: &TokenStream) -> TokenStream {
             None => note.push('.'),
         }
         quote!(#[deprecated(note = #note)])
-    });
-    let builder_doc = format!(
-        " Request builder for [`crate::Client::{}`]: set optional parameters, then `.await` it.",
-        op.method_name
-    );
-    let error_doc = format!(
-        " Error responses of [`crate::Client::{}`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.",
-        op.method_name
-    );
-    let into_future_doc = " Sends the request.";
-    quote! {
-        static #info: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
-            operation_id: #op_id,
-            rust_name: #rust_name,
-            method: #http_method,
-            path_template: #path_template,
-            deprecation: #deprecation,
-            authenticated: #authenticated,
-        };
-
-        #[doc = #builder_doc]
-        #[derive(Debug)]
-        #[must_use = "a request does nothing until it is awaited"]
-        pub struct #builder<'a> {
-            client: &'a crate::Client,
-            #( #struct_fields )*
-        }
-
-        impl<'a> #builder<'a> {
-            #( #setters )*
-
-            #[doc = #into_future_doc]
-            pub fn send(self) -> impl std::future::Future<Output = Result<#ok_ty, crate::Error<#error>>> + Send + 'a {
-                let #req_mut req = self.client.request(&#info, #path_expr);
-                #( #stmts )*
-                crate::runtime::call(self.client, req, Self::decode)
-            }
-
-            /// The response as this operation's result.
-            fn decode(resp: crate::runtime::Response) -> Result<#ok_ty, crate::Error<#error>> {
-                match resp.status() {
-                    #( #success_arms )*
-                    #( #error_arms )*
-                    #fallback
-                }
-            }
-        }
-
-        impl<'a> std::future::IntoFuture for #builder<'a> {
-            type Output = Result<#ok_ty, crate::Error<#error>>;
-            type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;
-            fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
-            }
-        }
-
-        #[doc = #error_doc]
-        #[derive(Debug, Clone, PartialEq)]
-        #[non_exhaustive]
-        pub enum #error {
-            #( #error_variants )*
-        }
-
-        #( #extra_items )*
-
-        impl crate::Client {
-            #op_docs
-            #deprecated_attr
-            pub fn #method(&self, #( #args ),*) -> #builder<'_> {
-                #builder { client: self, #( #inits )* }
-            }
-        }
-    }
+    })
 }
