@@ -177,6 +177,8 @@ fn field_type(f: &crate::ir::Field, here: &TokenStream) -> TokenStream {
     }
 }
 
+/// A struct: its fields, a constructor taking the required fields of a request type, and
+/// setters for its optional fields.
 fn struct_def(
     t: &TypeDef,
     s: &Struct,
@@ -186,57 +188,7 @@ fn struct_def(
     deprecated: Option<TokenStream>,
 ) -> TokenStream {
     let name = to_ident(&t.name);
-    let mut fields = Vec::new();
-    for f in &s.fields {
-        let fname = to_ident(&f.rust_name);
-        let wire = &f.wire_name;
-        let rename = (f.rust_name.trim_start_matches("r#") != f.wire_name)
-            .then(|| quote!(#[serde(rename = #wire)]));
-        // Write-only: required when sent, never in a response. Decoding a response must not
-        // fail for its absence (lowering made the non-defaultable ones optional).
-        let write_only_default = f.write_only && f.presence == Presence::Required;
-        let presence = match f.presence {
-            Presence::Required if write_only_default => quote!(#[serde(default)]),
-            Presence::Required => quote!(),
-            Presence::RequiredNullable => quote!(),
-            Presence::Optional => {
-                quote!(#[serde(default, skip_serializing_if = "Option::is_none")])
-            }
-            Presence::OptionalNullable => {
-                quote!(#[serde(default, skip_serializing_if = "crate::Nullable::is_absent")])
-            }
-        };
-        let note = match f.presence {
-            Presence::Required => None,
-            Presence::RequiredNullable => {
-                Some("Required, may be `null`: `None` is sent as `null`.".to_string())
-            }
-            Presence::Optional => None,
-            Presence::OptionalNullable => Some(
-                "Optional and nullable: left out when `Absent`, sent as `null` when `Null`."
-                    .to_string(),
-            ),
-        };
-        let mut extra: Vec<String> = note.into_iter().collect();
-        if f.read_only {
-            extra.push("Read-only: set by the server.".to_string());
-        }
-        if f.write_only {
-            extra.push("Write-only: sent to the server, never returned by it.".to_string());
-        }
-        let fdocs = cx.docs(&f.docs, &format!("`{wire}`"), &extra);
-        let dep = f
-            .deprecated
-            .then(|| quote!(#[deprecated(note = "deprecated in the API description")]));
-        let fty = field_type(f, here);
-        fields.push(quote! {
-            #fdocs
-            #dep
-            #rename
-            #presence
-            pub #fname: #fty,
-        });
-    }
+    let mut fields: Vec<TokenStream> = s.fields.iter().map(|f| field(f, cx, here)).collect();
     if let Some(extra) = &s.additional {
         let vty = ty(extra, here);
         let fname = additional_name(s);
@@ -254,99 +206,12 @@ fn struct_def(
     let derive_default = required.is_empty().then(|| quote!(Default,));
     let any_deprecated = s.fields.iter().any(|f| f.deprecated);
     let allow = any_deprecated.then(|| quote!(#[allow(deprecated)]));
-    let ctor = (t.is_input && !required.is_empty()).then(|| {
-        let params = required.iter().map(|f| {
-            let n = to_ident(&f.rust_name);
-            let fty = field_type(f, here);
-            if f.ty == TypeRef::String && f.presence == Presence::Required && !f.boxed {
-                quote!(#n: impl Into<String>)
-            } else if f.ty == TypeRef::Secret && f.presence == Presence::Required && !f.boxed {
-                quote!(#n: impl Into<crate::SecretString>)
-            } else {
-                quote!(#n: #fty)
-            }
-        });
-        let inits = s.fields.iter().map(|f| {
-            let n = to_ident(&f.rust_name);
-            match f.presence {
-                Presence::Required
-                    if matches!(f.ty, TypeRef::String | TypeRef::Secret) && !f.boxed =>
-                {
-                    quote!(#n: #n.into())
-                }
-                Presence::Required | Presence::RequiredNullable => quote!(#n),
-                Presence::Optional => quote!(#n: None),
-                Presence::OptionalNullable => quote!(#n: crate::Nullable::Absent),
-            }
-        });
-        let extra_init = s.additional.as_ref().map(|_| {
-            let fname = additional_name(s);
-            quote!(#fname: Default::default(),)
-        });
-        let many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-        let doc = format!(
-            " A `{}` with its required fields; optional fields start unset.",
-            t.name
-        );
-        quote! {
-            #allow
-            impl #name {
-                #[doc = #doc]
-                #many
-                pub fn new(#( #params ),*) -> Self {
-                    Self { #( #inits, )* #extra_init }
-                }
-            }
-        }
-    });
-    // Fluent setters for the optional fields of request types: `#[non_exhaustive]` structs
-    // cannot be built with a struct expression outside this crate.
-    let setters: Vec<TokenStream> = if t.is_input {
-        s.fields
-            .iter()
-            .filter(|f| matches!(f.presence, Presence::Optional | Presence::OptionalNullable))
-            .map(|f| {
-                let n = to_ident(&f.rust_name);
-                let setter = format_ident!("with_{}", f.rust_name.trim_start_matches("r#"));
-                let inner = ty(&f.ty, here);
-                let (arg, value) = if f.ty == TypeRef::String && !f.boxed {
-                    (quote!(impl Into<String>), quote!(value.into()))
-                } else if f.ty == TypeRef::Secret && !f.boxed {
-                    (quote!(impl Into<crate::SecretString>), quote!(value.into()))
-                } else if f.boxed {
-                    (quote!(#inner), quote!(Box::new(value)))
-                } else {
-                    (quote!(#inner), quote!(value))
-                };
-                let wrapped = match f.presence {
-                    Presence::OptionalNullable => quote!(crate::Nullable::Value(#value)),
-                    _ => quote!(Some(#value)),
-                };
-                let doc = format!(" Sets `{}`.", f.wire_name);
-                let dep = f
-                    .deprecated
-                    .then(|| quote!(#[deprecated(note = "deprecated in the API description")]));
-                quote! {
-                    #[doc = #doc]
-                    #dep
-                    pub fn #setter(mut self, value: #arg) -> Self {
-                        self.#n = #wrapped;
-                        self
-                    }
-                }
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let setters_impl = (!setters.is_empty()).then(|| {
-        quote! {
-            #allow
-            impl #name {
-                #( #setters )*
-            }
-        }
-    });
+    let ctor = (t.is_input && !required.is_empty())
+        .then(|| constructor(t, s, &required, here, allow.as_ref()));
+    let setters_impl = t
+        .is_input
+        .then(|| setters(&name, s, here, allow.as_ref()))
+        .flatten();
     quote! {
         #docs
         #deprecated
@@ -359,6 +224,163 @@ fn struct_def(
         #ctor
         #setters_impl
     }
+}
+
+/// One field: docs (presence, read/write-only), deprecation, wire name, serde presence.
+fn field(f: &crate::ir::Field, cx: &Cx, here: &TokenStream) -> TokenStream {
+    let fname = to_ident(&f.rust_name);
+    let wire = &f.wire_name;
+    let rename = (f.rust_name.trim_start_matches("r#") != f.wire_name)
+        .then(|| quote!(#[serde(rename = #wire)]));
+    // Write-only: required when sent, never in a response. Decoding a response must not
+    // fail for its absence (lowering made the non-defaultable ones optional).
+    let write_only_default = f.write_only && f.presence == Presence::Required;
+    let presence = match f.presence {
+        Presence::Required if write_only_default => quote!(#[serde(default)]),
+        Presence::Required => quote!(),
+        Presence::RequiredNullable => quote!(),
+        Presence::Optional => {
+            quote!(#[serde(default, skip_serializing_if = "Option::is_none")])
+        }
+        Presence::OptionalNullable => {
+            quote!(#[serde(default, skip_serializing_if = "crate::Nullable::is_absent")])
+        }
+    };
+    let note = match f.presence {
+        Presence::Required => None,
+        Presence::RequiredNullable => {
+            Some("Required, may be `null`: `None` is sent as `null`.".to_string())
+        }
+        Presence::Optional => None,
+        Presence::OptionalNullable => Some(
+            "Optional and nullable: left out when `Absent`, sent as `null` when `Null`."
+                .to_string(),
+        ),
+    };
+    let mut extra: Vec<String> = note.into_iter().collect();
+    if f.read_only {
+        extra.push("Read-only: set by the server.".to_string());
+    }
+    if f.write_only {
+        extra.push("Write-only: sent to the server, never returned by it.".to_string());
+    }
+    let fdocs = cx.docs(&f.docs, &format!("`{wire}`"), &extra);
+    let dep = f
+        .deprecated
+        .then(|| quote!(#[deprecated(note = "deprecated in the API description")]));
+    let fty = field_type(f, here);
+    quote! {
+            #fdocs
+            #dep
+            #rename
+            #presence
+            pub #fname: #fty,
+    }
+}
+
+/// `new` with the required fields; optional fields start unset.
+fn constructor(
+    t: &TypeDef,
+    s: &Struct,
+    required: &[&crate::ir::Field],
+    here: &TokenStream,
+    allow: Option<&TokenStream>,
+) -> TokenStream {
+    let name = to_ident(&t.name);
+    let params = required.iter().map(|f| {
+        let n = to_ident(&f.rust_name);
+        let fty = field_type(f, here);
+        if f.ty == TypeRef::String && f.presence == Presence::Required && !f.boxed {
+            quote!(#n: impl Into<String>)
+        } else if f.ty == TypeRef::Secret && f.presence == Presence::Required && !f.boxed {
+            quote!(#n: impl Into<crate::SecretString>)
+        } else {
+            quote!(#n: #fty)
+        }
+    });
+    let inits = s.fields.iter().map(|f| {
+        let n = to_ident(&f.rust_name);
+        match f.presence {
+            Presence::Required if matches!(f.ty, TypeRef::String | TypeRef::Secret) && !f.boxed => {
+                quote!(#n: #n.into())
+            }
+            Presence::Required | Presence::RequiredNullable => quote!(#n),
+            Presence::Optional => quote!(#n: None),
+            Presence::OptionalNullable => quote!(#n: crate::Nullable::Absent),
+        }
+    });
+    let extra_init = s.additional.as_ref().map(|_| {
+        let fname = additional_name(s);
+        quote!(#fname: Default::default(),)
+    });
+    let many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let doc = format!(
+        " A `{}` with its required fields; optional fields start unset.",
+        t.name
+    );
+    quote! {
+        #allow
+        impl #name {
+            #[doc = #doc]
+            #many
+            pub fn new(#( #params ),*) -> Self {
+                Self { #( #inits, )* #extra_init }
+            }
+        }
+    }
+}
+
+/// Fluent setters for the optional fields of request types: `#[non_exhaustive]` structs
+/// cannot be built with a struct expression outside this crate.
+fn setters(
+    name: &proc_macro2::Ident,
+    s: &Struct,
+    here: &TokenStream,
+    allow: Option<&TokenStream>,
+) -> Option<TokenStream> {
+    let setters: Vec<TokenStream> = s
+        .fields
+        .iter()
+        .filter(|f| matches!(f.presence, Presence::Optional | Presence::OptionalNullable))
+        .map(|f| {
+            let n = to_ident(&f.rust_name);
+            let setter = format_ident!("with_{}", f.rust_name.trim_start_matches("r#"));
+            let inner = ty(&f.ty, here);
+            let (arg, value) = if f.ty == TypeRef::String && !f.boxed {
+                (quote!(impl Into<String>), quote!(value.into()))
+            } else if f.ty == TypeRef::Secret && !f.boxed {
+                (quote!(impl Into<crate::SecretString>), quote!(value.into()))
+            } else if f.boxed {
+                (quote!(#inner), quote!(Box::new(value)))
+            } else {
+                (quote!(#inner), quote!(value))
+            };
+            let wrapped = match f.presence {
+                Presence::OptionalNullable => quote!(crate::Nullable::Value(#value)),
+                _ => quote!(Some(#value)),
+            };
+            let doc = format!(" Sets `{}`.", f.wire_name);
+            let dep = f
+                .deprecated
+                .then(|| quote!(#[deprecated(note = "deprecated in the API description")]));
+            quote! {
+                #[doc = #doc]
+                #dep
+                pub fn #setter(mut self, value: #arg) -> Self {
+                    self.#n = #wrapped;
+                    self
+                }
+            }
+        })
+        .collect();
+    (!setters.is_empty()).then(|| {
+        quote! {
+            #allow
+            impl #name {
+                #( #setters )*
+            }
+        }
+    })
 }
 
 fn additional_name(s: &Struct) -> proc_macro2::Ident {
@@ -539,26 +561,9 @@ fn by_shape(
     }
 }
 
-fn one_of_def(
-    t: &TypeDef,
-    o: &OneOf,
-    cx: &Cx,
-    here: &TokenStream,
-    docs: TokenStream,
-    deprecated: Option<TokenStream>,
-) -> TokenStream {
-    let name = to_ident(&t.name);
-    let variants = o.variants.iter().map(|v| {
-        let vn = to_ident(&v.rust_name);
-        let vty = ty(&v.ty, here);
-        let vdocs = cx.docs(&v.docs, &format!("The `{}` variant.", v.rust_name), &[]);
-        quote!(#vdocs #vn(#vty),)
-    });
-    let ser_arms = o.variants.iter().map(|v| {
-        let vn = to_ident(&v.rust_name);
-        quote!(Self::#vn(v) => serde::Serialize::serialize(v, serializer),)
-    });
-    let decode = match &o.how {
+/// The body of a union's `from_json`: by tag, content rule or shape.
+fn decoder(o: &OneOf, here: &TokenStream) -> TokenStream {
+    match &o.how {
         OneOfDecoding::Tagged { property } => {
             let arms = o.variants.iter().filter_map(|v| {
                 let vn = to_ident(&v.rust_name);
@@ -609,7 +614,11 @@ fn one_of_def(
             }
         }
         OneOfDecoding::ByShape { ambiguous } => by_shape(o, &o.try_order, ambiguous, here),
-    };
+    }
+}
+
+/// What a union's docs say about how it is decoded.
+fn decoding_doc(o: &OneOf) -> String {
     let order = o
         .try_order
         .iter()
@@ -625,7 +634,7 @@ fn one_of_def(
             " Variants are tried in this order: {order}; a value that several hold only in part decodes to `Other`."
         )
     };
-    let how_doc = match &o.how {
+    match &o.how {
         OneOfDecoding::Tagged { property } => format!(" Decoded by the `{property}` property."),
         OneOfDecoding::ImplicitTag { property, ambiguous } => {
             let tags = o
@@ -646,7 +655,30 @@ fn one_of_def(
         OneOfDecoding::ByContent { pointer, .. } => format!(" Decoded by the message at `{pointer}`, since the variants have the same shape."),
         OneOfDecoding::ByShape { ambiguous } if !ambiguous.is_empty() => " Decoded by shape. Some variants have the same shape and cannot be told apart: such values decode to `Other`, never to a guessed variant.".to_string(),
         OneOfDecoding::ByShape { .. } => format!(" Decoded by shape: the variant that holds the whole value; a value that fits none decodes to `Other`.{overlap}"),
-    };
+    }
+}
+
+fn one_of_def(
+    t: &TypeDef,
+    o: &OneOf,
+    cx: &Cx,
+    here: &TokenStream,
+    docs: TokenStream,
+    deprecated: Option<TokenStream>,
+) -> TokenStream {
+    let name = to_ident(&t.name);
+    let variants = o.variants.iter().map(|v| {
+        let vn = to_ident(&v.rust_name);
+        let vty = ty(&v.ty, here);
+        let vdocs = cx.docs(&v.docs, &format!("The `{}` variant.", v.rust_name), &[]);
+        quote!(#vdocs #vn(#vty),)
+    });
+    let ser_arms = o.variants.iter().map(|v| {
+        let vn = to_ident(&v.rust_name);
+        quote!(Self::#vn(v) => serde::Serialize::serialize(v, serializer),)
+    });
+    let decode = decoder(o, here);
+    let how_doc = decoding_doc(o);
     let from_json_body = decode;
     quote! {
         #docs
