@@ -46,6 +46,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::path::Path;
 
+mod refs;
+pub(crate) use refs::why_unresolved;
+
 /// Largest file accepted, in bytes (64 MiB). The biggest public OpenAPI descriptions
 /// (GitHub's, Stripe's) are about 10 MB of JSON.
 pub const MAX_BYTES: usize = 64 * 1024 * 1024;
@@ -184,7 +187,9 @@ pub fn load_bytes(file: &str, bytes: &[u8]) -> Result<LoadedSpec, Diagnostics> {
     let sha256 = hex(&Sha256::digest(bytes));
     let openapi_version = check_version(file, &raw)?;
     let mut warnings = Diagnostics::default();
-    let moves = normalize(file, &mut raw, &mut warnings);
+    let mut moves = PointerMap::default();
+    refs::resolve(&mut raw, &mut moves);
+    normalize_into(file, &mut raw, &mut warnings, &mut moves);
 
     // `openapiv3` knows no `mutualTLS` security scheme (3.1): it reads the document
     // without them; `raw` keeps them, and lowering warns that they are not sent.
@@ -1098,7 +1103,8 @@ fn unresolved(root: &Value, reference: &str) -> Option<&'static str> {
     }
 }
 
-fn percent_decode(s: &str) -> String {
+/// Decodes the URI percent-encoding of a `$ref` fragment (`%20` → ` `, `%7B` → `{`).
+pub(crate) fn percent_decode(s: &str) -> String {
     if !s.contains('%') {
         return s.to_string();
     }
@@ -1192,8 +1198,14 @@ fn path_tokens(path: &serde_path_to_error::Path) -> Vec<String> {
 /// where nodes moved; `warnings` get pointers into the source document.
 pub fn normalize(file: &str, doc: &mut Value, warnings: &mut Diagnostics) -> PointerMap {
     let mut moves = PointerMap::default();
+    normalize_into(file, doc, warnings, &mut moves);
+    moves
+}
+
+/// [`normalize`], adding to moves recorded before (by [`refs::resolve`]).
+fn normalize_into(file: &str, doc: &mut Value, warnings: &mut Diagnostics, moves: &mut PointerMap) {
     let Value::Object(root) = doc else {
-        return moves;
+        return;
     };
     if !root.contains_key("paths") {
         root.insert("paths".to_string(), Value::Object(Map::new()));
@@ -1212,13 +1224,12 @@ pub fn normalize(file: &str, doc: &mut Value, warnings: &mut Diagnostics) -> Poi
     }
     let first_new = warnings.items.len();
     let mut path = Vec::new();
-    walk(file, doc, &mut path, warnings, &mut moves, false);
+    walk(file, doc, &mut path, warnings, moves, false);
     for w in &mut warnings.items[first_new..] {
         if let Location::Pointer(p) = &w.location {
             w.location = Location::Pointer(moves.source_pointer(p));
         }
     }
-    moves
 }
 
 /// Walks the document; `is_schema` says whether `v` sits in a schema position.
@@ -1630,6 +1641,31 @@ mod tests {
         assert_eq!(
             spec.source_location(&Location::LineColumn { line: 1, column: 2 }),
             Location::LineColumn { line: 1, column: 2 }
+        );
+    }
+
+    #[test]
+    fn pointers_into_a_schema_moved_for_a_ref_map_back_to_its_place_in_the_file() {
+        let spec = load(
+            "openapi: 3.1.0\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n    \
+             A: {type: object, properties: {p: {anyOf: [{type: 'null'}, {type: [string, integer]}]}}}\n    \
+             B: {type: object, properties: {q: {$ref: '#/components/schemas/A/properties/p'}}}\n",
+        )
+        .unwrap();
+        assert_eq!(
+            spec.raw["components"]["schemas"]["B"]["properties"]["q"]["$ref"],
+            "#/components/schemas/AP"
+        );
+        assert_eq!(
+            spec.source_pointer("#/components/schemas/AP/allOf/0"),
+            "#/components/schemas/A/properties/p/anyOf/1"
+        );
+        // the rewrite's warning names the place in the file
+        let w = &spec.warnings.items[0];
+        assert_eq!(
+            w.location,
+            Location::Pointer("#/components/schemas/A/properties/p/anyOf/1".into()),
+            "{w}"
         );
     }
 

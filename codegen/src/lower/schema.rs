@@ -230,13 +230,7 @@ impl<'a> Lowerer<'a> {
         match self.component_schema(reference) {
             Some((key, _)) => self.component(key),
             None => {
-                let why = if reference.starts_with(COMPONENT_PREFIX) {
-                    "no such schema in components/schemas"
-                } else if reference.starts_with('#') {
-                    "only references to #/components/schemas/… are supported for schemas"
-                } else {
-                    "references to other files are not supported"
-                };
+                let why = crate::load::why_unresolved(&self.spec.raw, reference);
                 self.error(at, format!("cannot resolve $ref {reference:?}: {why}"));
                 Resolved::plain(TypeRef::Json)
             }
