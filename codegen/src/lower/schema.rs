@@ -415,6 +415,21 @@ impl<'a> Lowerer<'a> {
             return r;
         }
         let ty = match v.ty {
+            // `prefixItems` with no further items: a tuple (see `load::json_schema`)
+            Some("array") if self.spec.tuples.contains_key(ptr) => {
+                let spec = self.spec;
+                let elements = &spec.tuples[ptr];
+                TypeRef::Tuple(
+                    elements
+                        .iter()
+                        .enumerate()
+                        .map(|(i, e)| {
+                            let at = format!("{ptr}/prefixItems/{i}");
+                            self.src(Src::from(e), &at, &format!("{name}Item{i}")).ty
+                        })
+                        .collect(),
+                )
+            }
             Some("array") => {
                 let item = match v.items {
                     Some(items) => {
@@ -535,7 +550,7 @@ impl<'a> Lowerer<'a> {
             let is_required = required.contains(&p.wire);
             // A required write-only value never comes back: responses decode it with its
             // `Default`, or, for types without one, it is optional.
-            let defaultable = !matches!(r.ty, TypeRef::Named(_));
+            let defaultable = !matches!(r.ty, TypeRef::Named(_) | TypeRef::Tuple(_));
             let presence = match (is_required, r.nullable) {
                 (true, false) if r.write_only && !defaultable => Presence::Optional,
                 (true, false) => Presence::Required,
@@ -1260,6 +1275,7 @@ impl TypeRef {
         match self {
             TypeRef::Named(n) => n == name,
             TypeRef::Vec(inner) | TypeRef::Map(inner) => inner.mentions(name),
+            TypeRef::Tuple(elements) => elements.iter().any(|e| e.mentions(name)),
             _ => false,
         }
     }
