@@ -169,6 +169,14 @@ impl<'a> Lowerer<'a> {
             if bare_ref {
                 let mut chain = self.in_progress[pos..].to_vec();
                 chain.push(key.to_string());
+                // a schema moved into components for a pointer `$ref` is named by its place
+                for k in &mut chain {
+                    let at = crate::diagnostics::pointer(["components", "schemas", k.as_str()]);
+                    let source = self.spec.source_pointer(&at);
+                    if source != at {
+                        *k = source;
+                    }
+                }
                 let ptr = crate::diagnostics::pointer(["components", "schemas", key]);
                 self.error(
                     &ptr,
