@@ -209,13 +209,15 @@ pub(super) fn resolve(doc: &mut Value, moves: &mut PointerMap) {
         .map(|m| m.keys().map(|k| ident::type_name(k)).collect())
         .unwrap_or_default();
     let mut keys: BTreeMap<Vec<String>, String> = BTreeMap::new();
+    // the next number to try per name: many places of one name stay linear
+    let mut next: BTreeMap<String, usize> = BTreeMap::new();
     for tokens in hoist.keys() {
         let base = name_for(doc, tokens);
         let mut name = base.clone();
-        let mut n = 2;
+        let n = next.entry(base.clone()).or_insert(2);
         while !taken.insert(ident::type_name(&name)) {
             name = format!("{base}{n}");
-            n += 1;
+            *n += 1;
         }
         keys.insert(tokens.clone(), name);
     }
