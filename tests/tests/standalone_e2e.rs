@@ -564,7 +564,7 @@ const CASES: &[Case] = &[
         wire: POINTER_REFS_WIRE,
         schemes: &[],
         warned: &[],
-        tests: 1,
+        tests: 2,
     },
 ];
 
@@ -656,7 +656,8 @@ fn true_fields_hold_any_value_and_a_false_property_is_not_a_field() {
 "##;
 
 /// (h) `tests/fixtures/valid/pointer_refs.yaml`: schemas referred to by pointers into
-/// properties, items and other responses decode as the one type each became.
+/// properties, items and other responses decode as the one type each became; a parameter
+/// and an error response of another operation are sent and decoded as there.
 const POINTER_REFS_WIRE: &str = r##"
 use e2e_pointer_refs::{Client, types};
 
@@ -681,6 +682,32 @@ async fn a_response_built_from_pointer_refs_decodes_into_the_types_they_name() {
     assert_eq!(volume.mount.as_deref(), Some("/data"));
     assert!(volume.meta.unwrap().created.is_some());
     assert_eq!(server.join().unwrap().path(), "/shelter");
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_parameter_and_an_error_response_referred_to_under_paths_work_as_the_originals() {
+    let (base, server) = serve_once(404, r#"{"message": "no pet"}"#);
+    let client = Client::new(&base).unwrap();
+    let err = client
+        .get_shelter()
+        .then_sort(types::GetShelterSort::Age)
+        .verbose(true)
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(404));
+    match err.body() {
+        Some(e2e_pointer_refs::operations::GetShelterError::NotFound(body)) => {
+            let body: &types::GetPetNotFoundBody = body;
+            assert_eq!(body.message.as_deref(), Some("no pet"));
+        }
+        other => panic!("{other:?}"),
+    }
+    let got = server.join().unwrap();
+    assert_eq!(
+        got.query(),
+        [("then_sort", "age"), ("verbose", "true")]
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+    );
 }
 "##;
 

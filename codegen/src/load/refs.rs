@@ -5,6 +5,8 @@
 //! under a name made from its place (`#/components/schemas/Disk/properties/filesystem`
 //! → `DiskFilesystem`) and a `$ref` to it is left where it was, so lowering only resolves
 //! `#/components/schemas/NAME` and the schema becomes one type, however many places use it.
+//! Parameters, responses and request bodies referred to under `paths` move into their
+//! `components` section the same way.
 //! [`super::PointerMap`] records each move: diagnostics about the moved schema name its
 //! place in the file. References that point at nothing stay as written (lowering reports
 //! them with their place).
@@ -92,14 +94,35 @@ fn position_of(tokens: &[String]) -> Pos {
     pos
 }
 
-/// Calls `f` with every reference of the document: the `$ref` of schemas and of other
-/// OpenAPI objects, and the values of discriminator mappings (`true` for those in a
-/// schema position).
+/// The `components` section a reference at `path` (the object holding the `$ref`) must
+/// point into: `schemas` in a schema position, `parameters`, `responses` or
+/// `requestBodies` where OpenAPI has those; `None` elsewhere.
+fn section_at(path: &[String], pos: Pos) -> Option<&'static str> {
+    if pos == Pos::Schema {
+        return Some("schemas");
+    }
+    if pos != Pos::Other {
+        return None;
+    }
+    let last = |n: usize| path.len().checked_sub(n).map(|i| path[i].as_str());
+    match (last(3), last(2), last(1)) {
+        (Some("components"), Some("parameters"), Some(_)) => Some("parameters"),
+        (Some("components"), Some("requestBodies"), Some(_)) => Some("requestBodies"),
+        (_, Some("parameters"), Some(i)) if i.parse::<usize>().is_ok() => Some("parameters"),
+        (_, Some("responses"), Some(_)) => Some("responses"),
+        (_, _, Some("requestBody")) => Some("requestBodies"),
+        _ => None,
+    }
+}
+
+/// Calls `f` with every reference of the document (the `$ref` of schemas and of other
+/// OpenAPI objects, and the values of discriminator mappings) and the `components`
+/// section it must point into, if any (see [`section_at`]).
 fn each_reference(
     v: &mut Value,
     path: &mut Vec<String>,
     pos: Pos,
-    f: &mut dyn FnMut(&mut String, bool),
+    f: &mut dyn FnMut(&mut String, Option<&'static str>),
 ) {
     match v {
         Value::Object(map) => {
@@ -110,15 +133,16 @@ fn each_reference(
                 {
                     for target in mapping.values_mut() {
                         if let Value::String(s) = target {
-                            f(s, true);
+                            f(s, Some("schemas"));
                         }
                     }
                 }
             }
+            let section = section_at(path, pos);
             for (k, child_value) in map.iter_mut() {
                 if k == "$ref" && matches!(pos, Pos::Schema | Pos::Other) {
                     if let Value::String(s) = child_value {
-                        f(s, pos == Pos::Schema);
+                        f(s, section);
                     }
                     continue;
                 }
@@ -169,32 +193,45 @@ fn at_mut<'v>(mut v: &'v mut Value, tokens: &[String]) -> Option<&'v mut Value> 
     Some(v)
 }
 
-/// Reads every local reference as a pointer and moves schemas that references point at
-/// into `components/schemas` (see the module's documentation); records the moves.
+/// Reads every local reference as a pointer and moves what references point at outside
+/// their `components` section into it (see the module's documentation); records the moves.
 pub(super) fn resolve(doc: &mut Value, moves: &mut PointerMap) {
     if !doc.is_object() {
         return;
     }
-    // Every distinct reference as written, and whether one use is in a schema position.
-    let mut written: BTreeMap<String, bool> = BTreeMap::new();
-    each_reference(doc, &mut Vec::new(), Pos::Other, &mut |r, in_schema| {
-        *written.entry(r.clone()).or_default() |= in_schema;
+    // Every distinct reference as written, with the section it must point into.
+    let mut written: BTreeSet<(String, Option<&'static str>)> = BTreeSet::new();
+    each_reference(doc, &mut Vec::new(), Pos::Other, &mut |r, section| {
+        written.insert((r.clone(), section));
     });
 
     let mut rewrite: BTreeMap<String, String> = BTreeMap::new();
-    let mut hoist: BTreeMap<Vec<String>, Vec<String>> = BTreeMap::new();
-    for (reference, in_schema) in written {
+    // place → (section, the references to it as written)
+    let mut hoist: BTreeMap<Vec<String>, (&'static str, Vec<String>)> = BTreeMap::new();
+    for (reference, section) in written {
         let Some(tokens) = target(doc, &reference) else {
             continue;
         };
-        let is_component = tokens.len() == 3 && tokens[0] == "components" && tokens[1] == "schemas";
-        if in_schema && !is_component && position_of(&tokens) == Pos::Schema {
-            hoist.entry(tokens).or_default().push(reference);
-        } else if !tokens.is_empty() {
-            let canonical = pointer(&tokens);
-            if canonical != reference {
-                rewrite.insert(reference, canonical);
+        let in_section = |s: &str| tokens.len() == 3 && tokens[0] == "components" && tokens[1] == s;
+        let movable = section.filter(|s| {
+            !in_section(s) && {
+                let pos = position_of(&tokens);
+                section_at(&tokens, pos) == Some(s) || (*s == "schemas" && pos == Pos::Schema)
             }
+        });
+        match movable {
+            Some(s) => hoist
+                .entry(tokens)
+                .or_insert_with(|| (s, Vec::new()))
+                .1
+                .push(reference),
+            None if !tokens.is_empty() => {
+                let canonical = pointer(&tokens);
+                if canonical != reference {
+                    rewrite.insert(reference, canonical);
+                }
+            }
+            None => {}
         }
     }
     if hoist.is_empty() && rewrite.is_empty() {
@@ -202,20 +239,32 @@ pub(super) fn resolve(doc: &mut Value, moves: &mut PointerMap) {
     }
 
     // Names in the order of the places (stable whatever the order of the references),
-    // never the Rust name of a schema that is there already.
-    let mut taken: BTreeSet<String> = doc
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .map(|m| m.keys().map(|k| ident::type_name(k)).collect())
-        .unwrap_or_default();
+    // never one a section has already; for schemas, never the Rust name of one.
+    let same = |section: &str, name: &str| {
+        if section == "schemas" {
+            ident::type_name(name)
+        } else {
+            name.to_string()
+        }
+    };
+    let mut taken: BTreeSet<(&'static str, String)> = BTreeSet::new();
+    for section in ["schemas", "parameters", "responses", "requestBodies"] {
+        let existing = doc
+            .get("components")
+            .and_then(|c| c.get(section))
+            .and_then(Value::as_object);
+        for k in existing.into_iter().flat_map(|m| m.keys()) {
+            taken.insert((section, same(section, k)));
+        }
+    }
     let mut keys: BTreeMap<Vec<String>, String> = BTreeMap::new();
     // the next number to try per name: many places of one name stay linear
-    let mut next: BTreeMap<String, usize> = BTreeMap::new();
-    for tokens in hoist.keys() {
+    let mut next: BTreeMap<(&'static str, String), usize> = BTreeMap::new();
+    for (tokens, (section, _)) in &hoist {
         let base = name_for(doc, tokens);
         let mut name = base.clone();
-        let n = next.entry(base.clone()).or_insert(2);
-        while !taken.insert(ident::type_name(&name)) {
+        let n = next.entry((section, base.clone())).or_insert(2);
+        while !taken.insert((section, same(section, &name))) {
             name = format!("{base}{n}");
             *n += 1;
         }
@@ -227,16 +276,17 @@ pub(super) fn resolve(doc: &mut Value, moves: &mut PointerMap) {
     let mut order: Vec<&Vec<String>> = hoist.keys().collect();
     order.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
     for tokens in order {
+        let (section, written) = &hoist[tokens];
         let key = &keys[tokens];
-        let reference = pointer(["components", "schemas", key.as_str()]);
-        let schemas_ok = match doc {
+        let reference = pointer(["components", section, key.as_str()]);
+        let section_ok = match doc {
             Value::Object(root) => {
                 let components = root
                     .entry("components")
                     .or_insert_with(|| Value::Object(Map::new()));
                 match components {
                     Value::Object(c) => c
-                        .entry("schemas")
+                        .entry(*section)
                         .or_insert_with(|| Value::Object(Map::new()))
                         .is_object(),
                     _ => false,
@@ -244,7 +294,7 @@ pub(super) fn resolve(doc: &mut Value, moves: &mut PointerMap) {
             }
             _ => false,
         };
-        if !schemas_ok {
+        if !section_ok {
             // `openapiv3` refuses such a document; nothing can move
             continue;
         }
@@ -253,14 +303,16 @@ pub(super) fn resolve(doc: &mut Value, moves: &mut PointerMap) {
         };
         let mut left = Map::new();
         left.insert("$ref".into(), Value::String(reference.clone()));
-        let schema = std::mem::replace(slot, Value::Object(left));
-        if let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") {
-            schemas.insert(key.clone(), schema);
+        let moved = std::mem::replace(slot, Value::Object(left));
+        if let Some(Value::Object(entries)) =
+            doc.get_mut("components").and_then(|c| c.get_mut(*section))
+        {
+            entries.insert(key.clone(), moved);
         }
         let to: Vec<&str> = tokens.iter().map(String::as_str).collect();
-        moves.record(&[], &["components", "schemas", key.as_str()], &to);
-        for written in &hoist[tokens] {
-            rewrite.insert(written.clone(), reference.clone());
+        moves.record(&[], &["components", section, key.as_str()], &to);
+        for w in written {
+            rewrite.insert(w.clone(), reference.clone());
         }
     }
 
@@ -352,6 +404,15 @@ fn name_for(doc: &Value, tokens: &[String]) -> String {
             ("allOf", Some(n)) => parts.push(format!("Part{}", index_plus_one(n))),
             ("oneOf" | "anyOf", Some(n)) => parts.push(format!("Variant{}", index_plus_one(n))),
             ("responses", Some("200")) => parts.push("Response".to_string()),
+            // `404`, `4XX` → `Response404`, `Response4xx` (no `N` after `Response`)
+            ("responses", Some(code)) if code.starts_with(|c: char| c.is_ascii_digit()) => {
+                let code: String = code
+                    .chars()
+                    .filter(char::is_ascii_alphanumeric)
+                    .map(|c| c.to_ascii_lowercase())
+                    .collect();
+                parts.push(format!("Response{code}"));
+            }
             ("responses", Some(code)) => parts.push(format!("Response{}", ident::type_name(code))),
             ("parameters", Some(n)) => {
                 let name = get(get(cur, t), n)
@@ -493,6 +554,47 @@ mod tests {
         assert_eq!(
             schemas["X"]["items"]["$ref"],
             "#/components/schemas/DiskFilesystem2"
+        );
+    }
+
+    #[test]
+    fn parameters_responses_and_bodies_under_paths_move_into_their_sections() {
+        let op = |extra: Value| {
+            let mut o = json!({"responses": {"404": {"description": "gone"}}, "parameters": [{"name": "q", "in": "query"}], "requestBody": {"content": {}}});
+            o.as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
+            o
+        };
+        let (doc, moves) = resolved(json!({
+            "paths": {
+                "/a": {"get": op(json!({"operationId": "getA"}))},
+                "/b": {"get": {
+                    "parameters": [{"$ref": "#/paths/~1a/get/parameters/0"}],
+                    "requestBody": {"$ref": "#/paths/~1a/get/requestBody"},
+                    "responses": {"404": {"$ref": "#/paths/~1a/get/responses/404"}}
+                }}
+            },
+            "components": {"parameters": {"GetAQ": {"name": "taken", "in": "query"}}}
+        }));
+        let b = &doc["paths"]["/b"]["get"];
+        assert_eq!(b["parameters"][0]["$ref"], "#/components/parameters/GetAQ2");
+        assert_eq!(
+            b["requestBody"]["$ref"],
+            "#/components/requestBodies/GetABody"
+        );
+        assert_eq!(
+            b["responses"]["404"]["$ref"],
+            "#/components/responses/GetAResponse404"
+        );
+        assert_eq!(doc["components"]["parameters"]["GetAQ2"]["name"], "q");
+        assert_eq!(
+            doc["paths"]["/a"]["get"]["parameters"][0]["$ref"],
+            "#/components/parameters/GetAQ2"
+        );
+        assert_eq!(
+            moves.source_pointer("#/components/responses/GetAResponse404/description"),
+            "#/paths/~1a/get/responses/404/description"
         );
     }
 
