@@ -58,26 +58,32 @@ impl Forms<'_> {
     pub fn object(&mut self, map: &mut Map<String, Value>, path: &[String]) {
         let is_false = |v: &Value| *v == Value::Bool(false);
 
-        let never: Vec<String> = match map.get("properties") {
-            Some(Value::Object(props)) => props
-                .iter()
-                .filter(|(_, v)| is_false(v))
-                .map(|(k, _)| k.clone())
-                .collect(),
-            _ => Vec::new(),
-        };
-        for k in never {
-            if let Some(Value::Object(props)) = map.get_mut("properties") {
-                props.shift_remove(&k);
-            }
-            let required = match map.get_mut("required") {
-                Some(Value::Array(names)) => {
-                    let before = names.len();
-                    names.retain(|n| n.as_str() != Some(&k));
-                    names.len() != before
+        // (one pass each over properties and `required`, however many are `false`)
+        let mut never = Vec::new();
+        if let Some(Value::Object(props)) = map.get_mut("properties") {
+            props.retain(|k, v| {
+                if is_false(v) {
+                    never.push(k.clone());
                 }
-                _ => false,
-            };
+                !is_false(v)
+            });
+        }
+        let mut was_required = std::collections::BTreeSet::new();
+        if !never.is_empty() {
+            if let Some(Value::Array(names)) = map.get_mut("required") {
+                let never: std::collections::BTreeSet<&str> =
+                    never.iter().map(String::as_str).collect();
+                names.retain(|n| match n.as_str() {
+                    Some(n) if never.contains(n) => {
+                        was_required.insert(n.to_string());
+                        false
+                    }
+                    _ => true,
+                });
+            }
+        }
+        for k in never {
+            let required = was_required.contains(&k);
             let also = if required {
                 " (`required` lists it too, so no value of this object is valid; it is not required in the generated type)"
             } else {
