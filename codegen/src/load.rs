@@ -2,7 +2,9 @@
 //! [`openapiv3::OpenAPI`] document.
 //!
 //! `openapiv3` understands 3.0 shapes only, so 3.1 forms are rewritten to their 3.0
-//! equivalent first (see [`normalize`]). The rewrite moves some nodes (`anyOf: [{type:
+//! equivalent first (see [`normalize`]; boolean schemas and `prefixItems` in the
+//! `json_schema` module). Before that, every local `$ref` is read as a JSON pointer and
+//! what it points at outside `components` is moved there (the `refs` module). The rewrite moves some nodes (`anyOf: [{type:
 //! 'null'}, X]` becomes `allOf: [X]`); [`LoadedSpec::source_pointer`] translates a pointer
 //! into the rewritten document back to the place in the file. Gcore's quirks (3.0-style
 //! `nullable` inside a 3.1 document, JSON-like flow-style YAML) read as they are.
@@ -1254,7 +1256,8 @@ fn path_tokens(path: &serde_path_to_error::Path) -> Vec<String> {
 /// - numeric `exclusiveMinimum`/`exclusiveMaximum` → `minimum`/`maximum` + boolean flag;
 /// - `$ref` with `nullable`/`deprecated`/`description` siblings → `allOf: [{$ref}]` keeping
 ///   the siblings;
-/// - a missing `paths` (webhook-only 3.1 documents) → `paths: {}`.
+/// - a missing `paths` (webhook-only 3.1 documents) → `paths: {}`;
+/// - boolean schemas and `prefixItems` (see the `json_schema` module).
 ///
 /// 3.0 documents go through the same rewrite: all of it is a no-op on valid 3.0. Returns
 /// where nodes moved; `warnings` get pointers into the source document.
