@@ -868,9 +868,7 @@ impl TypeRef {
             _ => {}
         }
     }
-}
 
-impl TypeRef {
     /// The named types a value of this type holds in itself, not behind a `Vec` or a map
     /// (a value that holds its own type needs a `Box`).
     fn held(&self, out: &mut Vec<String>) {
