@@ -193,6 +193,13 @@ fn type_str(t: &TypeRef) -> String {
         TypeRef::Bytes => "Vec<u8>".into(),
         TypeRef::Vec(i) => format!("Vec<{}>", type_str(i)),
         TypeRef::Map(i) => format!("BTreeMap<String, {}>", type_str(i)),
+        TypeRef::Tuple(elements) => match elements.as_slice() {
+            [one] => format!("({},)", type_str(one)),
+            _ => format!(
+                "({})",
+                elements.iter().map(type_str).collect::<Vec<_>>().join(", ")
+            ),
+        },
     }
 }
 

@@ -243,6 +243,10 @@ pub enum TypeRef {
     Bytes,
     Vec(Box<TypeRef>),
     Map(Box<TypeRef>),
+    /// A list of fixed length whose elements have these types, in order (`prefixItems`
+    /// with no further items): a Rust tuple, at most
+    /// [`crate::load::MAX_TUPLE`] elements.
+    Tuple(Vec<TypeRef>),
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -2,7 +2,9 @@
 //! [`openapiv3::OpenAPI`] document.
 //!
 //! `openapiv3` understands 3.0 shapes only, so 3.1 forms are rewritten to their 3.0
-//! equivalent first (see [`normalize`]). The rewrite moves some nodes (`anyOf: [{type:
+//! equivalent first (see [`normalize`]; boolean schemas and `prefixItems` in the
+//! `json_schema` module). Before that, every local `$ref` is read as a JSON pointer and
+//! what it points at outside `components` is moved there (the `refs` module). The rewrite moves some nodes (`anyOf: [{type:
 //! 'null'}, X]` becomes `allOf: [X]`); [`LoadedSpec::source_pointer`] translates a pointer
 //! into the rewritten document back to the place in the file. Gcore's quirks (3.0-style
 //! `nullable` inside a 3.1 document, JSON-like flow-style YAML) read as they are.
@@ -46,6 +48,11 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::path::Path;
 
+mod json_schema;
+pub use json_schema::MAX_TUPLE;
+mod refs;
+pub(crate) use refs::why_unresolved;
+
 /// Largest file accepted, in bytes (64 MiB). The biggest public OpenAPI descriptions
 /// (GitHub's, Stripe's) are about 10 MB of JSON.
 pub const MAX_BYTES: usize = 64 * 1024 * 1024;
@@ -80,6 +87,10 @@ pub struct LoadedSpec {
     pub document: openapiv3::OpenAPI,
     /// Problems that did not stop loading; their pointers name places in the file.
     pub warnings: Diagnostics,
+    /// Schemas that are tuples (`prefixItems` and no further items; see the `json_schema`
+    /// module), by their pointer into [`LoadedSpec::raw`]: the schemas of the elements, in
+    /// order. `openapiv3` does not read `prefixItems`.
+    pub tuples: BTreeMap<String, Vec<openapiv3::ReferenceOr<openapiv3::Schema>>>,
     /// How normalisation moved nodes.
     moves: PointerMap,
 }
@@ -184,7 +195,11 @@ pub fn load_bytes(file: &str, bytes: &[u8]) -> Result<LoadedSpec, Diagnostics> {
     let sha256 = hex(&Sha256::digest(bytes));
     let openapi_version = check_version(file, &raw)?;
     let mut warnings = Diagnostics::default();
-    let moves = normalize(file, &mut raw, &mut warnings);
+    let mut moves = PointerMap::default();
+    refs::resolve(&mut raw, &mut moves);
+    let mut tuple_paths = Vec::new();
+    normalize_into(file, &mut raw, &mut warnings, &mut moves, &mut tuple_paths);
+    let (tuples, tuple_errors) = read_tuples(file, &raw, &moves, &tuple_paths);
 
     // `openapiv3` knows no `mutualTLS` security scheme (3.1): it reads the document
     // without them; `raw` keeps them, and lowering warns that they are not sent.
@@ -206,6 +221,7 @@ pub fn load_bytes(file: &str, bytes: &[u8]) -> Result<LoadedSpec, Diagnostics> {
         *slot = all;
     }
     match parsed {
+        Ok(_) if tuple_errors.has_errors() => Err(tuple_errors),
         Ok(document) => Ok(LoadedSpec {
             file: file.to_string(),
             sha256,
@@ -213,10 +229,63 @@ pub fn load_bytes(file: &str, bytes: &[u8]) -> Result<LoadedSpec, Diagnostics> {
             raw,
             document,
             warnings,
+            tuples,
             moves,
         }),
-        Err(e) => Err(structure_errors(file, &raw, &moves, &e)),
+        Err(e) => {
+            let mut all = structure_errors(file, &raw, &moves, &e);
+            all.items.extend(tuple_errors.items);
+            Err(all)
+        }
     }
+}
+
+/// The element schemas of each tuple (`openapiv3` does not read `prefixItems`), and an
+/// error for each element that is not a schema.
+fn read_tuples(
+    file: &str,
+    raw: &Value,
+    moves: &PointerMap,
+    paths: &[Vec<String>],
+) -> (
+    BTreeMap<String, Vec<openapiv3::ReferenceOr<openapiv3::Schema>>>,
+    Diagnostics,
+) {
+    let mut tuples = BTreeMap::new();
+    let mut errors = Diagnostics::default();
+    for path in paths {
+        let at = pointer(path);
+        let Some(Value::Array(items)) = raw
+            .pointer(&at[1..])
+            .and_then(|schema| schema.get("prefixItems"))
+        else {
+            continue;
+        };
+        let mut elements = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            match serde_path_to_error::deserialize::<_, openapiv3::ReferenceOr<openapiv3::Schema>>(
+                item,
+            ) {
+                Ok(schema) => elements.push(schema),
+                Err(e) => {
+                    let mut tokens = path.clone();
+                    tokens.extend(["prefixItems".to_string(), i.to_string()]);
+                    tokens.extend(path_tokens(e.path()));
+                    errors.push(Diagnostic {
+                        severity: Severity::Error,
+                        file: file.to_string(),
+                        operation_id: operation_at(raw, &tokens),
+                        location: Location::Pointer(pointer(moves.source_tokens(tokens))),
+                        message: e.inner().to_string(),
+                    });
+                }
+            }
+        }
+        if elements.len() == items.len() {
+            tuples.insert(at, elements);
+        }
+    }
+    (tuples, errors)
 }
 
 /// Parses a file's text (YAML or JSON) into JSON, as written: no OpenAPI checks, no
@@ -1098,7 +1167,8 @@ fn unresolved(root: &Value, reference: &str) -> Option<&'static str> {
     }
 }
 
-fn percent_decode(s: &str) -> String {
+/// Decodes the URI percent-encoding of a `$ref` fragment (`%20` → ` `, `%7B` → `{`).
+pub(crate) fn percent_decode(s: &str) -> String {
     if !s.contains('%') {
         return s.to_string();
     }
@@ -1186,14 +1256,28 @@ fn path_tokens(path: &serde_path_to_error::Path) -> Vec<String> {
 /// - numeric `exclusiveMinimum`/`exclusiveMaximum` → `minimum`/`maximum` + boolean flag;
 /// - `$ref` with `nullable`/`deprecated`/`description` siblings → `allOf: [{$ref}]` keeping
 ///   the siblings;
-/// - a missing `paths` (webhook-only 3.1 documents) → `paths: {}`.
+/// - a missing `paths` (webhook-only 3.1 documents) → `paths: {}`;
+/// - boolean schemas and `prefixItems` (see the `json_schema` module).
 ///
 /// 3.0 documents go through the same rewrite: all of it is a no-op on valid 3.0. Returns
 /// where nodes moved; `warnings` get pointers into the source document.
 pub fn normalize(file: &str, doc: &mut Value, warnings: &mut Diagnostics) -> PointerMap {
     let mut moves = PointerMap::default();
+    normalize_into(file, doc, warnings, &mut moves, &mut Vec::new());
+    moves
+}
+
+/// [`normalize`], adding to moves recorded before (by [`refs::resolve`]).
+/// Records in `tuples` the schemas that are tuples (see [`json_schema`]).
+fn normalize_into(
+    file: &str,
+    doc: &mut Value,
+    warnings: &mut Diagnostics,
+    moves: &mut PointerMap,
+    tuples: &mut Vec<Vec<String>>,
+) {
     let Value::Object(root) = doc else {
-        return moves;
+        return;
     };
     if !root.contains_key("paths") {
         root.insert("paths".to_string(), Value::Object(Map::new()));
@@ -1212,13 +1296,12 @@ pub fn normalize(file: &str, doc: &mut Value, warnings: &mut Diagnostics) -> Poi
     }
     let first_new = warnings.items.len();
     let mut path = Vec::new();
-    walk(file, doc, &mut path, warnings, &mut moves, false);
+    walk(file, doc, &mut path, warnings, moves, false, tuples);
     for w in &mut warnings.items[first_new..] {
         if let Location::Pointer(p) = &w.location {
             w.location = Location::Pointer(moves.source_pointer(p));
         }
     }
-    moves
 }
 
 /// Walks the document; `is_schema` says whether `v` sits in a schema position.
@@ -1229,9 +1312,10 @@ fn walk(
     warnings: &mut Diagnostics,
     moves: &mut PointerMap,
     is_schema: bool,
+    tuples: &mut Vec<Vec<String>>,
 ) {
     if is_schema {
-        normalize_schema(file, v, path, warnings, moves);
+        normalize_schema(file, v, path, warnings, moves, tuples);
     }
     match v {
         Value::Object(map) => {
@@ -1258,20 +1342,30 @@ fn walk(
                 let Some(child) = map.get_mut(&k) else {
                     continue;
                 };
+                // `additionalProperties: false` is a closed object (`openapiv3` reads
+                // booleans there); `contains`/`propertyNames` are not read at all
+                if child.is_boolean()
+                    && matches!(
+                        k.as_str(),
+                        "additionalProperties" | "contains" | "propertyNames"
+                    )
+                {
+                    continue;
+                }
                 path.push(k.clone());
                 if child_holds_schemas {
                     match child {
                         Value::Object(props) => {
                             for (pk, pv) in props.iter_mut() {
                                 path.push(pk.clone());
-                                walk(file, pv, path, warnings, moves, true);
+                                walk(file, pv, path, warnings, moves, true, tuples);
                                 path.pop();
                             }
                         }
                         Value::Array(items) => {
                             for (i, item) in items.iter_mut().enumerate() {
                                 path.push(i.to_string());
-                                walk(file, item, path, warnings, moves, true);
+                                walk(file, item, path, warnings, moves, true, tuples);
                                 path.pop();
                             }
                         }
@@ -1285,7 +1379,7 @@ fn walk(
                 {
                     // literal data, not schemas
                 } else {
-                    walk(file, child, path, warnings, moves, child_is_schema);
+                    walk(file, child, path, warnings, moves, child_is_schema, tuples);
                 }
                 path.pop();
             }
@@ -1293,7 +1387,7 @@ fn walk(
         Value::Array(items) => {
             for (i, item) in items.iter_mut().enumerate() {
                 path.push(i.to_string());
-                walk(file, item, path, warnings, moves, false);
+                walk(file, item, path, warnings, moves, false, tuples);
                 path.pop();
             }
         }
@@ -1323,7 +1417,14 @@ fn normalize_schema(
     path: &[String],
     warnings: &mut Diagnostics,
     moves: &mut PointerMap,
+    tuples: &mut Vec<Vec<String>>,
 ) {
+    json_schema::Forms {
+        file,
+        warnings,
+        tuples,
+    }
+    .boolean(v, path);
     let Value::Object(map) = v else { return };
     let warn = |warnings: &mut Diagnostics, message: String| {
         warnings.push(Diagnostic {
@@ -1368,20 +1469,38 @@ fn normalize_schema(
         map.insert("nullable".into(), Value::Bool(true));
     }
 
-    // oneOf/anyOf with a null branch
+    json_schema::Forms {
+        file,
+        warnings,
+        tuples,
+    }
+    .object(map, path);
+
+    // oneOf/anyOf with a null branch, or a `false` one (which never matches)
     for key in ["oneOf", "anyOf"] {
         let Some(Value::Array(branches)) = map.get_mut(key) else {
             continue;
         };
-        if !branches.iter().any(is_null_schema) {
+        let never = |b: &Value| *b == Value::Bool(false);
+        if !branches.iter().any(|b| is_null_schema(b) || never(b)) {
             continue;
         }
+        let nullable = branches.iter().any(is_null_schema);
         let mut kept: Vec<(usize, Value)> = std::mem::take(branches)
             .into_iter()
             .enumerate()
-            .filter(|(_, b)| !is_null_schema(b))
+            .filter(|(_, b)| !is_null_schema(b) && !never(b))
             .collect();
-        map.insert("nullable".into(), Value::Bool(true));
+        if nullable {
+            map.insert("nullable".into(), Value::Bool(true));
+        } else if kept.is_empty() {
+            warn(
+                warnings,
+                format!(
+                    "every branch of this {key} is `false`: no value is valid; generated as free-form JSON (serde_json::Value)"
+                ),
+            );
+        }
         if kept.len() == 1 {
             let (source, branch) = kept.remove(0);
             map.remove(key);
@@ -1630,6 +1749,100 @@ mod tests {
         assert_eq!(
             spec.source_location(&Location::LineColumn { line: 1, column: 2 }),
             Location::LineColumn { line: 1, column: 2 }
+        );
+    }
+
+    #[test]
+    fn pointers_into_a_schema_moved_for_a_ref_map_back_to_its_place_in_the_file() {
+        let spec = load(
+            "openapi: 3.1.0\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n    \
+             A: {type: object, properties: {p: {anyOf: [{type: 'null'}, {type: [string, integer]}]}}}\n    \
+             B: {type: object, properties: {q: {$ref: '#/components/schemas/A/properties/p'}}}\n",
+        )
+        .unwrap();
+        assert_eq!(
+            spec.raw["components"]["schemas"]["B"]["properties"]["q"]["$ref"],
+            "#/components/schemas/AP"
+        );
+        assert_eq!(
+            spec.source_pointer("#/components/schemas/AP/allOf/0"),
+            "#/components/schemas/A/properties/p/anyOf/1"
+        );
+        // the rewrite's warning names the place in the file
+        let w = &spec.warnings.items[0];
+        assert_eq!(
+            w.location,
+            Location::Pointer("#/components/schemas/A/properties/p/anyOf/1".into()),
+            "{w}"
+        );
+    }
+
+    #[test]
+    fn tuples_are_recorded_with_their_elements_and_a_bad_element_is_located() {
+        let spec = load(
+            "openapi: 3.1.0\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n    \
+             P: {prefixItems: [{type: integer}, {$ref: '#/components/schemas/Q'}], items: false, minItems: 2}\n    \
+             Q: {type: string}\n",
+        )
+        .unwrap();
+        assert_eq!(spec.tuples["#/components/schemas/P"].len(), 2);
+        let p = &spec.raw["components"]["schemas"]["P"];
+        assert_eq!(p["type"], "array");
+        assert!(p.get("items").is_none(), "{p}");
+        assert!(spec.warnings.items.is_empty(), "{}", spec.warnings);
+
+        let e = load(
+            "openapi: 3.1.0\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n    \
+             P: {prefixItems: [{type: integer}, {required: 5}], items: false, minItems: 2}\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.items[0].location,
+            // (`openapiv3`'s untagged schema kinds hide the path below the element)
+            Location::Pointer("#/components/schemas/P/prefixItems/1".into()),
+            "{e}"
+        );
+        assert!(e.to_string().contains("expected a sequence"), "{e}");
+    }
+
+    #[test]
+    fn boolean_schemas_become_the_shapes_openapiv3_reads() {
+        let spec = load(
+            "openapi: 3.1.0\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n    \
+             T: true\n    \
+             F: false\n    \
+             O: {type: object, required: [gone], additionalProperties: false, properties: {a: true, gone: false, b: {oneOf: [false, {type: string}, {type: 'null'}]}}}\n",
+        )
+        .unwrap();
+        let schemas = &spec.raw["components"]["schemas"];
+        assert_eq!(schemas["T"], serde_json::json!({}));
+        assert_eq!(schemas["F"], serde_json::json!({}));
+        let o = &schemas["O"];
+        assert_eq!(o["properties"]["a"], serde_json::json!({}));
+        assert!(o["properties"].get("gone").is_none());
+        assert_eq!(o["required"], serde_json::json!([]));
+        assert_eq!(o["additionalProperties"], false);
+        assert_eq!(o["properties"]["b"]["nullable"], true);
+        assert_eq!(o["properties"]["b"]["allOf"][0]["type"], "string");
+        assert_eq!(
+            spec.source_pointer("#/components/schemas/O/properties/b/allOf/0"),
+            "#/components/schemas/O/properties/b/oneOf/1"
+        );
+        let warned: Vec<String> = spec
+            .warnings
+            .items
+            .iter()
+            .map(|w| match &w.location {
+                Location::Pointer(p) => p.clone(),
+                other => format!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            warned,
+            [
+                "#/components/schemas/F",
+                "#/components/schemas/O/properties/gone"
+            ]
         );
     }
 

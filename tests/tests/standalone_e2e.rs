@@ -460,8 +460,8 @@ struct Case {
     wire: &'static str,
     /// Names of the expected `SECURITY_SCHEMES`, in order.
     schemes: &'static [&'static str],
-    /// Pointers the generator warns about.
-    warned: &'static [&'static str],
+    /// Where the generator warns, and a part of each warning's message.
+    warned: &'static [(&'static str, &'static str)],
     /// `#[test]`s in `wire`.
     tests: usize,
 }
@@ -478,8 +478,14 @@ const CASES: &[Case] = &[
         wire: HEADER_WIRE,
         schemes: &["keyAuth", "basicAuth"],
         warned: &[
-            "#/components/securitySchemes/sessionCookie",
-            "#/components/securitySchemes/digestAuth",
+            (
+                "#/components/securitySchemes/sessionCookie",
+                "does not send it",
+            ),
+            (
+                "#/components/securitySchemes/digestAuth",
+                "does not send it",
+            ),
         ],
         tests: 4,
     },
@@ -488,7 +494,7 @@ const CASES: &[Case] = &[
         spec: Spec::Inline(QUERY_SPEC),
         wire: QUERY_WIRE,
         schemes: &["queryKey"],
-        warned: &["#/security/1/undefinedScheme"],
+        warned: &[("#/security/1/undefinedScheme", "does not send it")],
         tests: 2,
     },
     Case {
@@ -515,7 +521,195 @@ const CASES: &[Case] = &[
         warned: &[],
         tests: 3,
     },
+    Case {
+        name: "tuples",
+        spec: Spec::File("tests/fixtures/valid/prefix_items.yaml"),
+        wire: TUPLES_WIRE,
+        schemes: &[],
+        warned: &[
+            ("#/components/schemas/Loose", "a shorter list"),
+            (
+                "#/components/schemas/Open/prefixItems",
+                "more items may follow",
+            ),
+            (
+                "#/components/schemas/OpenTyped/prefixItems",
+                "more items of the `items` schema",
+            ),
+        ],
+        tests: 3,
+    },
+    Case {
+        name: "booleans",
+        spec: Spec::File("tests/fixtures/valid/boolean_schemas.yaml"),
+        wire: BOOLEANS_WIRE,
+        schemes: &[],
+        warned: &[
+            ("#/components/schemas/Nothing", "accepts no value"),
+            ("#/components/schemas/Thing/properties/legacy", "left out"),
+            (
+                "#/components/schemas/Thing/properties/empty/items",
+                "only the empty list",
+            ),
+            (
+                "#/components/schemas/Impossible/allOf/1",
+                "the part is ignored",
+            ),
+        ],
+        tests: 2,
+    },
+    Case {
+        name: "pointer-refs",
+        spec: Spec::File("tests/fixtures/valid/pointer_refs.yaml"),
+        wire: POINTER_REFS_WIRE,
+        schemes: &[],
+        warned: &[],
+        tests: 2,
+    },
 ];
+
+/// (f) `tests/fixtures/valid/prefix_items.yaml`: what JSON lists become as tuples.
+const TUPLES_WIRE: &str = r##"
+use e2e_tuples::{Client, Nullable, types};
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_response_that_is_a_tuple_decodes_from_a_list() {
+    let (base, server) = serve_once(200, r#"[1, "a"]"#);
+    let client = Client::new(&base).unwrap();
+    let point: types::Point = client.get_point().await.unwrap();
+    assert_eq!(point, (1, "a".to_string()));
+    server.join().unwrap();
+}
+
+#[test]
+fn tuples_decode_lists_of_exactly_their_length_and_encode_back() {
+    let point: types::Point = serde_json::from_str(r#"[1, "a"]"#).unwrap();
+    assert_eq!(point, (1, "a".to_string()));
+    assert_eq!(serde_json::to_string(&point).unwrap(), r#"[1,"a"]"#);
+    // `items: false`: no third element; `minItems: 2`: no shorter list
+    assert!(serde_json::from_str::<types::Point>(r#"[1, "a", 2]"#).is_err());
+    assert!(serde_json::from_str::<types::Point>("[1]").is_err());
+    // wrong element types are refused, not guessed
+    assert!(serde_json::from_str::<types::Point>(r#"["a", 1]"#).is_err());
+    let single: types::Single = serde_json::from_str("[true]").unwrap();
+    assert_eq!(single, (true,));
+    let labelled: types::Labelled =
+        serde_json::from_str(r#"["origin", [0.5, 1.5], {"note": "n"}]"#).unwrap();
+    assert_eq!(labelled.0, "origin");
+    assert_eq!(labelled.1, (0.5, 1.5));
+    assert_eq!(labelled.2.note.as_deref(), Some("n"));
+    // open tuples are lists of JSON values
+    let open: types::Open = serde_json::from_str(r#"[1, "x", null]"#).unwrap();
+    assert_eq!(open.len(), 3);
+}
+
+#[test]
+fn tuples_inside_objects_nullable_and_recursive() {
+    let route: types::Route =
+        serde_json::from_str(r#"{"points": [[1, "a"], [2, "b"]], "start": null}"#).unwrap();
+    assert_eq!(route.points, vec![(1, "a".to_string()), (2, "b".to_string())]);
+    assert_eq!(route.start, Nullable::Null);
+    let route: types::Route = serde_json::from_str(r#"{"points": [], "start": [0.5, 2]}"#).unwrap();
+    assert_eq!(route.start, Nullable::Value((0.5, 2.0)));
+    let tree: types::Tree = serde_json::from_str(r#"{"pair": [{"pair": [{}, 2]}, 1]}"#).unwrap();
+    let (inner, one) = *tree.pair.unwrap();
+    assert_eq!(one, 1);
+    assert_eq!(inner.pair.unwrap().1, 2);
+}
+"##;
+
+/// (g) `tests/fixtures/valid/boolean_schemas.yaml`: `true` takes any value, a `false`
+/// property is not a field, a `false` branch never matches.
+const BOOLEANS_WIRE: &str = r##"
+use e2e_booleans::{Client, types};
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_body_that_is_true_takes_any_json() {
+    let (base, server) = serve_once(200, r#"{"id": 1}"#);
+    let client = Client::new(&base).unwrap();
+    let thing = client
+        .put_thing(serde_json::json!(["any", {"json": true}]))
+        .await
+        .unwrap();
+    assert_eq!(thing.id, 1);
+    let got = server.join().unwrap();
+    assert_eq!(got.body, br#"["any",{"json":true}]"#);
+}
+
+#[test]
+fn true_fields_hold_any_value_and_a_false_property_is_not_a_field() {
+    let thing: types::Thing = serde_json::from_str(
+        r#"{"id": 1, "data": [1, "x"], "extra": {"k": null}, "legacy": 5, "choice": 3, "only": "s", "values": {"a": [1]}}"#,
+    )
+    .unwrap();
+    assert_eq!(thing.data, Some(serde_json::json!([1, "x"])));
+    assert_eq!(thing.extra, Some(serde_json::json!({"k": null})));
+    assert!(matches!(thing.choice, Some(types::ThingChoice::Variant2(3))));
+    assert_eq!(thing.only.as_deref(), Some("s"));
+    // `legacy` (`false`) is no field: the value the schema forbids is not kept, and it is
+    // not sent back
+    let back = serde_json::to_value(&thing).unwrap();
+    assert!(back.get("legacy").is_none(), "{back}");
+    let anything: types::Anything = serde_json::from_str("[null, 2]").unwrap();
+    assert_eq!(anything, serde_json::json!([null, 2]));
+}
+"##;
+
+/// (h) `tests/fixtures/valid/pointer_refs.yaml`: schemas referred to by pointers into
+/// properties, items and other responses decode as the one type each became; a parameter
+/// and an error response of another operation are sent and decoded as there.
+const POINTER_REFS_WIRE: &str = r##"
+use e2e_pointer_refs::{Client, types};
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_response_built_from_pointer_refs_decodes_into_the_types_they_name() {
+    let (base, server) = serve_once(
+        200,
+        r#"{"resident": {"name": "Rex", "tags": [{"label": "good"}]}, "tag": {"label": "loud"}, "volume": {"filesystem": {"kind": "xfs", "block_size": 4096}, "size": 10, "mount": "/data", "meta": {"created": "2026-01-02T03:04:05Z"}}}"#,
+    );
+    let client = Client::new(&base).unwrap();
+    let shelter: types::GetShelterResponse = client.get_shelter().await.unwrap();
+    let resident: types::GetPetResponse = shelter.resident.unwrap();
+    assert_eq!(resident.name, "Rex");
+    let tag: types::GetPetResponseTagsItem = shelter.tag.unwrap();
+    assert_eq!(tag.label.as_deref(), Some("loud"));
+    let volume = shelter.volume.unwrap();
+    let fs: types::DiskFilesystem = volume.filesystem.unwrap();
+    assert_eq!(fs.kind, types::DiskFilesystemKind::Xfs);
+    assert_eq!(fs.block_size, Some(4096));
+    let size: types::DiskSize = volume.size.unwrap();
+    assert_eq!(size, 10);
+    assert_eq!(volume.mount.as_deref(), Some("/data"));
+    assert!(volume.meta.unwrap().created.is_some());
+    assert_eq!(server.join().unwrap().path(), "/shelter");
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_parameter_and_an_error_response_referred_to_under_paths_work_as_the_originals() {
+    let (base, server) = serve_once(404, r#"{"message": "no pet"}"#);
+    let client = Client::new(&base).unwrap();
+    let err = client
+        .get_shelter()
+        .then_sort(types::GetShelterSort::Age)
+        .verbose(true)
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(404));
+    match err.body() {
+        Some(e2e_pointer_refs::operations::GetShelterError::NotFound(body)) => {
+            let body: &types::GetPetNotFoundBody = body;
+            assert_eq!(body.message.as_deref(), Some("no pet"));
+        }
+        other => panic!("{other:?}"),
+    }
+    let got = server.join().unwrap();
+    assert_eq!(
+        got.query(),
+        [("then_sort", "age"), ("verbose", "true")]
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+    );
+}
+"##;
 
 fn generate(root: &Path, dir: &Path, case: &Case) -> codegen::Generated {
     let (path, shown) = match case.spec {
@@ -561,11 +755,11 @@ fn generated_crates_send_their_apis_credentials_and_parameters() {
             .warnings()
             .map(|w| w.to_string())
             .collect();
-        for pointer in case.warned {
+        for (pointer, says) in case.warned {
             assert!(
-                warnings.iter().any(
-                    |w| w.contains(&format!("at {pointer}:")) && w.contains("does not send it")
-                ),
+                warnings
+                    .iter()
+                    .any(|w| w.contains(&format!("at {pointer}:")) && w.contains(says)),
                 "{}: no warning at {pointer}: {warnings:#?}",
                 case.name
             );

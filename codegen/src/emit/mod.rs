@@ -181,6 +181,10 @@ pub(crate) fn ty(t: &TypeRef, types: &TokenStream) -> TokenStream {
             let inner = ty(inner, types);
             quote!(std::collections::BTreeMap<String, #inner>)
         }
+        TypeRef::Tuple(elements) => {
+            let elements = elements.iter().map(|e| ty(e, types));
+            quote!((#(#elements,)*))
+        }
     }
 }
 

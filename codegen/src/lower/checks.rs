@@ -88,7 +88,6 @@ const UNSUPPORTED: &[(&str, &str)] = &[
     ("then", "the conditional is ignored"),
     ("else", "the conditional is ignored"),
     ("dependentSchemas", "it is ignored"),
-    ("prefixItems", "the tuple is typed as a list of JSON values"),
     (
         "patternProperties",
         "keys matching the pattern are kept only if additionalProperties allows them",

@@ -762,16 +762,12 @@ impl<'a> Lowerer<'a> {
                 match &t.kind {
                     TypeKind::Struct(s) => {
                         for f in &s.fields {
-                            if let TypeRef::Named(x) = &f.ty {
-                                out.push(x.clone());
-                            }
+                            f.ty.held(&mut out);
                         }
                     }
                     TypeKind::OneOf(o) => {
                         for v in &o.variants {
-                            if let TypeRef::Named(x) = &v.ty {
-                                out.push(x.clone());
-                            }
+                            v.ty.held(&mut out);
                         }
                     }
                     TypeKind::Alias(TypeRef::Named(x)) => out.push(x.clone()),
@@ -791,10 +787,10 @@ impl<'a> Lowerer<'a> {
             let mut boxes = Vec::new();
             if let Some(TypeKind::Struct(s)) = self.types.get(n).map(|t| &t.kind) {
                 for (i, f) in s.fields.iter().enumerate() {
-                    if let TypeRef::Named(x) = &f.ty {
-                        if reaches(x, n) {
-                            boxes.push(i);
-                        }
+                    let mut held = Vec::new();
+                    f.ty.held(&mut held);
+                    if held.iter().any(|x| reaches(x, n)) {
+                        boxes.push(i);
                     }
                 }
             }
@@ -816,14 +812,13 @@ impl<'a> Lowerer<'a> {
             .iter()
             .map(|(n, t)| {
                 let out = match &t.kind {
-                    TypeKind::OneOf(o) => o
-                        .variants
-                        .iter()
-                        .filter_map(|v| match &v.ty {
-                            TypeRef::Named(x) => Some(x.clone()),
-                            _ => None,
-                        })
-                        .collect(),
+                    TypeKind::OneOf(o) => {
+                        let mut held = Vec::new();
+                        for v in &o.variants {
+                            v.ty.held(&mut held);
+                        }
+                        held
+                    }
                     TypeKind::Alias(TypeRef::Named(x)) => vec![x.clone()],
                     _ => Vec::new(),
                 };
@@ -836,7 +831,13 @@ impl<'a> Lowerer<'a> {
                 continue;
             };
             let on_cycle = o.variants.iter().any(|v| {
-                matches!(&v.ty, TypeRef::Named(x) if direct_scc.get(x).is_some_and(|c| Some(c) == direct_scc.get(n)))
+                let mut held = Vec::new();
+                v.ty.held(&mut held);
+                held.iter().any(|x| {
+                    direct_scc
+                        .get(x)
+                        .is_some_and(|c| Some(c) == direct_scc.get(n))
+                })
             });
             if on_cycle {
                 let (ptr, message) = (
@@ -979,6 +980,25 @@ impl TypeRef {
         match self {
             TypeRef::Named(n) => out.push(n.clone()),
             TypeRef::Vec(i) | TypeRef::Map(i) => i.named(out),
+            TypeRef::Tuple(elements) => {
+                for e in elements {
+                    e.named(out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The named types a value of this type holds in itself, not behind a `Vec` or a map
+    /// (a value that holds its own type needs a `Box`).
+    fn held(&self, out: &mut Vec<String>) {
+        match self {
+            TypeRef::Named(n) => out.push(n.clone()),
+            TypeRef::Tuple(elements) => {
+                for e in elements {
+                    e.held(out);
+                }
+            }
             _ => {}
         }
     }

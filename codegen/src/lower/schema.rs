@@ -206,6 +206,14 @@ impl<'a> Lowerer<'a> {
             if bare_ref {
                 let mut chain = self.in_progress[pos..].to_vec();
                 chain.push(key.to_string());
+                // a schema moved into components for a pointer `$ref` is named by its place
+                for k in &mut chain {
+                    let at = crate::diagnostics::pointer(["components", "schemas", k.as_str()]);
+                    let source = self.spec.source_pointer(&at);
+                    if source != at {
+                        *k = source;
+                    }
+                }
                 let ptr = crate::diagnostics::pointer(["components", "schemas", key]);
                 self.error(
                     &ptr,
@@ -267,13 +275,7 @@ impl<'a> Lowerer<'a> {
         match self.component_schema(reference) {
             Some((key, _)) => self.component(key),
             None => {
-                let why = if reference.starts_with(COMPONENT_PREFIX) {
-                    "no such schema in components/schemas"
-                } else if reference.starts_with('#') {
-                    "only references to #/components/schemas/… are supported for schemas"
-                } else {
-                    "references to other files are not supported"
-                };
+                let why = crate::load::why_unresolved(&self.spec.raw, reference);
                 self.error(at, format!("cannot resolve $ref {reference:?}: {why}"));
                 Resolved::plain(TypeRef::Json)
             }
@@ -458,6 +460,21 @@ impl<'a> Lowerer<'a> {
             return r;
         }
         let ty = match v.ty {
+            // `prefixItems` with no further items: a tuple (see `load::json_schema`)
+            Some("array") if self.spec.tuples.contains_key(ptr) => {
+                let spec = self.spec;
+                let elements = &spec.tuples[ptr];
+                TypeRef::Tuple(
+                    elements
+                        .iter()
+                        .enumerate()
+                        .map(|(i, e)| {
+                            let at = format!("{ptr}/prefixItems/{i}");
+                            self.src(Src::from(e), &at, &format!("{name}Item{i}")).ty
+                        })
+                        .collect(),
+                )
+            }
             Some("array") => {
                 let item = match v.items {
                     Some(items) => {
@@ -579,7 +596,7 @@ impl<'a> Lowerer<'a> {
             let is_required = required.contains(&p.wire);
             // A required write-only value never comes back: responses decode it with its
             // `Default`, or, for types without one, it is optional.
-            let defaultable = !matches!(r.ty, TypeRef::Named(_));
+            let defaultable = !matches!(r.ty, TypeRef::Named(_) | TypeRef::Tuple(_));
             let presence = match (is_required, r.nullable) {
                 (true, false) if r.write_only && !defaultable => Presence::Optional,
                 (true, false) => Presence::Required,
@@ -1073,10 +1090,11 @@ impl<'a> Lowerer<'a> {
             .filter(|&i| variants[i].tag.is_none())
             .collect();
         let untagged_shapes: Vec<Shape> = untagged.iter().map(|&i| checked[i].clone()).collect();
-        let groups: Vec<Vec<usize>> = shape::ambiguous_groups(&untagged_shapes)
-            .into_iter()
-            .map(|g| g.into_iter().map(|k| untagged[k]).collect())
-            .collect();
+        let groups: Vec<Vec<usize>> =
+            shape::ambiguous_groups(&untagged_shapes, site.key == "anyOf")
+                .into_iter()
+                .map(|g| g.into_iter().map(|k| untagged[k]).collect())
+                .collect();
         if !groups.is_empty() && property.is_none() {
             if let Some(rule) = self.settings.content_rules.get(&site.spec_name) {
                 return Some(self.content_rule(site, rule, titles));
@@ -1372,6 +1390,7 @@ impl TypeRef {
         match self {
             TypeRef::Named(n) => n == name,
             TypeRef::Vec(inner) | TypeRef::Map(inner) => inner.mentions(name),
+            TypeRef::Tuple(elements) => elements.iter().any(|e| e.mentions(name)),
             _ => false,
         }
     }

@@ -290,25 +290,42 @@ pub fn try_order(shapes: &[Shape]) -> Vec<usize> {
     order
 }
 
-/// Groups of variants (indices into `shapes`, erased) that the decoder cannot tell apart:
-/// the same shape once constants are erased. A catch-all beside other variants is not
-/// ambiguous: it comes last and takes what the others do not hold.
-pub fn ambiguous_groups(shapes: &[Shape]) -> Vec<Vec<usize>> {
+/// Groups of variants (indices into `shapes`, as [`Shape::checked`] gives them) that the
+/// decoder cannot tell apart: the same shape, or, in a `oneOf`, a catch-all (`{}`, a
+/// free-form object) beside what it also holds. In an `anyOf` overlap is legal: the
+/// catch-all comes last and takes what the others do not hold.
+pub fn ambiguous_groups(shapes: &[Shape], any_of: bool) -> Vec<Vec<usize>> {
+    let free_object =
+        |s: &Shape| matches!(s, Shape::Obj(o) if o.props.is_empty() && o.extra == Extra::Open);
+    let object_like = |s: &Shape| matches!(s, Shape::Obj(_));
+    let overlap = |a: &Shape, b: &Shape| {
+        a == b
+            || !any_of
+                && (matches!(a, Shape::Any)
+                    || matches!(b, Shape::Any)
+                    || free_object(a) && object_like(b)
+                    || free_object(b) && object_like(a))
+    };
     let mut groups: Vec<Vec<usize>> = Vec::new();
-    let mut grouped = vec![false; shapes.len()];
     for i in 0..shapes.len() {
-        if grouped[i] {
-            continue;
-        }
-        let group: Vec<usize> = (i..shapes.len())
-            .filter(|&j| shapes[j] == shapes[i])
-            .collect();
-        if group.len() > 1 {
-            for &j in &group {
-                grouped[j] = true;
+        for j in (i + 1)..shapes.len() {
+            if !overlap(&shapes[i], &shapes[j]) {
+                continue;
             }
-            groups.push(group);
+            match groups.iter_mut().find(|g| g.contains(&i) || g.contains(&j)) {
+                Some(g) => {
+                    for k in [i, j] {
+                        if !g.contains(&k) {
+                            g.push(k);
+                        }
+                    }
+                }
+                None => groups.push(vec![i, j]),
+            }
         }
+    }
+    for g in &mut groups {
+        g.sort();
     }
     groups
 }
@@ -365,7 +382,22 @@ mod tests {
         // the old rendered-text comparison counted `any` inside `company`
         let a = obj(&[("company", Shape::Str { format: None }, true)]);
         let b = obj(&[("company", Shape::Int, true)]);
-        assert!(ambiguous_groups(&[a.erased(), b.erased()]).is_empty());
+        assert!(ambiguous_groups(&[a.erased(), b.erased()], false).is_empty());
+    }
+
+    #[test]
+    fn a_catch_all_is_ambiguous_in_a_one_of_and_last_in_an_any_of() {
+        let named = obj(&[("name", Shape::Str { format: None }, false)]);
+        let free = obj(&[]);
+        assert_eq!(
+            ambiguous_groups(&[named.clone(), free.clone(), Shape::Int], false),
+            vec![vec![0, 1]]
+        );
+        assert!(ambiguous_groups(&[named, free, Shape::Any], true).is_empty());
+        assert_eq!(
+            ambiguous_groups(&[Shape::Int, Shape::Any], false),
+            vec![vec![0, 1]]
+        );
     }
 
     #[test]

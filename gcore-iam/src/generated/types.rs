@@ -1532,7 +1532,7 @@ pub type RefreshToken = String;
 pub type RefreshTokenError = ValidationError;
 /// `RevokeUserAccessForbiddenError` of the API description.
 ///
-/// Decoded by shape: the variant that holds the whole value; a value that fits none decodes to `Other`. Variants are tried in this order: `UserHasApiTokens`, `NoPermission`; a value that several hold only in part decodes to `Other`.
+/// Decoded by the message at `/message`, since the variants have the same shape.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum RevokeUserAccessForbiddenError {
@@ -1547,27 +1547,21 @@ pub enum RevokeUserAccessForbiddenError {
 impl RevokeUserAccessForbiddenError {
     /// Decodes a JSON value; never fails, see the type's documentation.
     pub fn from_json(value: serde_json::Value) -> Self {
-        let mut loose: Vec<Self> = Vec::new();
-        if let Some((v, exact)) = one_of_match::<TokenConstrainsDeletion>(&value) {
-            if exact {
-                return Self::UserHasApiTokens(v);
+        match content_key(&value, "/message") {
+            Some(key) if key.starts_with("You do not have permission") => {
+                serde_json::from_value::<
+                    serde_json::Map<String, serde_json::Value>,
+                >(value.clone())
+                    .map(Self::NoPermission)
+                    .unwrap_or(Self::Other(value))
             }
-            loose.push(Self::UserHasApiTokens(v));
-        }
-        if let Some((v, exact)) = one_of_match::<
-            serde_json::Map<String, serde_json::Value>,
-        >(&value) {
-            if exact {
-                return Self::NoPermission(v);
+            Some(key) if key.starts_with("The user cannot be removed") => {
+                serde_json::from_value::<TokenConstrainsDeletion>(value.clone())
+                    .map(Self::UserHasApiTokens)
+                    .unwrap_or(Self::Other(value))
             }
-            loose.push(Self::NoPermission(v));
+            _ => Self::Other(value),
         }
-        if loose.len() == 1 {
-            if let Some(only) = loose.pop() {
-                return only;
-            }
-        }
-        Self::Other(value)
     }
 }
 impl serde::Serialize for RevokeUserAccessForbiddenError {
