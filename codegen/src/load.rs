@@ -805,12 +805,13 @@ fn kind_of(v: &Value) -> &'static str {
 // Structure errors: everything found at once
 
 /// HTTP methods a path item can hold.
-const METHODS: [&str; 8] = [
+pub(crate) const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
-/// One problem, its pointer into the normalised document as tokens.
-struct Finding {
+/// One problem with the document's shape, its pointer into the normalised document as
+/// tokens.
+struct ShapeProblem {
     tokens: Vec<String>,
     message: String,
     /// A parameter's `in`: `openapiv3` reports the same problem at the same place.
@@ -828,7 +829,7 @@ fn structure_errors(
 ) -> Diagnostics {
     let mut found = shape_errors(raw);
     if found.is_empty() {
-        found.push(Finding {
+        found.push(ShapeProblem {
             tokens: path_tokens(whole.path()),
             message: whole.inner().to_string(),
             parameter_location: false,
@@ -857,12 +858,16 @@ fn structure_errors(
 
 /// `openapiv3` on each part of the document on its own: its flattened maps and untagged
 /// enums hide the path below them, and it stops at the first problem.
-fn shape_errors(raw: &Value) -> Vec<Finding> {
+fn shape_errors(raw: &Value) -> Vec<ShapeProblem> {
     use openapiv3::{
         Example, ExternalDocumentation, Header, Info, Operation, Parameter, PathItem, RequestBody,
         Response, Responses, Schema, SecurityRequirement, SecurityScheme, Server, Tag,
     };
-    fn probe<T: serde::de::DeserializeOwned>(v: &Value, base: Vec<String>, out: &mut Vec<Finding>) {
+    fn probe<T: serde::de::DeserializeOwned>(
+        v: &Value,
+        base: Vec<String>,
+        out: &mut Vec<ShapeProblem>,
+    ) {
         // `ReferenceOr` hides paths too: a `$ref` is checked on its own.
         if v.get("$ref").is_some() {
             return;
@@ -870,14 +875,14 @@ fn shape_errors(raw: &Value) -> Vec<Finding> {
         if let Err(e) = serde_path_to_error::deserialize::<_, T>(v) {
             let mut tokens = base;
             tokens.extend(path_tokens(e.path()));
-            out.push(Finding {
+            out.push(ShapeProblem {
                 tokens,
                 message: e.inner().to_string(),
                 parameter_location: false,
             });
         }
     }
-    fn each<T: serde::de::DeserializeOwned>(v: &Value, key: &str, out: &mut Vec<Finding>) {
+    fn each<T: serde::de::DeserializeOwned>(v: &Value, key: &str, out: &mut Vec<ShapeProblem>) {
         match v {
             Value::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
@@ -888,7 +893,7 @@ fn shape_errors(raw: &Value) -> Vec<Finding> {
         }
     }
     /// Probes each parameter of a `parameters` list; false when `v` is not a list.
-    fn parameters(v: &Value, base: Vec<String>, out: &mut Vec<Finding>) -> bool {
+    fn parameters(v: &Value, base: Vec<String>, out: &mut Vec<ShapeProblem>) -> bool {
         let (Some("parameters"), Value::Array(items)) = (base.last().map(String::as_str), v) else {
             return false;
         };
@@ -901,7 +906,7 @@ fn shape_errors(raw: &Value) -> Vec<Finding> {
         true
     }
     /// Parameters, request body and responses on their own, then the rest of the operation.
-    fn operation(v: &Value, base: Vec<String>, out: &mut Vec<Finding>) {
+    fn operation(v: &Value, base: Vec<String>, out: &mut Vec<ShapeProblem>) {
         let Value::Object(op) = v else {
             return probe::<Operation>(v, base, out);
         };
@@ -989,7 +994,7 @@ fn shape_errors(raw: &Value) -> Vec<Finding> {
 /// Problems `openapiv3` does not see or stops before: unknown parameter locations,
 /// unknown `type`s, local `$ref`s to nothing and references to other files, duplicate
 /// operationIds. Found in one walk over the (normalised) document.
-fn independent_problems(raw: &Value) -> Vec<Finding> {
+fn independent_problems(raw: &Value) -> Vec<ShapeProblem> {
     let mut out = Vec::new();
     let mut path = Vec::new();
     check_node(raw, raw, &mut path, Position::Other, &mut out);
@@ -1005,7 +1010,7 @@ fn independent_problems(raw: &Value) -> Vec<Finding> {
                 };
                 let here = vec!["paths".to_string(), p.clone(), method.clone()];
                 match first.get(id) {
-                    Some(at) => out.push(Finding {
+                    Some(at) => out.push(ShapeProblem {
                         tokens: [here, vec!["operationId".to_string()]].concat(),
                         message: format!("duplicate operationId {id:?}; first used at {at}"),
                         parameter_location: false,
@@ -1079,7 +1084,7 @@ fn check_node(
     v: &Value,
     path: &mut Vec<String>,
     position: Position,
-    out: &mut Vec<Finding>,
+    out: &mut Vec<ShapeProblem>,
 ) {
     if position == Position::Literal {
         return;
@@ -1087,7 +1092,7 @@ fn check_node(
     if let Value::Object(map) = v {
         if let Some(Value::String(reference)) = map.get("$ref") {
             if let Some(why) = unresolved(root, reference) {
-                out.push(Finding {
+                out.push(ShapeProblem {
                     tokens: path.clone(),
                     message: format!("cannot resolve $ref {reference:?}: {why}"),
                     parameter_location: false,
@@ -1096,7 +1101,7 @@ fn check_node(
         } else if position == Position::Parameter {
             match map.get("in") {
                 Some(Value::String(s)) if ["query", "header", "path", "cookie"].contains(&s.as_str()) => {}
-                Some(other) => out.push(Finding {
+                Some(other) => out.push(ShapeProblem {
                     tokens: path.clone(),
                     message: format!(
                         "unknown parameter location `in: {}`; expected one of query, header, path, cookie",
@@ -1104,7 +1109,7 @@ fn check_node(
                     ),
                     parameter_location: true,
                 }),
-                None => out.push(Finding {
+                None => out.push(ShapeProblem {
                     tokens: path.clone(),
                     message: "a parameter needs `in` (query, header, path or cookie)".to_string(),
                     parameter_location: true,
@@ -1118,7 +1123,7 @@ fn check_node(
                 ]
                 .contains(&t.as_str())
                 {
-                    out.push(Finding {
+                    out.push(ShapeProblem {
                         tokens: path.clone(),
                         message: format!(
                             "unknown type {t:?}; expected one of string, integer, number, boolean, array, object"
@@ -1195,7 +1200,17 @@ pub(crate) fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// The operationId of the operation a pointer lies in, if any.
+/// The operationId of the operation a JSON pointer (`#/paths/~1a/get/...`) lies in, if any.
+pub(crate) fn operation_at_pointer(raw: &Value, ptr: &str) -> Option<String> {
+    let tokens: Vec<String> = ptr
+        .strip_prefix("#/")?
+        .split('/')
+        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    operation_at(raw, &tokens)
+}
+
+/// The operationId of the operation a pointer (as tokens) lies in, if any.
 fn operation_at(raw: &Value, tokens: &[String]) -> Option<String> {
     match tokens {
         [paths, path, method, ..] if paths == "paths" && METHODS.contains(&method.as_str()) => raw

@@ -148,6 +148,10 @@ fn a_spec_error_is_reported_with_its_place_and_nothing_is_written() {
 #[test]
 fn every_public_client_method_of_the_runtime_is_reserved() {
     let src = project::workspace_root().join("gcore-iam/src");
+    // what standalone crates copy reserves names in every crate; gcore-iam's own files
+    // only in gcore-iam, through its settings
+    let runtime = codegen::standalone::Runtime::read(&src).unwrap();
+    let iam = project::iam_settings(&project::workspace_root()).unwrap();
     let mut missing = Vec::new();
     for entry in std::fs::read_dir(&src).unwrap() {
         let path = entry.unwrap().path();
@@ -170,7 +174,13 @@ fn every_public_client_method_of_the_runtime_is_reserved() {
                     .chars()
                     .take_while(|c| c.is_alphanumeric() || *c == '_')
                     .collect();
-                if !codegen::RUNTIME_CLIENT_METHODS.contains(&name.as_str()) {
+                let copied = runtime
+                    .modules
+                    .iter()
+                    .any(|(file, _)| path.file_name().is_some_and(|n| n == file.as_str()));
+                let reserved = codegen::RUNTIME_CLIENT_METHODS.contains(&name.as_str())
+                    || !copied && iam.reserved_methods.contains(&name);
+                if !reserved {
                     missing.push(format!("{name} ({})", path.display()));
                 }
             }
@@ -178,7 +188,8 @@ fn every_public_client_method_of_the_runtime_is_reserved() {
     }
     assert!(
         missing.is_empty(),
-        "add to codegen::RUNTIME_CLIENT_METHODS: {missing:?}"
+        "add to codegen::RUNTIME_CLIENT_METHODS (runtime files) or to reserved_methods in {} (gcore-iam's own): {missing:?}",
+        project::SETTINGS_PATH
     );
 }
 
@@ -189,18 +200,28 @@ fn an_operation_named_like_a_runtime_method_is_renamed() {
     let spec = dir.join("spec.yaml");
     std::fs::write(
         &spec,
-        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /k:\n    get:\n      operationId: apiKeyId\n      responses: {'204': {description: ok}}\n  /u:\n    get:\n      operationId: allUsers\n      responses: {'204': {description: ok}}\n",
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /k:\n    get:\n      operationId: execute\n      responses: {'204': {description: ok}}\n  /u:\n    get:\n      operationId: allUsers\n      responses: {'204': {description: ok}}\n",
     )
     .unwrap();
-    let generated = gcore_iam_tests::generate_fixture(&spec).unwrap();
+    // `execute` is the runtime's everywhere; `all_users` is reserved by the settings, as
+    // gcore-iam's are
+    let settings = codegen::Settings {
+        reserved_methods: vec!["all_users".to_string()],
+        ..codegen::Settings::default()
+    };
+    let generated = gcore_iam_tests::generate_fixture_with(&spec, &settings).unwrap();
     let names: Vec<&str> = generated
         .api
         .operations
         .iter()
         .map(|o| o.method_name.as_str())
         .collect();
+    assert_eq!(names.len(), 2);
     for n in &names {
-        assert!(!codegen::RUNTIME_CLIENT_METHODS.contains(n), "{names:?}");
+        assert!(
+            !codegen::RUNTIME_CLIENT_METHODS.contains(n) && *n != "all_users",
+            "{names:?}"
+        );
     }
 }
 

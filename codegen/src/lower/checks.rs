@@ -6,10 +6,7 @@
 use crate::diagnostics::escape_pointer_token;
 use serde_json::{Map, Value};
 
-/// HTTP methods an OpenAPI path item can hold.
-pub const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+use crate::load::METHODS;
 
 /// A problem found by a check: error or warning, pointer, message.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -927,7 +927,7 @@ impl<'a> Lowerer<'a> {
         // Links between operations, in every description, summary and title of the document.
         for (ptr, target) in operation_links_in(&self.spec.raw) {
             if !self.op_methods.contains_key(&target) {
-                self.current_op = operation_at(&self.spec.raw, &ptr);
+                self.current_op = crate::load::operation_at_pointer(&self.spec.raw, &ptr);
                 self.warn(
                     &ptr,
                     format!("links to #operation/{target}, but no operation has that operationId: the link is rendered as its text"),
@@ -1242,18 +1242,6 @@ fn operation_links_in(raw: &serde_json::Value) -> Vec<(String, String)> {
         }
     });
     out
-}
-
-/// The operationId of the operation a pointer lies in, if any.
-fn operation_at(raw: &serde_json::Value, ptr: &str) -> Option<String> {
-    let mut parts = ptr.strip_prefix("#/")?.split('/');
-    if parts.next()? != "paths" {
-        return None;
-    }
-    let (path, method) = (parts.next()?, parts.next()?);
-    raw.pointer(&format!("/paths/{path}/{method}/operationId"))?
-        .as_str()
-        .map(str::to_string)
 }
 
 pub fn find_operation_links(text: &str) -> Vec<String> {

@@ -41,7 +41,7 @@ impl Lowerer<'_> {
         };
         collect("#/security", None);
         for (ptr, _, _) in super::checks::operations(raw) {
-            let operation = super::operation_at(raw, &ptr);
+            let operation = crate::load::operation_at_pointer(raw, &ptr);
             collect(&format!("{ptr}/security"), operation);
         }
 
