@@ -62,7 +62,7 @@ fn parse_doc(path: &Path, force_version: Option<&str>) -> codegen::load::LoadedS
 
 fn ours(spec: &codegen::load::LoadedSpec, iam: bool) -> Result<usize, String> {
     let settings = if iam {
-        codegen::project::iam_settings(&codegen::project::workspace_root())
+        xtask::project::iam_settings(&xtask::project::workspace_root())
             .map_err(|d| d.to_string())?
     } else {
         codegen::Settings::default()
@@ -377,7 +377,7 @@ fn compile_cost(table: &mut Table) {
             own_workspace: false,
         },
     );
-    codegen::standalone::write_files(&dir.join("ours"), &files).unwrap();
+    xtask::build::write_files(&dir.join("ours"), &files).unwrap();
     let our_lines: usize = files
         .iter()
         .filter(|f| f.path.starts_with("src/generated"))

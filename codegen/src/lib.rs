@@ -83,6 +83,5 @@ pub fn generate(
     })
 }
 pub mod diff;
-pub mod project;
 pub mod standalone;
 pub mod write;

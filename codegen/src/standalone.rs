@@ -7,7 +7,6 @@ use crate::ir::{Api, SecuritySchemeKind};
 use crate::{Generated, GeneratedFile};
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
 /// Marks lines of gcore-iam's runtime (any of its files) that only gcore-iam has: Gcore's
 /// key format, its 401 messages, its environment variables. A standalone crate leaves
@@ -332,55 +331,4 @@ fn how(kind: &SecuritySchemeKind) -> String {
 
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Writes `files` below `dir`.
-pub fn write_files(dir: &Path, files: &[GeneratedFile]) -> std::io::Result<()> {
-    for f in files {
-        let path = dir.join(&f.path);
-        if let Some(p) = path.parent() {
-            std::fs::create_dir_all(p)?;
-        }
-        std::fs::write(path, &f.contents)?;
-    }
-    Ok(())
-}
-
-/// Makes `dir` a workspace of the generated crates in `dir/crates/<member>`, with this
-/// repository's `Cargo.lock` (the same dependency versions, no resolution work), for
-/// building many of them with one shared target directory.
-pub fn write_workspace(dir: &Path, members: &[String]) -> std::io::Result<()> {
-    let members: Vec<String> = members.iter().map(|m| format!("\"crates/{m}\"")).collect();
-    std::fs::create_dir_all(dir)?;
-    std::fs::write(
-        dir.join("Cargo.toml"),
-        format!(
-            "[workspace]\nresolver = \"3\"\nmembers = [{}]\n\n[profile.dev]\ndebug = false\n",
-            members.join(", ")
-        ),
-    )?;
-    std::fs::copy(
-        crate::project::workspace_root().join("Cargo.lock"),
-        dir.join("Cargo.lock"),
-    )?;
-    Ok(())
-}
-
-/// A `cargo` command for building generated crates in `dir`, clean of the environment
-/// of whatever cargo invoked us.
-pub fn cargo(dir: &Path) -> Command {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-    let mut cmd = Command::new(cargo);
-    cmd.current_dir(dir);
-    for var in [
-        "RUSTFLAGS",
-        "RUSTDOCFLAGS",
-        "CARGO_TARGET_DIR",
-        "CARGO_MANIFEST_DIR",
-        "CARGO_PKG_NAME",
-        "CARGO_BUILD_TARGET_DIR",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd
 }

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 /// The workspace root.
 pub fn workspace_root() -> PathBuf {
-    codegen::project::workspace_root()
+    xtask::project::workspace_root()
 }
 
 /// Generates a fixture spec with default settings. Headers name the fixture by its path

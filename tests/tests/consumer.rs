@@ -20,7 +20,7 @@ fn calling_a_v1_token_method_warns_at_compile_time_with_removal_date_and_replace
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
     // The target directory of the fixture crates: the same dependencies, built once.
     let target = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture-crates/target");
-    let out = codegen::standalone::cargo(&dir)
+    let out = xtask::build::cargo(&dir)
         .args(["check", "--quiet", "--message-format", "short"])
         .env("RUSTFLAGS", "-D warnings")
         .env("CARGO_TARGET_DIR", &target)

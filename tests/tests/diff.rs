@@ -536,8 +536,8 @@ fn assert_summary_describes(generated: &codegen::Generated, what: &str) {
 #[test]
 fn summary_describes_the_generated_code() {
     let root = gcore_iam_tests::workspace_root();
-    let iam = codegen::project::generate_iam(&root).unwrap_or_else(|d| panic!("{d}"));
-    assert_summary_describes(&iam, codegen::project::SPEC_PATH);
+    let iam = xtask::project::generate_iam(&root).unwrap_or_else(|d| panic!("{d}"));
+    assert_summary_describes(&iam, xtask::project::SPEC_PATH);
     let mut specs: Vec<PathBuf> = Vec::new();
     for kind in std::fs::read_dir(fixtures()).unwrap() {
         let dir = kind.unwrap().path();
@@ -561,7 +561,7 @@ const CHANGELOG: &str = "# Changelog\n\nAn introduction that stays\nbefore every
 #[test]
 fn changelog_entries_follow_the_introduction_and_share_one_unreleased_section() {
     let first =
-        codegen::project::changelog_with(CHANGELOG, &report("enum_value_added"), "1.1", "0.1.0");
+        xtask::project::changelog_with(CHANGELOG, &report("enum_value_added"), "1.1", "0.1.0");
     assert_eq!(
         first,
         "# Changelog\n\nAn introduction that stays\nbefore every entry.\n\n\
@@ -570,7 +570,7 @@ fn changelog_entries_follow_the_introduction_and_share_one_unreleased_section() 
          Suggested version bump: patch (0.x: additions bump the patch version).\n\n\
          ## 0.1.0\n\n- First release.\n"
     );
-    let second = codegen::project::changelog_with(&first, &report("field_removed"), "1.2", "0.1.0");
+    let second = xtask::project::changelog_with(&first, &report("field_removed"), "1.2", "0.1.0");
     assert_eq!(
         second,
         "# Changelog\n\nAn introduction that stays\nbefore every entry.\n\n\
@@ -583,13 +583,13 @@ fn changelog_entries_follow_the_introduction_and_share_one_unreleased_section() 
     // Text someone wrote into the section stays; a missing bump line is added.
     let edited = "# Changelog\n\n## Unreleased\n\nNotes by hand.\n\n- [breaking] by hand\n  continued\n\n## 0.1.0\n";
     assert_eq!(
-        codegen::project::changelog_with(edited, &report("type_added"), "1.1", "1.0.0"),
+        xtask::project::changelog_with(edited, &report("type_added"), "1.1", "1.0.0"),
         "# Changelog\n\n## Unreleased — spec 1.1\n\nNotes by hand.\n\n- [breaking] by hand\n  continued\n\
          - [additive] type added: types::Group (struct)\n\nSuggested version bump: major.\n\n## 0.1.0\n"
     );
     // No changelog yet, or one without sections.
     assert_eq!(
-        codegen::project::changelog_with("", &report("type_added"), "1.1", "1.0.0"),
+        xtask::project::changelog_with("", &report("type_added"), "1.1", "1.0.0"),
         "# Changelog\n\n## Unreleased — spec 1.1\n\n- [additive] type added: types::Group (struct)\n\nSuggested version bump: minor.\n"
     );
 }
@@ -607,16 +607,16 @@ fn regen_reports_changes_once_and_only_then_touches_the_changelog() {
     for f in [
         "spec/iam_api.yaml",
         "gcore-iam/Cargo.toml",
-        codegen::project::SETTINGS_PATH,
-        codegen::project::SUMMARY_PATH,
+        xtask::project::SETTINGS_PATH,
+        xtask::project::SUMMARY_PATH,
     ] {
         std::fs::copy(root.join(f), tmp.join(f)).unwrap();
     }
-    let changelog_path = tmp.join(codegen::project::CHANGELOG_PATH);
+    let changelog_path = tmp.join(xtask::project::CHANGELOG_PATH);
     std::fs::write(&changelog_path, CHANGELOG).unwrap();
     let (intro, releases) = CHANGELOG.split_at(CHANGELOG.find("## 0.1.0").unwrap());
 
-    let first = codegen::project::regen(&tmp).unwrap();
+    let first = xtask::project::regen(&tmp).unwrap();
     assert_eq!(first.rendered, "no API changes\n");
     assert!(!first.changelog_updated);
     assert_eq!(std::fs::read_to_string(&changelog_path).unwrap(), CHANGELOG);
@@ -639,7 +639,7 @@ fn regen_reports_changes_once_and_only_then_touches_the_changelog() {
             serde_json::json!({"type": "object", "properties": {"scopes": {"type": "array", "items": {"type": "string"}}}}),
         );
     std::fs::write(&spec_path, serde_yaml::to_string(&spec).unwrap()).unwrap();
-    let second = codegen::project::regen(&tmp).unwrap();
+    let second = xtask::project::regen(&tmp).unwrap();
     for line in [
         "[additive] new enum value: types::GroupName \"Billing\"",
         "[additive] field added: types::TokenResponse.scopes: Option<Vec<String>>",
@@ -654,7 +654,7 @@ fn regen_reports_changes_once_and_only_then_touches_the_changelog() {
         .unwrap()
         .retain(|v| v != "Billing");
     std::fs::write(&spec_path, serde_yaml::to_string(&spec).unwrap()).unwrap();
-    let third = codegen::project::regen(&tmp).unwrap();
+    let third = xtask::project::regen(&tmp).unwrap();
     assert!(
         third
             .rendered
@@ -703,13 +703,13 @@ fn regen_reports_changes_once_and_only_then_touches_the_changelog() {
         "{unreleased}"
     );
 
-    let summary = std::fs::read_to_string(tmp.join(codegen::project::SUMMARY_PATH)).unwrap();
-    let fourth = codegen::project::regen(&tmp).unwrap();
+    let summary = std::fs::read_to_string(tmp.join(xtask::project::SUMMARY_PATH)).unwrap();
+    let fourth = xtask::project::regen(&tmp).unwrap();
     assert_eq!(fourth.rendered, "no API changes\n");
     assert!(!fourth.changelog_updated);
     assert_eq!(std::fs::read_to_string(&changelog_path).unwrap(), changelog);
     assert_eq!(
-        std::fs::read_to_string(tmp.join(codegen::project::SUMMARY_PATH)).unwrap(),
+        std::fs::read_to_string(tmp.join(xtask::project::SUMMARY_PATH)).unwrap(),
         summary
     );
 }

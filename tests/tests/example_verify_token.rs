@@ -9,7 +9,7 @@ fn run_example(key: &str, base_url: &str) -> std::process::Output {
     // The fixture crates' target directory: the same dependencies, and not the one the
     // running `cargo test` holds.
     let target = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture-crates/target");
-    codegen::standalone::cargo(&root)
+    xtask::build::cargo(&root)
         .args([
             "run",
             "--quiet",

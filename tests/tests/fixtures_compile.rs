@@ -36,7 +36,7 @@ fn every_fixture_compiles_and_documents_with_deny_warnings() {
             },
         );
         let crate_dir = dir.join("crates").join(&name);
-        standalone::write_files(&crate_dir, &files).unwrap();
+        xtask::build::write_files(&crate_dir, &files).unwrap();
         let decode = root
             .join("tests/fixtures/decode")
             .join(path.with_extension("rs").file_name().unwrap());
@@ -47,13 +47,13 @@ fn every_fixture_compiles_and_documents_with_deny_warnings() {
         }
         members.push(name);
     }
-    standalone::write_workspace(&dir, &members).unwrap();
+    xtask::build::write_workspace(&dir, &members).unwrap();
     assert!(
         !with_decode_tests.is_empty(),
         "no fixture has decode tests in tests/fixtures/decode"
     );
 
-    let check = standalone::cargo(&dir)
+    let check = xtask::build::cargo(&dir)
         .args(["check", "--workspace", "--all-targets", "--quiet"])
         .env("RUSTFLAGS", "-D warnings")
         .output()
@@ -63,7 +63,7 @@ fn every_fixture_compiles_and_documents_with_deny_warnings() {
         "generated fixture crates do not build with -D warnings:\n{}",
         String::from_utf8_lossy(&check.stderr)
     );
-    let doc = standalone::cargo(&dir)
+    let doc = xtask::build::cargo(&dir)
         .args(["doc", "--workspace", "--no-deps", "--quiet"])
         .env("RUSTDOCFLAGS", "-D warnings")
         .output()
@@ -73,7 +73,7 @@ fn every_fixture_compiles_and_documents_with_deny_warnings() {
         "generated fixture docs have warnings:\n{}",
         String::from_utf8_lossy(&doc.stderr)
     );
-    let mut test = standalone::cargo(&dir);
+    let mut test = xtask::build::cargo(&dir);
     test.args(["test", "--quiet", "--test", "decode"]);
     for name in &with_decode_tests {
         test.args(["-p", name]);

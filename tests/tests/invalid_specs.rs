@@ -123,5 +123,5 @@ fn settings_files_are_read_and_checked_against_the_document() {
     }
 
     // gcore-iam's own settings are such a file, and every name in it matches
-    codegen::project::iam_settings(&root).unwrap();
+    xtask::project::iam_settings(&root).unwrap();
 }

@@ -1,6 +1,6 @@
 //! The checked-in generated code, `cargo xtask regen` and its write-safety.
 
-use codegen::project::{self, GENERATED_DIR};
+use xtask::project::{self, GENERATED_DIR};
 
 /// The same check as `cargo xtask check`: `cargo test` catches stale output too.
 #[test]

@@ -812,12 +812,12 @@ fn generated_crates_send_their_apis_credentials_and_parameters() {
             path: "tests/wire.rs".to_string(),
             contents: format!("{WIRE_HELPER}{}", case.wire),
         });
-        standalone::write_files(&dir.join("crates").join(&name), &files).unwrap();
+        xtask::build::write_files(&dir.join("crates").join(&name), &files).unwrap();
         members.push(name);
     }
-    standalone::write_workspace(&dir, &members).unwrap();
+    xtask::build::write_workspace(&dir, &members).unwrap();
 
-    let out = standalone::cargo(&dir)
+    let out = xtask::build::cargo(&dir)
         .args(["test", "--workspace", "--test", "wire"])
         .env("CARGO_TARGET_DIR", dir.join("target"))
         .env("RUSTFLAGS", "-D warnings")

@@ -2,10 +2,10 @@
 //! Gcore's IAM description.
 
 use codegen::diagnostics::Diagnostics;
-use codegen::project;
 use codegen::standalone::{self, CrateOptions, Runtime};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
+use xtask::project;
 
 /// Settings for third-party specs: a settings file's, else the defaults (under which only
 /// what cannot be read is refused); `deny_warnings` refuses every fallback too.
@@ -231,7 +231,7 @@ pub fn corpus(args: &[String]) -> Result<(), String> {
                         own_workspace: false,
                     },
                 );
-                standalone::write_files(&work.join("crates").join(&name), &files)
+                xtask::build::write_files(&work.join("crates").join(&name), &files)
                     .map_err(|e| e.to_string())?;
                 members.push(name.clone());
             }
@@ -242,11 +242,11 @@ pub fn corpus(args: &[String]) -> Result<(), String> {
         row.millis = started.elapsed().as_millis();
         rows.push((name, row));
     }
-    standalone::write_workspace(&work, &members)
+    xtask::build::write_workspace(&work, &members)
         .map_err(|e| format!("cannot write {}: {e}", work.display()))?;
     for (name, row) in rows.iter_mut().filter(|(_, r)| r.generated) {
         let started = Instant::now();
-        let out = standalone::cargo(&work)
+        let out = xtask::build::cargo(&work)
             .args([
                 "build",
                 "-p",
@@ -271,7 +271,7 @@ pub fn corpus(args: &[String]) -> Result<(), String> {
         }
         // the docs a user of the crate reads build without warnings too
         let started = Instant::now();
-        let doc = standalone::cargo(&work)
+        let doc = xtask::build::cargo(&work)
             .args(["doc", "--no-deps", "-p", name.as_str(), "--quiet"])
             .env("RUSTDOCFLAGS", "-D warnings")
             .output()

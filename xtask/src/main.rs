@@ -10,8 +10,8 @@ mod foreign;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use codegen::project::{self, GENERATED_DIR, REGEN_COMMAND, SPEC_PATH};
 use std::process::ExitCode;
+use xtask::project::{self, GENERATED_DIR, REGEN_COMMAND, SPEC_PATH};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

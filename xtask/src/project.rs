@@ -2,8 +2,8 @@
 //! the settings it is made with, the freshness check, and atomic writes. `cargo xtask`
 //! and the freshness test both go through here.
 
-use crate::diagnostics::Diagnostics;
-use crate::{GeneratedFile, Provenance, Settings};
+use codegen::diagnostics::Diagnostics;
+use codegen::{GeneratedFile, Provenance, Settings};
 use std::path::{Path, PathBuf};
 
 /// The spec, relative to the workspace root.
@@ -24,10 +24,10 @@ pub fn workspace_root() -> PathBuf {
 }
 
 /// Generates gcore-iam's files from the spec in `root`.
-pub fn generate_iam(root: &Path) -> Result<crate::Generated, Diagnostics> {
+pub fn generate_iam(root: &Path) -> Result<codegen::Generated, Diagnostics> {
     let settings = iam_settings(root)?;
-    let spec = crate::load::load_file_as(&root.join(SPEC_PATH), SPEC_PATH)?;
-    crate::generate(
+    let spec = codegen::load::load_file_as(&root.join(SPEC_PATH), SPEC_PATH)?;
+    codegen::generate(
         &spec,
         &settings,
         &Provenance {
@@ -66,7 +66,7 @@ pub fn stale_files(dir: &Path, files: &[GeneratedFile]) -> Vec<String> {
 
 /// Replaces the contents of `dir` with `files`, all or nothing: afterwards `dir` holds
 /// exactly `files` (others in it are deleted); if anything fails, every file is as it was.
-/// See [`crate::write`].
+/// See [`codegen::write`].
 pub fn write_atomically(dir: &Path, files: &[GeneratedFile]) -> std::io::Result<()> {
     write_atomically_with(dir, files, |_| Ok(()))
 }
@@ -84,8 +84,8 @@ pub fn write_atomically_with(
 }
 
 /// A transaction that makes `dir` hold exactly `files`.
-fn replace_dir(dir: &Path, files: &[GeneratedFile]) -> crate::write::Transaction {
-    let mut tx = crate::write::Transaction::new();
+fn replace_dir(dir: &Path, files: &[GeneratedFile]) -> codegen::write::Transaction {
+    let mut tx = codegen::write::Transaction::new();
     for f in files {
         tx.write(dir.join(&f.path), f.contents.as_bytes());
     }
@@ -117,7 +117,7 @@ pub fn write_crate(dir: &Path, files: &[GeneratedFile], force: bool) -> Result<(
             "{shown} is not empty and was not written by the generator (it has no {MANIFEST}); choose a new or empty directory, or pass --force to replace same-named files"
         ));
     }
-    let mut tx = crate::write::Transaction::new();
+    let mut tx = codegen::write::Transaction::new();
     for f in files {
         tx.write(dir.join(&f.path), f.contents.as_bytes());
     }
@@ -143,11 +143,11 @@ pub const CHANGELOG_PATH: &str = "gcore-iam/CHANGELOG.md";
 /// What a regeneration did.
 #[derive(Debug)]
 pub struct RegenOutcome {
-    pub generated: crate::Generated,
+    pub generated: codegen::Generated,
     /// Generated files that changed.
     pub updated_files: Vec<String>,
     /// `None` when there was no previous summary to compare with.
-    pub report: Option<crate::diff::Report>,
+    pub report: Option<codegen::diff::Report>,
     /// The report as printed (also when empty: "no API changes").
     pub rendered: String,
     pub changelog_updated: bool,
@@ -173,11 +173,11 @@ pub fn regen(root: &Path) -> Result<RegenOutcome, String> {
         .map_err(|d| format!("{d}\n\ngeneration failed; {GENERATED_DIR}/ was left as it was"))?;
     let dir = root.join(GENERATED_DIR);
     let updated_files = stale_files(&dir, &generated.files);
-    let new_summary = crate::diff::ApiSummary::from_api(&generated.api);
+    let new_summary = codegen::diff::ApiSummary::from_api(&generated.api);
     let old_summary = std::fs::read_to_string(root.join(SUMMARY_PATH))
         .ok()
         .map(|t| {
-            crate::diff::ApiSummary::from_json(&t).map_err(|e| {
+            codegen::diff::ApiSummary::from_json(&t).map_err(|e| {
                 format!("{SUMMARY_PATH} is not a valid API summary ({e}); delete it to start over")
             })
         })
@@ -185,7 +185,7 @@ pub fn regen(root: &Path) -> Result<RegenOutcome, String> {
     let version = crate_version(root);
     let report = old_summary
         .as_ref()
-        .map(|old| crate::diff::diff(old, &new_summary));
+        .map(|old| codegen::diff::diff(old, &new_summary));
     let rendered = match &report {
         Some(r) => r.render(&version),
         None => format!("no previous {SUMMARY_PATH}: recorded the API as it is now\n"),
@@ -221,7 +221,7 @@ pub fn regen(root: &Path) -> Result<RegenOutcome, String> {
 /// for everything it lists. Nothing else of the text changes.
 pub fn changelog_with(
     changelog: &str,
-    report: &crate::diff::Report,
+    report: &codegen::diff::Report,
     spec_version: &str,
     crate_version: &str,
 ) -> String {
@@ -229,7 +229,7 @@ pub fn changelog_with(
     let bump_prefix = "Suggested version bump: ";
     let bump_line = |lines: &[String]| {
         let breaking = lines.iter().any(|l| l.starts_with("- [breaking] "));
-        let bump = crate::diff::suggested_bump(true, breaking, crate_version);
+        let bump = codegen::diff::suggested_bump(true, breaking, crate_version);
         format!("{bump_prefix}{bump}.")
     };
     let bullets: Vec<String> = report
@@ -237,8 +237,8 @@ pub fn changelog_with(
         .iter()
         .map(|c| {
             let tag = match c.impact {
-                crate::diff::Impact::Breaking => "breaking",
-                crate::diff::Impact::Additive => "additive",
+                codegen::diff::Impact::Breaking => "breaking",
+                codegen::diff::Impact::Additive => "additive",
             };
             format!("- [{tag}] {}", c.text)
         })
@@ -314,13 +314,13 @@ pub fn changelog_with(
 }
 
 /// `cargo xtask check`: stale generated files and a stale summary, by name.
-pub fn check(root: &Path) -> Result<Vec<String>, crate::diagnostics::Diagnostics> {
+pub fn check(root: &Path) -> Result<Vec<String>, codegen::diagnostics::Diagnostics> {
     let generated = generate_iam(root)?;
     let mut stale: Vec<String> = stale_files(&root.join(GENERATED_DIR), &generated.files)
         .into_iter()
         .map(|f| format!("{GENERATED_DIR}/{f}"))
         .collect();
-    let summary = crate::diff::ApiSummary::from_api(&generated.api).to_json();
+    let summary = codegen::diff::ApiSummary::from_api(&generated.api).to_json();
     if std::fs::read_to_string(root.join(SUMMARY_PATH))
         .ok()
         .as_deref()
