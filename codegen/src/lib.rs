@@ -54,6 +54,7 @@ pub const RUNTIME_CLIENT_METHODS: &[&str] = &[
     "api_key_id",
     "users_stream",
     "all_users",
+    "tokens_expiring_within",
 ];
 
 /// The single entry point: a loaded spec → generated files, or every problem found.

@@ -62,6 +62,14 @@ pub use secret::SecretString;
 
 // region: gcore-iam only
 mod auth;
+mod dates;
 mod pagination;
+mod roles;
+mod tokens;
 pub use auth::{ApiKey, ApiKeyError, AuthFailure, DEFAULT_BASE_URL};
+/// The date and time crate of [`Expiry`] and the token date methods, re-exported so
+/// that its version is the one this crate uses.
+pub use chrono;
+pub use dates::{Expiry, UnreadableDate, format_date, parse_date};
+pub use roles::Role;
 // endregion: gcore-iam only
