@@ -55,6 +55,7 @@ pub const RUNTIME_CLIENT_METHODS: &[&str] = &[
     "users_stream",
     "all_users",
     "tokens_expiring_within",
+    "rotate_token",
 ];
 
 /// The single entry point: a loaded spec → generated files, or every problem found.

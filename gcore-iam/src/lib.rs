@@ -65,6 +65,7 @@ mod auth;
 mod dates;
 mod pagination;
 mod roles;
+mod rotation;
 mod tokens;
 pub use auth::{ApiKey, ApiKeyError, AuthFailure, DEFAULT_BASE_URL};
 /// The date and time crate of [`Expiry`] and the token date methods, re-exported so
@@ -72,4 +73,5 @@ pub use auth::{ApiKey, ApiKeyError, AuthFailure, DEFAULT_BASE_URL};
 pub use chrono;
 pub use dates::{Expiry, UnreadableDate, format_date, parse_date};
 pub use roles::Role;
+pub use rotation::{RotateToken, RotatedToken, RotationCause, RotationError};
 // endregion: gcore-iam only
