@@ -31,6 +31,16 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! The generated [`types`] are what the API description says; over them, this crate speaks
+//! Gcore's documented vocabulary: [`Role`] names the five roles, [`Expiry`] is "never" or
+//! a date, token responses read their dates as `chrono` UTC date-times
+//! ([`TokenResponse::expires`](types::TokenResponse::expires),
+//! [`created_at`](types::TokenResponse::created_at), …, and
+//! [`Client::tokens_expiring_within`]), [`Token2::for_role`](types::Token2::for_role)
+//! builds a token request, and [`Client::rotate_token`] rotates a token as Gcore's
+//! documentation says, reporting any failure as the state the account is left in
+//! ([`RotationError`]).
 
 mod client;
 mod credentials;
