@@ -53,6 +53,12 @@ impl Client {
     /// says whether a token was made. When the delete's answer is lost, the old token is
     /// read again to learn whether it is gone. Whatever fails, the [`RotationError`] says
     /// which tokens exist, and carries the new token's value whenever one was received.
+    ///
+    /// The check goes to this client's base URL through a client built with the new
+    /// token and the builder's defaults (timeouts, retries, HTTP client): a custom HTTP
+    /// client (a proxy, say) or `allow_insecure_http` is not carried over, and a check
+    /// that cannot be made that way ends in [`RotationError::NewTokenUnverified`], with
+    /// both tokens kept.
     pub fn rotate_token(&self, account_id: i64, token_id: i64) -> RotateToken<'_> {
         RotateToken {
             client: self,
@@ -217,8 +223,10 @@ pub enum RotationCause {
     Create(Error<CreateApiTokenV2Error>),
     /// The create call succeeded but its answer carried no token value.
     CreatedWithoutValue,
-    /// The value the create call returned is not a usable API key.
-    NewKeyUnusable(ConfigError),
+    /// No client could be built with the new token to check it (its value is not an API
+    /// key this crate accepts, or the base URL needs a setting the check does not carry
+    /// over).
+    CheckClient(ConfigError),
     /// The new token did not authenticate (`GET /iam/clients/me` with it failed).
     Check(Error<GetAccountDetailsError>),
     /// Deleting the old token failed.
@@ -370,8 +378,11 @@ impl fmt::Display for RotationCause {
             RotationCause::CreatedWithoutValue => {
                 f.write_str("the create call's answer carried no token value")
             }
-            RotationCause::NewKeyUnusable(e) => {
-                write!(f, "the new token's value cannot be used as an API key: {e}")
+            RotationCause::CheckClient(e) => {
+                write!(
+                    f,
+                    "no client could be built with the new token to check it: {e}"
+                )
             }
             RotationCause::Check(e) => {
                 write!(f, "the new token did not authenticate: {e}")
@@ -388,7 +399,7 @@ impl std::error::Error for RotationCause {
             RotationCause::OldDatesUnreadable(e) => Some(e),
             RotationCause::ListTokens(e) => Some(e),
             RotationCause::Create(e) => Some(e),
-            RotationCause::NewKeyUnusable(e) => Some(e),
+            RotationCause::CheckClient(e) => Some(e),
             RotationCause::Check(e) => Some(e),
             RotationCause::Delete(e) => Some(e),
             RotationCause::OldTokenGone | RotationCause::CreatedWithoutValue => None,
@@ -507,7 +518,7 @@ impl RotateToken<'_> {
             .build()
         {
             Ok(c) => c,
-            Err(e) => return Err(unverified(RotationCause::NewKeyUnusable(e), secret)),
+            Err(e) => return Err(unverified(RotationCause::CheckClient(e), secret)),
         };
         if let Err(e) = new_client.get_account_details().await {
             return Err(unverified(RotationCause::Check(e), secret));

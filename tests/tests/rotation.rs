@@ -392,3 +392,54 @@ async fn a_deleted_token_is_not_rotated() {
     );
     assert_eq!(fake.request_count("POST", "/"), 0);
 }
+
+/// Gcore's token as a scripted server sends it; `last_usage` as given (a new token may
+/// never have been used).
+fn scripted_token(id: i64, last_usage: serde_json::Value) -> serde_json::Value {
+    serde_json::json!({"id": id, "name": "ci deploy", "exp_date": null, "deleted": false, "expired": false,
+        "created": "2026-11-24T10:00:00Z", "last_usage": last_usage,
+        "client_user": {"deleted": false, "user_id": 1, "user_name": "Ops", "user_email": "ops@example.com",
+                        "client_id": CLIENT_ID, "role": {"id": 5, "name": "Engineers"}}})
+}
+
+#[tokio::test]
+async fn a_created_token_whose_answer_does_not_decode_is_still_handed_over() {
+    use gcore_iam_tests::scripted::{Reply, ScriptedServer};
+    let server = ScriptedServer::start().await;
+    let old = scripted_token(41, serde_json::json!("2026-11-25T10:00:00Z"));
+    server.push(Reply::json(200, old.clone()));
+    server.push(Reply::json(200, serde_json::json!([old])));
+    // the create answer has `last_usage: null`, which the description does not allow
+    let mut created = scripted_token(42, serde_json::Value::Null);
+    created["token"] = serde_json::json!("42_n3wt0k3nvalue");
+    server.push(Reply::json(200, created));
+    server.push(Reply::json(
+        200,
+        serde_json::json!({"id": CLIENT_ID, "email": "ops@example.com", "name": null, "status": "active",
+            "companyName": "Example", "deleted": false, "is_test": false, "has_active_admin": true,
+            "currentUser": 1, "capabilities": [], "serviceStatuses": {}, "paidFeatures": {},
+            "freeFeatures": {}, "entryBaseDomain": null, "bill_type": "postpay"}),
+    ));
+    server.push(Reply::Respond {
+        status: 204,
+        headers: vec![],
+        body: vec![],
+    });
+    let c = Client::builder("41_0ldt0k3nvalue")
+        .base_url(server.base_url())
+        .build()
+        .unwrap();
+
+    let rotated = c.rotate_token(CLIENT_ID, 41).await.unwrap();
+
+    assert_eq!(rotated.secret.expose_secret(), "42_n3wt0k3nvalue");
+    assert_eq!(rotated.new_token_id, 42);
+    let got = server.received();
+    let methods: Vec<&str> = got.iter().map(|r| r.method.as_str()).collect();
+    assert_eq!(methods, ["GET", "GET", "POST", "GET", "DELETE"]);
+    assert_eq!(
+        got[3].header("authorization"),
+        Some("APIKey 42_n3wt0k3nvalue")
+    );
+    assert!(got[4].target.ends_with("/tokens/41"), "{}", got[4].target);
+}
