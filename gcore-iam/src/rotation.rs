@@ -50,7 +50,9 @@ impl Client {
     /// Requests, in order: `GET` the old token, `GET` the token list, `POST` the new
     /// token, `GET /iam/clients/me` with the new token, `DELETE` the old token (with this
     /// client). The create call is never repeated: when its answer is lost, the token list
-    /// says whether a token was made. When the delete's answer is lost, the old token is
+    /// read again and compared with the one read before says whether a token was made (a
+    /// list that cannot be read does not stop the rotation; it only leaves such a loss
+    /// unresolved). When the delete's answer is lost, the old token is
     /// read again to learn whether it is gone. Whatever fails, the [`RotationError`] says
     /// which tokens exist, and carries the new token's value whenever one was received.
     ///
@@ -138,8 +140,9 @@ pub enum RotationError {
         cause: RotationCause,
     },
     /// The old token is as it was. The create call's answer was lost and the token list
-    /// could not be read afterwards: a token named `name` may have been created, whose
-    /// value nobody has. Look for it before rotating again.
+    /// could not be read (before the call or after it), so whether it made a token is
+    /// unknown: a token named `name` may exist whose value nobody has. Look for it before
+    /// rotating again.
     CreateOutcomeUnknown {
         /// The token to rotate.
         old_token_id: i64,
@@ -216,9 +219,6 @@ pub enum RotationCause {
     /// The old token's expiry or creation date cannot be read, so its lifetime cannot be
     /// given to the new token: set [`RotateToken::expires`].
     OldDatesUnreadable(UnreadableDate),
-    /// Listing the tokens (before creating, to recognise a token made by a create call
-    /// whose answer is lost) failed.
-    ListTokens(Error<GetApiTokensV2Error>),
     /// The create call failed.
     Create(Error<CreateApiTokenV2Error>),
     /// The create call succeeded but its answer carried no token value.
@@ -320,7 +320,7 @@ impl fmt::Display for RotationError {
                 lookup,
             } => write!(
                 f,
-                "token {old_token_id} was not rotated; the old token is as it was, but whether a new token named {name:?} was created is unknown (nobody has its value; look for it and delete it before rotating again): {cause}; listing the tokens afterwards failed: {lookup}"
+                "token {old_token_id} was not rotated; the old token is as it was, but whether a new token named {name:?} was created is unknown (nobody has its value; look for it and delete it before rotating again): {cause}; the token list could not be read to find out: {lookup}"
             ),
             RotationError::NewTokenUnusable {
                 old_token_id,
@@ -373,7 +373,6 @@ impl fmt::Display for RotationCause {
                 f,
                 "the old token's lifetime cannot be read ({e}): set the new token's expiry with RotateToken::expires"
             ),
-            RotationCause::ListTokens(e) => write!(f, "listing the tokens failed: {e}"),
             RotationCause::Create(e) => write!(f, "creating the new token failed: {e}"),
             RotationCause::CreatedWithoutValue => {
                 f.write_str("the create call's answer carried no token value")
@@ -397,7 +396,6 @@ impl std::error::Error for RotationCause {
         match self {
             RotationCause::ReadOldToken(e) => Some(e),
             RotationCause::OldDatesUnreadable(e) => Some(e),
-            RotationCause::ListTokens(e) => Some(e),
             RotationCause::Create(e) => Some(e),
             RotationCause::CheckClient(e) => Some(e),
             RotationCause::Check(e) => Some(e),
@@ -455,13 +453,12 @@ impl RotateToken<'_> {
             expires,
         );
         request.description = old.description.clone();
-        let before: BTreeSet<i64> = client
+        // only needed if the create call's answer is lost; without it, such a loss is
+        // reported as CreateOutcomeUnknown
+        let before: Result<BTreeSet<i64>, _> = client
             .get_api_tokens_v2(account_id)
             .await
-            .map_err(|e| unchanged(RotationCause::ListTokens(e)))?
-            .iter()
-            .map(|t| t.id)
-            .collect();
+            .map(|tokens| tokens.iter().map(|t| t.id).collect());
 
         // 2. create the new token: never repeated; a lost answer is looked up instead
         let (new_token_id, secret) = match client.create_api_token_v2(account_id, request).await {
@@ -481,8 +478,8 @@ impl RotateToken<'_> {
                     let cause = RotationCause::Create(e);
                     let ids = match found {
                         Some(Created::Without(ids)) => ids,
-                        _ => match client.get_api_tokens_v2(account_id).await {
-                            Ok(now) => made_since(&before, &now, &name),
+                        _ => match lookup_made(client, account_id, before, &name).await {
+                            Ok(ids) => ids,
                             Err(lookup) => {
                                 return Err(RotationError::CreateOutcomeUnknown {
                                     old_token_id,
@@ -620,8 +617,20 @@ fn value_in_body(body: &str) -> Option<(i64, SecretString)> {
     Some((id, SecretString::new(token)))
 }
 
-/// Tokens in `now` that were not in `before`, are live and carry `name`: what a create
-/// call whose answer was lost made.
+/// The tokens a create call whose answer was lost made: listed now, not `before`, live,
+/// named `name`.
+async fn lookup_made(
+    client: &Client,
+    account_id: i64,
+    before: Result<BTreeSet<i64>, Error<GetApiTokensV2Error>>,
+    name: &str,
+) -> Result<Vec<i64>, Error<GetApiTokensV2Error>> {
+    let before = before?;
+    let now = client.get_api_tokens_v2(account_id).await?;
+    Ok(made_since(&before, &now, name))
+}
+
+/// Tokens in `now` that were not in `before`, are live and carry `name`.
 fn made_since(before: &BTreeSet<i64>, now: &[TokenResponse], name: &str) -> Vec<i64> {
     now.iter()
         .filter(|t| !before.contains(&t.id) && !t.deleted && t.name == name)

@@ -443,3 +443,42 @@ async fn a_created_token_whose_answer_does_not_decode_is_still_handed_over() {
     );
     assert!(got[4].target.ends_with("/tokens/41"), "{}", got[4].target);
 }
+
+#[tokio::test]
+async fn a_lost_create_answer_without_a_token_list_is_reported_as_unknown() {
+    use gcore_iam_tests::scripted::{Reply, ScriptedServer};
+    let server = ScriptedServer::start().await;
+    let old = scripted_token(41, serde_json::json!("2026-11-25T10:00:00Z"));
+    server.push(Reply::json(200, old.clone()));
+    // the list before creating fails (not retried), the create's answer is lost
+    server.push(Reply::json(500, serde_json::json!({"detail": "oops"})));
+    server.push(Reply::Reset);
+    server.fallback(Reply::json(200, serde_json::json!([old])));
+    let c = Client::builder("41_0ldt0k3nvalue")
+        .base_url(server.base_url())
+        .build()
+        .unwrap();
+
+    let err = c.rotate_token(CLIENT_ID, 41).await.unwrap_err();
+
+    let RotationError::CreateOutcomeUnknown {
+        name,
+        cause: RotationCause::Create(create),
+        lookup,
+        ..
+    } = &err
+    else {
+        panic!("{err:?}")
+    };
+    assert_eq!(name, "ci deploy");
+    assert!(create.outcome_unknown(), "{create}");
+    assert_eq!(lookup.status(), Some(500));
+    assert!(err.new_secret().is_none());
+    let methods: Vec<String> = server.received().iter().map(|r| r.method.clone()).collect();
+    assert_eq!(
+        methods,
+        ["GET", "GET", "POST"],
+        "nothing after the lost create"
+    );
+    assert!(err.to_string().contains("\"ci deploy\""), "{err}");
+}
