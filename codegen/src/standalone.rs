@@ -15,9 +15,17 @@ pub const IAM_ONLY_START: &str = "// region: gcore-iam only";
 pub const IAM_ONLY_END: &str = "// endregion: gcore-iam only";
 
 /// Runtime modules of gcore-iam that are specific to Gcore's APIs and not copied:
-/// `auth.rs` (Gcore API keys, `Client::new`/`from_env`, 401 hints) and `pagination.rs`
-/// (IAM's user listing).
-pub const IAM_ONLY_MODULES: &[&str] = &["auth.rs", "pagination.rs"];
+/// `auth.rs` (Gcore API keys, `Client::new`/`from_env`, 401 hints), `pagination.rs`
+/// (IAM's user listing) and the layer that speaks Gcore's vocabulary over the generated
+/// types: `roles.rs`, `dates.rs`, `tokens.rs`, `rotation.rs`.
+pub const IAM_ONLY_MODULES: &[&str] = &[
+    "auth.rs",
+    "pagination.rs",
+    "roles.rs",
+    "dates.rs",
+    "tokens.rs",
+    "rotation.rs",
+];
 
 /// The runtime's dependencies, as a standalone `Cargo.toml` writes them. Kept equal to
 /// gcore-iam's `[dependencies]` by a test.

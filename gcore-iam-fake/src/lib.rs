@@ -73,7 +73,8 @@
 //!   account owner (the administrator [`FakeGcore::start`] creates) is called `Owner`.
 //!
 //! Not Gcore's behaviour but test equipment: the faults of [`Fault`], injected on demand
-//! ([`FakeGcore::inject`], [`FakeGcore::inject_always`]) — a delay past the client's
+//! ([`FakeGcore::inject`], [`FakeGcore::inject_always`], or only into requests of one
+//! method and path with [`FakeGcore::inject_on`]) — a delay past the client's
 //! timeout, an error status with `Retry-After`, malformed JSON, `Deprecation`/`Sunset`
 //! headers, and a connection reset (RST) without an answer; the record of every request
 //! ([`FakeGcore::requests`]) and the count of TCP connections accepted
@@ -232,6 +233,15 @@ struct Token {
     created: DateTime<Utc>,
 }
 
+/// A fault for the next `times` requests with this method whose path starts with
+/// `path_prefix`.
+struct TargetedFault {
+    method: String,
+    path_prefix: String,
+    fault: Fault,
+    times: usize,
+}
+
 #[derive(Default)]
 struct World {
     users: Vec<User>,
@@ -240,6 +250,8 @@ struct World {
     clock_offset: chrono::Duration,
     requests: Vec<RecordedRequest>,
     faults: VecDeque<Fault>,
+    /// Injected into requests that match, before `faults` (see `FakeGcore::inject_on`).
+    targeted: Vec<TargetedFault>,
     /// Injected into every request once `faults` is empty.
     sticky_fault: Option<Fault>,
 }
@@ -527,6 +539,19 @@ impl FakeGcore {
         }
     }
 
+    /// Injects a fault into each of the next `times` requests with this method (`"POST"`)
+    /// whose path starts with `path_prefix` (`"/iam/v2/clients/"`); other requests are
+    /// answered normally. Such a request takes this fault instead of one queued by
+    /// [`FakeGcore::inject`] (which then waits for the next request).
+    pub fn inject_on(&self, method: &str, path_prefix: &str, fault: Fault, times: usize) {
+        self.world.lock().unwrap().targeted.push(TargetedFault {
+            method: method.to_string(),
+            path_prefix: path_prefix.to_string(),
+            fault,
+            times,
+        });
+    }
+
     /// Injects a fault into every request (after those queued by [`FakeGcore::inject`])
     /// until [`FakeGcore::clear_faults`].
     pub fn inject_always(&self, fault: Fault) {
@@ -537,6 +562,7 @@ impl FakeGcore {
     pub fn clear_faults(&self) {
         let mut w = self.world.lock().unwrap();
         w.faults.clear();
+        w.targeted.clear();
         w.sticky_fault = None;
     }
 
@@ -590,7 +616,18 @@ async fn record_and_inject(
             response_status: None,
             response_body: Vec::new(),
         });
-        let fault = w.faults.pop_front().or_else(|| w.sticky_fault.clone());
+        let targeted = w.targeted.iter_mut().find(|t| {
+            t.times > 0
+                && t.method == parts.method.as_str()
+                && parts.uri.path().starts_with(&t.path_prefix)
+        });
+        let fault = match targeted {
+            Some(t) => {
+                t.times -= 1;
+                Some(t.fault.clone())
+            }
+            None => w.faults.pop_front().or_else(|| w.sticky_fault.clone()),
+        };
         (w.requests.len() - 1, fault)
     };
     let req = Request::from_parts(parts, Body::from(bytes));

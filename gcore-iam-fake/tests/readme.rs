@@ -3,52 +3,35 @@
 //! (`the_readme_shows_this_test`).
 
 // README: begin
-use gcore_iam::types::Token2ClientUser;
-use gcore_iam::{AuthFailure, Client, SecretString, types::Token2};
-use gcore_iam_fake::FakeGcore;
+use gcore_iam::{AuthFailure, Client, RotationError, SecretString};
+use gcore_iam_fake::{FakeGcore, Fault};
 
-/// Your code: rotates the token `old` authenticates with, as Gcore's documentation says
-/// (create the new token, verify it, switch to it, then delete the old one). Returns the
-/// new token's value, which Gcore shows this once.
-async fn rotate(old: &Client) -> Result<SecretString, Box<dyn std::error::Error>> {
-    let account = old.get_account_details().await?;
-    let old_id: i64 = old.api_key_id().parse()?;
-    let current = old.get_api_token_v2(account.id, old_id).await?;
-    // 1. create the new token, with the old one's role
-    let request = Token2::new(
-        format!("{} (rotated)", current.name),
-        None,
-        Token2ClientUser::default().with_role(current.client_user.role),
-    );
-    let created = old.create_api_token_v2(account.id, request).await?;
-    let new_key = created
-        .token
-        .ok_or("the create call returned no token value")?;
-    // 2. verify it
-    let new = Client::builder(new_key.expose_secret())
-        .base_url(old.base_url())
-        .build()?;
-    new.get_account_details().await?;
-    // 3. switch your integrations to it (here: return it), 4. delete the old one
-    new.delete_api_token_v2(account.id, old_id).await?;
-    Ok(new_key)
+/// Your code: rotates the token `client` authenticates with, as Gcore's documentation says
+/// (`Client::rotate_token`: create the new token, check it, delete the old one), and
+/// returns the new token's value, which Gcore shows this once.
+async fn rotate(client: &Client) -> Result<SecretString, RotationError> {
+    let account = client.get_account_details().await.expect("the account");
+    let old_id: i64 = client.api_key_id().parse().expect("a permanent API token");
+    let rotated = client.rotate_token(account.id, old_id).await?;
+    Ok(rotated.secret)
+}
+
+fn client(fake: &FakeGcore, key: &str) -> Client {
+    Client::builder(key)
+        .base_url(fake.base_url())
+        .build()
+        .unwrap()
 }
 
 #[tokio::test]
 async fn rotation_leaves_only_the_new_token_working() {
     // a fake Gcore on 127.0.0.1: an empty account, an administrator and their key
     let fake = FakeGcore::start().await;
-    let old = Client::builder(fake.admin_key())
-        .base_url(fake.base_url())
-        .build()
-        .unwrap();
+    let old = client(&fake, fake.admin_key());
 
     let new_key = rotate(&old).await.unwrap();
 
-    let new = Client::builder(new_key.expose_secret())
-        .base_url(fake.base_url())
-        .build()
-        .unwrap();
+    let new = client(&fake, new_key.expose_secret());
     assert_eq!(
         new.get_account_details().await.unwrap().current_user,
         fake.admin().user_id
@@ -57,6 +40,32 @@ async fn rotation_leaves_only_the_new_token_working() {
     let refused = err.api_error().and_then(|e| e.auth_failure());
     assert_eq!(refused, Some(&AuthFailure::InvalidOrExpired));
     assert_eq!(fake.live_tokens(), 1);
+}
+
+#[tokio::test]
+async fn a_failed_delete_leaves_both_tokens_and_the_new_value_in_the_error() {
+    let fake = FakeGcore::start().await;
+    let old = client(&fake, fake.admin_key());
+    // the next DELETE answers 500 (not retried), and nothing is deleted
+    let fault = Fault::Status {
+        status: 500,
+        retry_after: None,
+    };
+    fake.inject_on("DELETE", "/iam/v2/clients/", fault, 1);
+
+    let err = rotate(&old).await.unwrap_err();
+
+    assert!(
+        matches!(err, RotationError::OldTokenNotDeleted { .. }),
+        "{err}"
+    );
+    let new_key = err.new_secret().expect("the new token's value");
+    client(&fake, new_key.expose_secret())
+        .get_account_details()
+        .await
+        .unwrap();
+    old.get_account_details().await.unwrap();
+    assert_eq!(fake.live_tokens(), 2);
 }
 // README: end
 

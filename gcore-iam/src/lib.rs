@@ -31,6 +31,16 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! The generated [`types`] are what the API description says; over them, this crate speaks
+//! Gcore's documented vocabulary: [`Role`] names the five roles, [`Expiry`] is "never" or
+//! a date, token responses read their dates as `chrono` UTC date-times
+//! ([`TokenResponse::expires`](types::TokenResponse::expires),
+//! [`created_at`](types::TokenResponse::created_at), …, and
+//! [`Client::tokens_expiring_within`]), [`Token2::for_role`](types::Token2::for_role)
+//! builds a token request, and [`Client::rotate_token`] rotates a token as Gcore's
+//! documentation says, reporting any failure as the state the account is left in
+//! ([`RotationError`]).
 
 mod client;
 mod credentials;
@@ -62,6 +72,16 @@ pub use secret::SecretString;
 
 // region: gcore-iam only
 mod auth;
+mod dates;
 mod pagination;
+mod roles;
+mod rotation;
+mod tokens;
 pub use auth::{ApiKey, ApiKeyError, AuthFailure, DEFAULT_BASE_URL};
+/// The date and time crate of [`Expiry`] and the token date methods, re-exported so
+/// that its version is the one this crate uses.
+pub use chrono;
+pub use dates::{Expiry, UnreadableDate, format_date, parse_date};
+pub use roles::Role;
+pub use rotation::{RotateToken, RotatedToken, RotationCause, RotationError};
 // endregion: gcore-iam only
