@@ -50,7 +50,7 @@ use std::path::Path;
 
 mod json_schema;
 pub use json_schema::MAX_TUPLE;
-mod refs;
+pub(crate) mod refs;
 pub(crate) use refs::why_unresolved;
 
 /// Largest file accepted, in bytes (64 MiB). The biggest public OpenAPI descriptions

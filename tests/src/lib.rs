@@ -74,3 +74,50 @@ pub fn fast_retrying_client(key: &str, base_url: &str) -> gcore_iam::ClientBuild
             ..gcore_iam::RetryPolicy::default()
         })
 }
+
+/// `cargo run --example <example>` of gcore-iam, as a user runs it, with `GCORE_API_KEY`
+/// and `GCORE_BASE_URL` set and warnings denied. `target` is the target directory: not
+/// the one the running `cargo test` holds.
+pub fn run_example(
+    example: &str,
+    key: &str,
+    base_url: &str,
+    target: &Path,
+) -> std::process::Output {
+    xtask::build::cargo(&workspace_root())
+        .args(["run", "--quiet", "-p", "gcore-iam", "--example", example])
+        .env("RUSTFLAGS", "-D warnings")
+        .env("CARGO_TARGET_DIR", target)
+        .env("GCORE_API_KEY", key)
+        .env("GCORE_BASE_URL", base_url)
+        .output()
+        .unwrap()
+}
+
+/// The variant title of `tests/fixtures/settings/content_rule.yaml` that
+/// [`content_rule_settings`] renames `RoleTooHigh`.
+pub const ROLE_TOO_HIGH_TITLE: &str = "You can't create an API token with the specified role.";
+
+/// Settings built in code for `tests/fixtures/settings/content_rule.yaml` (Gcore's
+/// `CreateTokenError`): a content rule telling its two variants apart by message, and one
+/// variant renamed.
+pub fn content_rule_settings() -> codegen::Settings {
+    let mut settings = codegen::Settings::default();
+    settings.content_rules.insert(
+        "CreateTokenError".to_string(),
+        codegen::settings::ContentRule {
+            pointer: "/errors/client_user/role".to_string(),
+            prefixes: vec![
+                ("Invalid role".to_string(), "Invalid role".to_string()),
+                (
+                    ROLE_TOO_HIGH_TITLE.to_string(),
+                    "Can't create token with role".to_string(),
+                ),
+            ],
+        },
+    );
+    settings
+        .variant_names
+        .insert(ROLE_TOO_HIGH_TITLE.to_string(), "RoleTooHigh".to_string());
+    settings
+}

@@ -5,25 +5,9 @@ use gcore_iam::{AuthFailure, Client};
 use gcore_iam_fake::{FakeGcore, Fault, Role};
 
 fn run_example(key: &str, base_url: &str) -> std::process::Output {
-    let root = gcore_iam_tests::workspace_root();
-    // The fixture crates' target directory: the same dependencies, and not the one the
-    // running `cargo test` holds.
+    // the fixture crates' target directory: the same dependencies
     let target = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("fixture-crates/target");
-    xtask::build::cargo(&root)
-        .args([
-            "run",
-            "--quiet",
-            "-p",
-            "gcore-iam",
-            "--example",
-            "rotate_token",
-        ])
-        .env("RUSTFLAGS", "-D warnings")
-        .env("CARGO_TARGET_DIR", target)
-        .env("GCORE_API_KEY", key)
-        .env("GCORE_BASE_URL", base_url)
-        .output()
-        .unwrap()
+    gcore_iam_tests::run_example("rotate_token", key, base_url, &target)
 }
 
 fn client(fake: &FakeGcore, key: &str) -> Client {

@@ -73,7 +73,7 @@ fn settings_files_are_read_and_checked_against_the_document() {
 
     let root = gcore_iam_tests::workspace_root();
     let path = root.join("tests/fixtures/settings/content_rule.yaml");
-    let title = "You can't create an API token with the specified role.";
+    let title = gcore_iam_tests::ROLE_TOO_HIGH_TITLE;
     let from_file = codegen::Settings::from_yaml(
         &format!(
             "content_rules:\n  CreateTokenError:\n    pointer: /errors/client_user/role\n    prefixes:\n      - {{title: Invalid role, prefix: Invalid role}}\n      - {{title: \"{title}\", prefix: \"Can't create token with role\"}}\nvariant_names:\n  \"{title}\": RoleTooHigh\n"
@@ -81,23 +81,7 @@ fn settings_files_are_read_and_checked_against_the_document() {
         "settings.yaml",
     )
     .unwrap();
-    let mut in_code = codegen::Settings::default();
-    in_code.content_rules.insert(
-        "CreateTokenError".to_string(),
-        codegen::settings::ContentRule {
-            pointer: "/errors/client_user/role".to_string(),
-            prefixes: vec![
-                ("Invalid role".to_string(), "Invalid role".to_string()),
-                (
-                    title.to_string(),
-                    "Can't create token with role".to_string(),
-                ),
-            ],
-        },
-    );
-    in_code
-        .variant_names
-        .insert(title.to_string(), "RoleTooHigh".to_string());
+    let in_code = gcore_iam_tests::content_rule_settings();
     let a = gcore_iam_tests::generate_fixture_with(&path, &from_file).unwrap();
     let b = gcore_iam_tests::generate_fixture_with(&path, &in_code).unwrap();
     assert_eq!(a.files, b.files);

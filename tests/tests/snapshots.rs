@@ -35,24 +35,8 @@ fn generation_is_deterministic() {
 #[test]
 fn content_rules_and_variant_names_from_settings() {
     let path = gcore_iam_tests::workspace_root().join("tests/fixtures/settings/content_rule.yaml");
-    let title = "You can't create an API token with the specified role.";
-    let mut settings = codegen::Settings::default();
-    settings.content_rules.insert(
-        "CreateTokenError".to_string(),
-        codegen::settings::ContentRule {
-            pointer: "/errors/client_user/role".to_string(),
-            prefixes: vec![
-                ("Invalid role".to_string(), "Invalid role".to_string()),
-                (
-                    title.to_string(),
-                    "Can't create token with role".to_string(),
-                ),
-            ],
-        },
-    );
-    settings
-        .variant_names
-        .insert(title.to_string(), "RoleTooHigh".to_string());
+    let title = gcore_iam_tests::ROLE_TOO_HIGH_TITLE;
+    let settings = gcore_iam_tests::content_rule_settings();
     let generated =
         gcore_iam_tests::generate_fixture_with(&path, &settings).unwrap_or_else(|d| panic!("{d}"));
     insta::assert_snapshot!(gcore_iam_tests::render(&generated));

@@ -33,16 +33,18 @@ const SCHEMA_KEYS: &[&str] = &[
 ];
 /// Keys of a schema whose value is a list of schemas.
 const SCHEMA_LISTS: &[&str] = &["allOf", "oneOf", "anyOf", "prefixItems"];
-/// Keys of a schema whose value maps names to schemas.
-const SCHEMA_MAPS: &[&str] = &[
+/// Keys of a schema whose value maps names to schemas (their keys are names, not
+/// keywords).
+pub(crate) const SCHEMA_MAPS: &[&str] = &[
     "properties",
     "patternProperties",
     "$defs",
     "definitions",
     "dependentSchemas",
 ];
-/// Keys holding data (examples, defaults, enum values): a `$ref` there is not a reference.
-const DATA: &[&str] = &["example", "examples", "default", "enum", "const"];
+/// Keys holding data (examples, defaults, enum values): a `$ref` there is not a reference,
+/// and no keyword is one either. So do extensions (`x-...`).
+pub(crate) const DATA: &[&str] = &["example", "examples", "default", "enum", "const"];
 
 /// What a node of the document is, as far as references care.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

@@ -94,24 +94,12 @@ const UNSUPPORTED: &[(&str, &str)] = &[
     ("contains", "it is ignored"),
 ];
 
-/// Keys whose values are maps of names to schemas (their keys are names, not keywords).
-const SCHEMA_MAPS: &[&str] = &[
-    "properties",
-    "patternProperties",
-    "$defs",
-    "definitions",
-    "dependentSchemas",
-];
+use crate::load::refs::{DATA, SCHEMA_MAPS};
 
-/// Keys whose values are data, not schemas.
-const DATA: &[&str] = &[
-    "example",
-    "examples",
-    "default",
-    "enum",
-    "const",
-    "x-examples",
-];
+/// Data, not schemas: examples, defaults, enum values, extensions (`x-examples`).
+fn is_data(key: &str) -> bool {
+    DATA.contains(&key) || key.starts_with("x-")
+}
 
 /// Unsupported schema keywords anywhere under `components/schemas`, `paths` and
 /// `components` (wherever a schema can be): one warning each, naming the place.
@@ -129,7 +117,7 @@ pub fn unsupported_keywords(raw: &Value) -> Vec<Finding> {
                         || m.keys().any(|k| UNSUPPORTED.iter().any(|(u, _)| u == k)));
                 for (k, child) in m.iter().rev() {
                     let child_ptr = format!("{ptr}/{}", escape_pointer_token(k));
-                    if !names && DATA.contains(&k.as_str()) {
+                    if !names && is_data(k) {
                         continue;
                     }
                     if is_schema {
@@ -168,7 +156,7 @@ pub fn each_object<'v>(raw: &'v Value, mut f: impl FnMut(&str, &'v Map<String, V
             Value::Object(m) => {
                 f(&ptr, m);
                 for (k, child) in m.iter().rev() {
-                    if !DATA.contains(&k.as_str()) {
+                    if !is_data(k) {
                         stack.push((format!("{ptr}/{}", escape_pointer_token(k)), child));
                     }
                 }

@@ -51,6 +51,31 @@ pub enum Extra {
     Map(Box<Shape>),
 }
 
+impl Obj {
+    /// The same object, each property's shape through `f`, as the decoder sees it: extra
+    /// properties erased, and a closed object open (unknown fields are ignored, not
+    /// refused).
+    fn map_props(&self, f: impl Fn(&Shape) -> Shape) -> Obj {
+        Obj {
+            props: self
+                .props
+                .iter()
+                .map(|(k, p)| {
+                    let prop = Prop {
+                        shape: f(&p.shape),
+                        required: p.required,
+                    };
+                    (k.clone(), prop)
+                })
+                .collect(),
+            extra: match &self.extra {
+                Extra::Map(m) => Extra::Map(Box::new(m.erased())),
+                Extra::Open | Extra::Closed => Extra::Open,
+            },
+        }
+    }
+}
+
 impl Shape {
     /// Both constraints at once (`allOf`, or a schema's own keywords beside its `allOf`).
     /// Where the two cannot both hold, the first wins: the spec is inconsistent there, and
@@ -108,25 +133,7 @@ impl Shape {
                 }
             }
             Shape::Arr(items) => Shape::Arr(Box::new(items.erased())),
-            Shape::Obj(o) => Shape::Obj(Obj {
-                props: o
-                    .props
-                    .iter()
-                    .map(|(k, p)| {
-                        (
-                            k.clone(),
-                            Prop {
-                                shape: p.shape.erased(),
-                                required: p.required,
-                            },
-                        )
-                    })
-                    .collect(),
-                extra: match &o.extra {
-                    Extra::Map(m) => Extra::Map(Box::new(m.erased())),
-                    Extra::Open | Extra::Closed => Extra::Open,
-                },
-            }),
+            Shape::Obj(o) => Shape::Obj(o.map_props(Shape::erased)),
             Shape::Union(parts) => Shape::Union(parts.iter().map(Shape::erased).collect()),
             Shape::Str { .. } => Shape::Str { format: None },
             other => other.clone(),
@@ -144,25 +151,7 @@ impl Shape {
         match self {
             Shape::Const(_) | Shape::Str { .. } => self.clone(),
             Shape::Arr(items) => Shape::Arr(Box::new(near(items))),
-            Shape::Obj(o) => Shape::Obj(Obj {
-                props: o
-                    .props
-                    .iter()
-                    .map(|(k, p)| {
-                        (
-                            k.clone(),
-                            Prop {
-                                shape: near(&p.shape),
-                                required: p.required,
-                            },
-                        )
-                    })
-                    .collect(),
-                extra: match &o.extra {
-                    Extra::Map(m) => Extra::Map(Box::new(m.erased())),
-                    Extra::Open | Extra::Closed => Extra::Open,
-                },
-            }),
+            Shape::Obj(o) => Shape::Obj(o.map_props(near)),
             other => other.erased(),
         }
     }
