@@ -35,6 +35,10 @@ pub struct Settings {
     pub secret_fields: BTreeSet<String>,
     /// Method names the hand-written client already has.
     pub reserved_methods: Vec<String>,
+    /// Descriptions to use instead of the document's, keyed by `Schema.property`
+    /// (component names as in the spec): for text the document renders badly and cannot
+    /// be fixed at the source.
+    pub descriptions: BTreeMap<String, String>,
     /// Generate `Client::new` and `IntoCredentials` for `&str`/`String`, sending the
     /// secret as the API's first security scheme says (on by default: a standalone crate
     /// needs them). Off for gcore-iam, whose runtime defines its own: a Gcore API key is
@@ -52,6 +56,7 @@ impl Default for Settings {
             variant_names: BTreeMap::new(),
             secret_fields: BTreeSet::new(),
             reserved_methods: Vec::new(),
+            descriptions: BTreeMap::new(),
             client_constructors: true,
         }
     }
@@ -75,6 +80,8 @@ struct SettingsFile {
     secret_fields: BTreeSet<String>,
     #[serde(default)]
     reserved_methods: Vec<String>,
+    #[serde(default)]
+    descriptions: BTreeMap<String, String>,
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -108,6 +115,7 @@ impl Settings {
     /// ambiguity_accepted: [UpdateUserEmailError]     # warned about, never refused
     /// secret_fields: [Token.access]                  # Schema.property holding a secret
     /// reserved_methods: [all_users]                  # names your own code gives methods
+    /// descriptions: {Group.id: "The role's id."}     # Schema.property → its docs
     /// ```
     ///
     /// `shown` names the file in errors, which carry the line and column. What the keys name (schemas, titles, properties) is
@@ -156,6 +164,7 @@ impl Settings {
             variant_names: file.variant_names,
             secret_fields: file.secret_fields,
             reserved_methods: file.reserved_methods,
+            descriptions: file.descriptions,
             client_constructors: file
                 .client_constructors
                 .unwrap_or(defaults.client_constructors),

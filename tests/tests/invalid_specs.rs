@@ -91,7 +91,7 @@ fn settings_files_are_read_and_checked_against_the_document() {
     );
 
     let misspelt = codegen::Settings::from_yaml(
-        "ambiguity_accepted: [CreateTokenEror]\nsecret_fields: [CreateTokenError.nope]\nvariant_names: {Invalid rol: X}\n",
+        "ambiguity_accepted: [CreateTokenEror]\nsecret_fields: [CreateTokenError.nope]\nvariant_names: {Invalid rol: X}\ndescriptions: {Nope.x: y}\n",
         "settings.yaml",
     )
     .unwrap();
@@ -102,6 +102,7 @@ fn settings_files_are_read_and_checked_against_the_document() {
         "the settings' ambiguity_accepted name \"CreateTokenEror\", but no oneOf/anyOf schema of the document has that name",
         "the settings' secret_fields name \"CreateTokenError.nope\"",
         "the settings' variant_names name \"Invalid rol\"",
+        "the settings' descriptions name \"Nope.x\"",
     ] {
         assert!(refused.contains(expected), "{expected} not in:\n{refused}");
     }

@@ -149,6 +149,13 @@ impl<'a> Lowerer<'a> {
                     "no oneOf/anyOf variant of the document has that title",
                 )
             }))
+            .chain(s.descriptions.keys().map(|k| {
+                (
+                    "descriptions",
+                    k,
+                    "no schema of the document has that property (write `Schema.property`)",
+                )
+            }))
             .chain(s.secret_fields.iter().map(|k| {
                 (
                     "secret_fields",

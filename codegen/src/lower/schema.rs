@@ -627,6 +627,16 @@ impl<'a> Lowerer<'a> {
                     field_docs.description = s.schema_data.description.clone();
                 }
             }
+            // a description the settings give instead of the document's
+            for key in [
+                format!("{}.{}", p.owner, p.wire),
+                format!("{type_name}.{}", p.wire),
+            ] {
+                if let Some(text) = self.settings.descriptions.get(&key) {
+                    field_docs.description = Some(text.clone());
+                    self.settings_used.insert(format!("descriptions.{key}"));
+                }
+            }
             fields.push(Field {
                 rust_name: ident::claim_snake(&mut namer, &ident::snake_name(&p.wire)),
                 wire_name: p.wire,

@@ -661,9 +661,16 @@ impl<'de> serde::Deserialize<'de> for GetLastLoginTimeBadRequestBody {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Group {
-    /// Group's ID: Possible values are:
+    /// The role's id. The roles Gcore documents (`gcore_iam::Role` names them; a token cannot
+    /// have a higher role than the user who creates it):
     ///
-    /// - 1 - Administrators* 2 - Users* 5 - Engineers* 3009 - Purge and Prefetch only (API+Web)* 3022 - Purge and Prefetch only (API)
+    /// | id | role |
+    /// |---|---|
+    /// | 1 | Administrators |
+    /// | 2 | Users |
+    /// | 5 | Engineers |
+    /// | 3009 | Purge and Prefetch only (API+Web) |
+    /// | 3022 | Purge and Prefetch only (API) |
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Group's name.
