@@ -121,3 +121,49 @@ pub fn content_rule_settings() -> codegen::Settings {
         .insert(ROLE_TOO_HIGH_TITLE.to_string(), "RoleTooHigh".to_string());
     settings
 }
+
+/// The API key the tests against scripted servers use: a well-formed v2 key whose secret
+/// part (`a1b2c3d4...`) the redaction tests look for in every output.
+pub const KEY: &str = "42_a1b2c3d4e5f6a7b8";
+
+/// A client with [`KEY`] for a scripted server, retrying without waiting long.
+pub fn client(server: &scripted::ScriptedServer) -> gcore_iam::Client {
+    fast_retrying_client(KEY, &server.base_url())
+        .build()
+        .unwrap()
+}
+
+/// `GET /iam/clients/me` as Gcore answers it, with `company` as `companyName`.
+pub fn account_with_company(company: &str) -> serde_json::Value {
+    serde_json::json!({"id": 7350925, "email": "ops@example.com", "name": null, "status": "active", "companyName": company,
+           "deleted": false, "is_test": false, "has_active_admin": true, "currentUser": 1, "capabilities": ["CDN"],
+           "serviceStatuses": {}, "paidFeatures": {}, "freeFeatures": {}, "entryBaseDomain": null, "bill_type": "postpay"})
+}
+
+/// [`account_with_company`] of "Example".
+pub fn account() -> serde_json::Value {
+    account_with_company("Example")
+}
+
+/// A request for a token called "CI deploy" with the role `role_id`, never expiring.
+pub fn new_token(role_id: i64) -> gcore_iam::types::Token2 {
+    use gcore_iam::types::{Group, Token2, Token2ClientUser};
+    Token2::new(
+        "CI deploy",
+        None,
+        Token2ClientUser::default().with_role(Group::default().with_id(role_id)),
+    )
+}
+
+/// A created token `id` as Gcore answers it (an Engineers token "CI deploy"), with its
+/// value when `token` is given.
+pub fn token_response(id: i64, token: Option<&str>) -> serde_json::Value {
+    let mut v = serde_json::json!({"id": id, "name": "CI deploy", "exp_date": null, "deleted": false, "expired": false,
+        "created": "2026-11-24T10:00:00Z", "last_usage": "2026-11-24T10:00:00Z",
+        "client_user": {"deleted": false, "user_id": 1, "user_name": "Ops", "user_email": "ops@example.com", "client_id": 7350925,
+                        "role": {"id": 5, "name": "Engineers"}}});
+    if let Some(t) = token {
+        v["token"] = serde_json::json!(t);
+    }
+    v
+}

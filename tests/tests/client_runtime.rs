@@ -2,44 +2,12 @@
 //! what the server received, and what the caller got.
 
 use gcore_iam::operations::{CreateApiTokenV2Error, GetAccountDetailsError};
-use gcore_iam::types::{CreateTokenError, Group, Token2, Token2ClientUser};
+use gcore_iam::types::CreateTokenError;
 use gcore_iam::{Client, Error, RetryPolicy};
 use gcore_iam_tests::scripted::{Reply, ScriptedServer};
+use gcore_iam_tests::{KEY, account, client, new_token, token_response};
 use serde_json::json;
 use std::time::Duration;
-
-const KEY: &str = "42_a1b2c3d4e5f6a7b8";
-
-fn client(server: &ScriptedServer) -> Client {
-    gcore_iam_tests::fast_retrying_client(KEY, &server.base_url())
-        .build()
-        .unwrap()
-}
-
-fn new_token(role_id: i64) -> Token2 {
-    Token2::new(
-        "CI deploy",
-        None,
-        Token2ClientUser::default().with_role(Group::default().with_id(role_id)),
-    )
-}
-
-fn account() -> serde_json::Value {
-    json!({"id": 7350925, "email": "ops@example.com", "name": null, "status": "active", "companyName": "Example",
-           "deleted": false, "is_test": false, "has_active_admin": true, "currentUser": 1, "capabilities": ["CDN"],
-           "serviceStatuses": {}, "paidFeatures": {}, "freeFeatures": {}, "entryBaseDomain": null, "bill_type": "postpay"})
-}
-
-fn token_response(id: i64, token: Option<&str>) -> serde_json::Value {
-    let mut v = json!({"id": id, "name": "CI deploy", "exp_date": null, "deleted": false, "expired": false,
-        "created": "2026-11-24T10:00:00Z", "last_usage": "2026-11-24T10:00:00Z",
-        "client_user": {"deleted": false, "user_id": 1, "user_name": "Ops", "user_email": "ops@example.com", "client_id": 7350925,
-                        "role": {"id": 5, "name": "Engineers"}}});
-    if let Some(t) = token {
-        v["token"] = json!(t);
-    }
-    v
-}
 
 #[tokio::test]
 async fn the_api_key_is_sent_with_the_apikey_scheme() {

@@ -6,6 +6,7 @@
 use gcore_iam::Client;
 use gcore_iam::types::LoginRequest;
 use gcore_iam_tests::scripted::{Reply, ScriptedServer};
+use gcore_iam_tests::{KEY, client};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -16,7 +17,6 @@ use tracing_subscriber::fmt::format::FmtSpan;
 use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
 use tracing_subscriber::registry::LookupSpan;
 
-const KEY: &str = "42_a1b2c3d4e5f6a7b8";
 const PASSWORD: &str = "hunter2hunter2";
 const ACCESS_JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJ1c2VyIjoxfQ.c2lnbmF0dXJlYWNjZXNz";
 const REFRESH_JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJ1c2VyIjoyfQ.c2lnbmF0dXJlcmVmcmVzaA";
@@ -151,16 +151,8 @@ where
     drop(runtime);
 }
 
-fn client(server: &ScriptedServer) -> Client {
-    gcore_iam_tests::fast_retrying_client(KEY, &server.base_url())
-        .build()
-        .unwrap()
-}
-
 fn account() -> serde_json::Value {
-    json!({"id": 7350925, "email": "ops@example.com", "name": null, "status": "active", "companyName": BODY_MARKER,
-           "deleted": false, "is_test": false, "has_active_admin": true, "currentUser": 1, "capabilities": ["CDN"],
-           "serviceStatuses": {}, "paidFeatures": {}, "freeFeatures": {}, "entryBaseDomain": null, "bill_type": "postpay"})
+    gcore_iam_tests::account_with_company(BODY_MARKER)
 }
 
 fn request_spans(recorder: &Recorder) -> Vec<Fields> {

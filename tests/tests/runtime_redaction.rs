@@ -7,15 +7,14 @@
 
 use gcore_iam::runtime::OperationInfo;
 use gcore_iam::types::{
-    ChangePasswordRequest, Group, LoginRequest, PutUser, RefreshRequest, Token2, Token2ClientUser,
-    UpdateUserEmailRequest,
+    ChangePasswordRequest, LoginRequest, PutUser, RefreshRequest, Token2, UpdateUserEmailRequest,
 };
 use gcore_iam::{ApiKey, Client, Error, SecretString};
 use gcore_iam_tests::scripted::{Reply, ScriptedServer};
+use gcore_iam_tests::{KEY, client};
 use serde_json::json;
 use std::time::Duration;
 
-const KEY: &str = "42_a1b2c3d4e5f6a7b8";
 const PASSWORD: &str = "hunter2hunter2";
 const NEW_PASSWORD: &str = "correcthorsebattery";
 const OTP: &str = "otp915372";
@@ -74,25 +73,12 @@ fn assert_shows_no_secret(label: &str, shown: &[String]) {
     }
 }
 
-fn client(server: &ScriptedServer) -> Client {
-    gcore_iam_tests::fast_retrying_client(KEY, &server.base_url())
-        .build()
-        .unwrap()
-}
-
 fn new_token() -> Token2 {
-    Token2::new(
-        "CI deploy",
-        None,
-        Token2ClientUser::default().with_role(Group::default().with_id(5)),
-    )
+    gcore_iam_tests::new_token(5)
 }
 
 fn token_response(token: &str) -> serde_json::Value {
-    json!({"id": 9, "name": "CI deploy", "exp_date": null, "deleted": false, "expired": false, "token": token,
-        "created": "2026-11-24T10:00:00Z", "last_usage": "2026-11-24T10:00:00Z",
-        "client_user": {"deleted": false, "user_id": 1, "user_name": "Ops", "user_email": "ops@example.com", "client_id": 7350925,
-                        "role": {"id": 5, "name": "Engineers"}}})
+    gcore_iam_tests::token_response(9, Some(token))
 }
 
 #[tokio::test]

@@ -3,31 +3,20 @@
 //! malformed, panics the client.
 
 use gcore_iam::runtime::OperationInfo;
-use gcore_iam::types::{Group, PutUser, Token2, Token2ClientUser};
+use gcore_iam::types::{PutUser, Token2};
 use gcore_iam::{Client, Error, RetryPolicy};
 use gcore_iam_tests::scripted::{Reply, ScriptedServer};
+use gcore_iam_tests::{KEY, account};
 use serde_json::json;
 use std::time::Duration;
-
-const KEY: &str = "42_a1b2c3d4e5f6a7b8";
 
 /// Retries without waiting long: 1-5 ms backoff.
 fn fast_retries(server: &ScriptedServer) -> gcore_iam::ClientBuilder {
     gcore_iam_tests::fast_retrying_client(KEY, &server.base_url())
 }
 
-fn account() -> serde_json::Value {
-    json!({"id": 7350925, "email": "ops@example.com", "name": null, "status": "active", "companyName": "Example",
-           "deleted": false, "is_test": false, "has_active_admin": true, "currentUser": 1, "capabilities": ["CDN"],
-           "serviceStatuses": {}, "paidFeatures": {}, "freeFeatures": {}, "entryBaseDomain": null, "bill_type": "postpay"})
-}
-
 fn new_token() -> Token2 {
-    Token2::new(
-        "CI deploy",
-        None,
-        Token2ClientUser::default().with_role(Group::default().with_id(5)),
-    )
+    gcore_iam_tests::new_token(5)
 }
 
 /// Fails the test instead of hanging it when a wait is not capped.
