@@ -678,7 +678,61 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Marks input types, boxes recursive fields, checks that every name resolves.
+    /// The passes over the whole API once every operation and type is lowered, then the
+    /// API itself, or every problem found.
     fn finish(mut self, operations: Vec<Operation>) -> Result<(Api, Diagnostics), Diagnostics> {
+        let operations_in_document = self.check_nothing_dropped(&operations);
+        let roots = Roots::of(&operations);
+        let accepted = self.report_ambiguities(&roots);
+        let inputs = self.mark_inputs(&roots);
+        self.unsecret_error_only_fields(&roots, &inputs);
+        self.box_recursive_fields();
+        self.check_unions_on_cycles();
+        self.check_alias_cycles();
+        self.check_names_resolve(&operations);
+        self.check_operation_links();
+        let security_schemes = self.security_schemes();
+        self.check_settings_used();
+        if self.settings.deny_warnings {
+            for d in &mut self.diags.items {
+                d.severity = Severity::Error;
+            }
+        }
+        // Accepted by the settings: told, never refused.
+        for (ptr, message) in accepted {
+            self.warn(&ptr, message);
+        }
+
+        if self.diags.has_errors() {
+            return Err(self.diags);
+        }
+        let doc = &self.spec.document;
+        let default_server = doc.servers.first().map(|s| {
+            let mut url = s.url.clone();
+            for (k, v) in s.variables.iter().flatten() {
+                url = url.replace(&format!("{{{k}}}"), &v.default);
+            }
+            url
+        });
+        let api = Api {
+            title: doc.info.title.clone(),
+            spec_version: doc.info.version.clone(),
+            openapi_version: self.spec.openapi_version.clone(),
+            sha256: self.spec.sha256.clone(),
+            source: self.spec.file.clone(),
+            default_server,
+            types: self.types.into_values().collect(),
+            operations_in_document,
+            operations,
+            security_schemes,
+            client_constructors: self.settings.client_constructors,
+        };
+        Ok((api, self.diags))
+    }
+
+    /// Nothing dropped: every operation of the document is one of the API's. Returns how
+    /// many the document has.
+    fn check_nothing_dropped(&mut self, operations: &[Operation]) -> usize {
         // Nothing dropped: every operation of the document is one of the API's.
         let lowered: BTreeSet<&str> = operations.iter().map(|o| o.pointer.as_str()).collect();
         let in_document = checks::operations(&self.spec.raw);
@@ -694,32 +748,20 @@ impl<'a> Lowerer<'a> {
                 );
             }
         }
+        operations_in_document
+    }
+
+    /// Reports the unions whose variants nothing tells apart, unless only requests use
+    /// them: a union only requests use is only serialised, and needs no telling apart. One
+    /// that no operation uses (webhook payloads, shared schemas) may still be decoded.
+    /// Returns the ones the settings accept, reported after `deny_warnings` applies.
+    fn report_ambiguities(&mut self, roots: &Roots) -> Vec<(String, String)> {
         let mut accepted = Vec::new();
-        // Inputs: everything reachable from bodies and parameters; data: inputs and
-        // success bodies; error bodies: the rest of what error responses reach.
-        let (mut input_roots, mut data_roots, mut error_roots) =
-            (Vec::new(), Vec::new(), Vec::new());
-        for op in &operations {
-            for p in &op.params {
-                p.ty.named(&mut input_roots);
-            }
-            if let Some(b) = &op.body {
-                b.ty.named(&mut input_roots);
-            }
-            for t in op.success.iter().filter_map(|r| r.ty.as_ref()) {
-                t.named(&mut data_roots);
-            }
-            for t in op.errors.iter().filter_map(|r| r.ty.as_ref()) {
-                t.named(&mut error_roots);
-            }
-        }
-        // A union only requests use is only serialised, and needs no telling apart. One
-        // that no operation uses (webhook payloads, shared schemas) may still be decoded.
         let decoded = reachable(
-            data_roots.iter().chain(&error_roots).cloned().collect(),
+            roots.data.iter().chain(&roots.errors).cloned().collect(),
             &self.types,
         );
-        let requests_only: BTreeSet<String> = reachable(input_roots.clone(), &self.types)
+        let requests_only: BTreeSet<String> = reachable(roots.inputs.clone(), &self.types)
             .into_iter()
             .filter(|n| !decoded.contains(n))
             .collect();
@@ -734,18 +776,29 @@ impl<'a> Lowerer<'a> {
                 self.current_op = None;
             }
         }
-        let inputs = reachable(input_roots, &self.types);
+        accepted
+    }
+
+    /// Marks what bodies and parameters reach as input types (they get constructors), and
+    /// returns their names.
+    fn mark_inputs(&mut self, roots: &Roots) -> BTreeSet<String> {
+        let inputs = reachable(roots.inputs.clone(), &self.types);
         for n in &inputs {
             if let Some(t) = self.types.get_mut(n) {
                 t.is_input = true;
             }
         }
-        // Error bodies carry messages about fields, not their values: a `password` key of
-        // an error body says "Wrong password.". In types only error responses use, a field
-        // that is secret only by its name is a plain string.
+        inputs
+    }
+
+    /// Error bodies carry messages about fields, not their values: a `password` key of an
+    /// error body says "Wrong password.". In types only error responses use, a field that
+    /// is secret only by its name is a plain string.
+    fn unsecret_error_only_fields(&mut self, roots: &Roots, inputs: &BTreeSet<String>) {
+        let mut data_roots = roots.data.clone();
         data_roots.extend(inputs.iter().cloned());
         let data = reachable(data_roots, &self.types);
-        let errors_only: BTreeSet<String> = reachable(error_roots, &self.types)
+        let errors_only: BTreeSet<String> = reachable(roots.errors.clone(), &self.types)
             .into_iter()
             .filter(|n| !data.contains(n))
             .collect();
@@ -760,7 +813,11 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
-        // Box fields that lead back to their own struct without a Vec or Map in between.
+    }
+
+    /// Boxes the fields that lead back to their own struct without a `Vec` or map in
+    /// between.
+    fn box_recursive_fields(&mut self) {
         let direct: BTreeMap<String, Vec<String>> = self
             .types
             .iter()
@@ -811,9 +868,12 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
-        // Struct fields on cycles are boxed, which breaks every cycle through a struct
-        // (`Expr = oneOf[Lit, Add{left: Expr, right: Expr}]`). What remains are cycles made
-        // only of oneOf variants and aliases: a value that would contain itself directly.
+    }
+
+    /// Struct fields on cycles are boxed, which breaks every cycle through a struct
+    /// (`Expr = oneOf[Lit, Add{left: Expr, right: Expr}]`). What remains are cycles made
+    /// only of oneOf variants and aliases: a value that would contain itself directly.
+    fn check_unions_on_cycles(&mut self) {
         let unboxed: BTreeMap<String, Vec<String>> = self
             .types
             .iter()
@@ -862,7 +922,10 @@ impl<'a> Lowerer<'a> {
                 });
             }
         }
-        // Aliases that lead back to themselves: a cycle made only of `$ref`.
+    }
+
+    /// Aliases that lead back to themselves: a cycle made only of `$ref`.
+    fn check_alias_cycles(&mut self) {
         let mut alias_cycles = Vec::new();
         for (name, t) in &self.types {
             let mut seen = vec![name.clone()];
@@ -890,7 +953,10 @@ impl<'a> Lowerer<'a> {
                 format!("a cycle made only of $ref cannot be represented: {chain}"),
             );
         }
-        // Every Named must exist.
+    }
+
+    /// Every `Named` type the types and operations refer to exists.
+    fn check_names_resolve(&mut self, operations: &[Operation]) {
         let mut dangling = Vec::new();
         {
             let mut check = |t: &TypeRef, ptr: &str| {
@@ -909,7 +975,7 @@ impl<'a> Lowerer<'a> {
                     check(&TypeRef::Named(n), &t.pointer);
                 }
             }
-            for op in &operations {
+            for op in operations {
                 for p in &op.params {
                     check(&p.ty, &op.pointer);
                 }
@@ -931,7 +997,10 @@ impl<'a> Lowerer<'a> {
         for (ptr, n) in dangling {
             self.error(&ptr, format!("the type {n} cannot be resolved: the schema is a cycle made only of $ref, or refers to a schema that failed"));
         }
-        // Links between operations, in every description, summary and title of the document.
+    }
+
+    /// Links between operations, in every description, summary and title of the document.
+    fn check_operation_links(&mut self) {
         for (ptr, target) in operation_links_in(&self.spec.raw) {
             if !self.op_methods.contains_key(&target) {
                 self.current_op = crate::load::operation_at_pointer(&self.spec.raw, &ptr);
@@ -942,43 +1011,40 @@ impl<'a> Lowerer<'a> {
                 self.current_op = None;
             }
         }
-        let security_schemes = self.security_schemes();
-        self.check_settings_used();
-        if self.settings.deny_warnings {
-            for d in &mut self.diags.items {
-                d.severity = Severity::Error;
-            }
-        }
-        // Accepted by the settings: told, never refused.
-        for (ptr, message) in accepted {
-            self.warn(&ptr, message);
-        }
+    }
+}
 
-        if self.diags.has_errors() {
-            return Err(self.diags);
-        }
-        let doc = &self.spec.document;
-        let default_server = doc.servers.first().map(|s| {
-            let mut url = s.url.clone();
-            for (k, v) in s.variables.iter().flatten() {
-                url = url.replace(&format!("{{{k}}}"), &v.default);
+/// Where the types the operations use start: parameters and bodies (inputs), success
+/// bodies (data), error bodies.
+struct Roots {
+    inputs: Vec<String>,
+    data: Vec<String>,
+    errors: Vec<String>,
+}
+
+impl Roots {
+    fn of(operations: &[Operation]) -> Roots {
+        let (mut input_roots, mut data_roots, mut error_roots) =
+            (Vec::new(), Vec::new(), Vec::new());
+        for op in operations {
+            for p in &op.params {
+                p.ty.named(&mut input_roots);
             }
-            url
-        });
-        let api = Api {
-            title: doc.info.title.clone(),
-            spec_version: doc.info.version.clone(),
-            openapi_version: self.spec.openapi_version.clone(),
-            sha256: self.spec.sha256.clone(),
-            source: self.spec.file.clone(),
-            default_server,
-            types: self.types.into_values().collect(),
-            operations_in_document,
-            operations,
-            security_schemes,
-            client_constructors: self.settings.client_constructors,
-        };
-        Ok((api, self.diags))
+            if let Some(b) = &op.body {
+                b.ty.named(&mut input_roots);
+            }
+            for t in op.success.iter().filter_map(|r| r.ty.as_ref()) {
+                t.named(&mut data_roots);
+            }
+            for t in op.errors.iter().filter_map(|r| r.ty.as_ref()) {
+                t.named(&mut error_roots);
+            }
+        }
+        Roots {
+            inputs: input_roots,
+            data: data_roots,
+            errors: error_roots,
+        }
     }
 }
 
