@@ -434,8 +434,8 @@ impl ApiSummary {
         s
     }
 
-    pub fn from_json(text: &str) -> Result<ApiSummary, String> {
-        serde_json::from_str(text).map_err(|e| e.to_string())
+    pub fn from_json(text: &str) -> Result<ApiSummary, serde_json::Error> {
+        serde_json::from_str(text)
     }
 }
 

@@ -9,9 +9,23 @@ use crate::ir::Api;
 use proc_macro2::TokenStream;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// The text of every file of [`emit::FILES`], in that order. An error is a bug in the
-/// emitter, never in the spec.
-pub fn render(api: &Api) -> Result<Vec<String>, String> {
+/// Formatting failed: always a bug in the emitter, never in the spec.
+#[derive(Debug, thiserror::Error)]
+pub enum FormatError {
+    #[error("internal error: the emitter produced invalid Rust: {0}")]
+    InvalidRust(#[from] syn::Error),
+    #[error("{file}: {source}")]
+    InFile {
+        file: &'static str,
+        #[source]
+        source: Box<FormatError>,
+    },
+    #[error("internal error: a formatting thread panicked")]
+    ThreadPanicked,
+}
+
+/// The text of every file of [`emit::FILES`], in that order.
+pub fn render(api: &Api) -> Result<Vec<String>, FormatError> {
     let parts = emit::parts(api);
     let cx = emit::context(api);
     let next = AtomicUsize::new(0);
@@ -21,8 +35,11 @@ pub fn render(api: &Api) -> Result<Vec<String>, String> {
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(part) = parts.get(i) else { break made };
-            let text = format_tokens(emit::emit_part(api, &cx, part))
-                .map_err(|e| format!("{}: {e}", emit::FILES[part.file]));
+            let text =
+                format_tokens(emit::emit_part(api, &cx, part)).map_err(|e| FormatError::InFile {
+                    file: emit::FILES[part.file],
+                    source: Box::new(e),
+                });
             made.push((i, text));
         }
     };
@@ -33,12 +50,9 @@ pub fn render(api: &Api) -> Result<Vec<String>, String> {
         let helpers: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
         let mut made = work();
         for h in helpers {
-            made.extend(
-                h.join()
-                    .map_err(|_| "internal error: a formatting thread panicked")?,
-            );
+            made.extend(h.join().map_err(|_| FormatError::ThreadPanicked)?);
         }
-        Ok::<_, String>(made)
+        Ok::<_, FormatError>(made)
     })?;
     made.sort_by_key(|(i, _)| *i);
     let mut files = vec![String::new(); emit::FILES.len()];
@@ -49,8 +63,7 @@ pub fn render(api: &Api) -> Result<Vec<String>, String> {
 }
 
 /// One part's tokens as formatted source.
-pub fn format_tokens(tokens: TokenStream) -> Result<String, String> {
-    let file: syn::File = syn::parse2(tokens)
-        .map_err(|e| format!("internal error: the emitter produced invalid Rust: {e}"))?;
+pub fn format_tokens(tokens: TokenStream) -> Result<String, FormatError> {
+    let file: syn::File = syn::parse2(tokens)?;
     Ok(prettyplease::unparse(&file))
 }

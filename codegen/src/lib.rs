@@ -65,7 +65,7 @@ pub fn generate(
             file: spec.file.clone(),
             location: Location::Document,
             operation_id: None,
-            message,
+            message: message.to_string(),
         })
     })?;
     let files = emit::FILES

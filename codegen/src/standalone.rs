@@ -101,28 +101,35 @@ impl Runtime {
     }
 }
 
+/// A region marker without its pair, by 1-based line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RegionError {
+    #[error("line {line}: {IAM_ONLY_START} inside the region opened on line {opened}")]
+    Nested { line: usize, opened: usize },
+    #[error("line {line}: {IAM_ONLY_END} without a region to close")]
+    NotOpen { line: usize },
+    #[error("line {line}: {IAM_ONLY_START} is never closed")]
+    NeverClosed { line: usize },
+}
+
 /// `text` without its gcore-iam-only regions (marker lines included), or which line
 /// leaves a region unpaired.
-pub fn strip_iam_only(text: &str) -> Result<String, String> {
+pub fn strip_iam_only(text: &str) -> Result<String, RegionError> {
     let mut out = String::with_capacity(text.len());
     let mut open: Option<usize> = None;
     for (i, line) in text.lines().enumerate() {
         let trimmed = line.trim();
         if trimmed == IAM_ONLY_START {
             if let Some(start) = open {
-                return Err(format!(
-                    "line {}: {IAM_ONLY_START} inside the region opened on line {}",
-                    i + 1,
-                    start + 1
-                ));
+                return Err(RegionError::Nested {
+                    line: i + 1,
+                    opened: start + 1,
+                });
             }
             open = Some(i);
         } else if trimmed == IAM_ONLY_END {
             if open.take().is_none() {
-                return Err(format!(
-                    "line {}: {IAM_ONLY_END} without a region to close",
-                    i + 1
-                ));
+                return Err(RegionError::NotOpen { line: i + 1 });
             }
         } else if open.is_none() {
             out.push_str(line);
@@ -130,10 +137,7 @@ pub fn strip_iam_only(text: &str) -> Result<String, String> {
         }
     }
     match open {
-        Some(start) => Err(format!(
-            "line {}: {IAM_ONLY_START} is never closed",
-            start + 1
-        )),
+        Some(start) => Err(RegionError::NeverClosed { line: start + 1 }),
         None => Ok(out),
     }
 }

@@ -180,6 +180,9 @@ fn unpaired_gcore_iam_only_regions_are_refused() {
             "line 2: // region: gcore-iam only inside the region opened on line 1",
         ),
     ] {
-        assert_eq!(standalone::strip_iam_only(text).unwrap_err(), want);
+        assert_eq!(
+            standalone::strip_iam_only(text).unwrap_err().to_string(),
+            want
+        );
     }
 }
