@@ -64,9 +64,9 @@ pub struct OperationSummary {
     pub endpoint: String,
     /// Method arguments, in order, as the method declares them: `client_id: i64`,
     /// `name: impl Into<String>`, `body: Token2`.
-    pub arguments: Vec<String>,
+    pub arguments: Vec<Argument>,
     /// Builder methods for optional parameters: `role: impl Into<String>`.
-    pub optional: Vec<String>,
+    pub optional: Vec<Argument>,
     /// The success type.
     pub returns: String,
     /// Error variants: `BadRequest(CreateTokenError)`.
@@ -76,6 +76,54 @@ pub struct OperationSummary {
     /// where the parameter goes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub deprecated_parameters: Vec<String>,
+}
+
+/// An argument of a method or constructor: its Rust name and the type it takes. Written
+/// in the summary as the method declares it, `name: Type`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub struct Argument {
+    pub name: String,
+    pub ty: String,
+}
+
+impl Argument {
+    fn new(name: &str, ty: String) -> Argument {
+        Argument {
+            name: name.to_string(),
+            ty,
+        }
+    }
+}
+
+impl std::fmt::Display for Argument {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.name, self.ty)
+    }
+}
+
+impl From<Argument> for String {
+    fn from(a: Argument) -> String {
+        a.to_string()
+    }
+}
+
+impl TryFrom<String> for Argument {
+    type Error = String;
+    fn try_from(text: String) -> Result<Argument, String> {
+        match text.split_once(": ") {
+            Some((name, ty)) => Ok(Argument::new(name, ty.to_string())),
+            None => Err(format!("an argument is `name: Type`, not {text:?}")),
+        }
+    }
+}
+
+/// `a: A, b: B`.
+fn joined(args: &[Argument]) -> String {
+    args.iter()
+        .map(Argument::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -98,7 +146,7 @@ pub enum TypeSummary {
         default: bool,
         /// The parameters of `new`, in order (`name: impl Into<String>`); `None` when the
         /// type has no `new`.
-        constructor: Option<Vec<String>>,
+        constructor: Option<Vec<Argument>>,
         /// Keyed by wire name.
         fields: BTreeMap<String, FieldSummary>,
         /// The flattened `additionalProperties` field:
@@ -242,7 +290,7 @@ fn field_type(f: &ir::Field) -> String {
 
 /// The parameters of `new` as `emit/types.rs` writes it: request types with required
 /// fields get one, taking those fields in property order.
-fn constructor(t: &ir::TypeDef, s: &ir::Struct) -> Option<Vec<String>> {
+fn constructor(t: &ir::TypeDef, s: &ir::Struct) -> Option<Vec<Argument>> {
     let required: Vec<&ir::Field> = s.fields.iter().filter(|f| is_required(f)).collect();
     if !t.is_input || required.is_empty() {
         return None;
@@ -257,7 +305,7 @@ fn constructor(t: &ir::TypeDef, s: &ir::Struct) -> Option<Vec<String>> {
                     TypeRef::Secret if plain => "impl Into<SecretString>".to_string(),
                     _ => field_type(f),
                 };
-                format!("{}: {ty}", f.rust_name)
+                Argument::new(&f.rust_name, ty)
             })
             .collect(),
     )
@@ -291,20 +339,16 @@ impl ApiSummary {
     pub fn from_api(api: &ir::Api) -> ApiSummary {
         let mut operations = BTreeMap::new();
         for op in &api.operations {
-            let mut arguments: Vec<String> = op
-                .params
-                .iter()
-                .filter(|p| p.required)
-                .map(|p| format!("{}: {}", p.rust_name, param_str(&p.ty)))
+            let mut arguments: Vec<Argument> = op
+                .required_params()
+                .map(|p| Argument::new(&p.rust_name, param_str(&p.ty)))
                 .collect();
             if let Some(b) = &op.body {
-                arguments.push(format!("body: {}", type_str(&b.ty)));
+                arguments.push(Argument::new("body", type_str(&b.ty)));
             }
             let optional = op
-                .params
-                .iter()
-                .filter(|p| !p.required)
-                .map(|p| format!("{}: {}", p.rust_name, param_str(&p.ty)))
+                .optional_params()
+                .map(|p| Argument::new(&p.rust_name, param_str(&p.ty)))
                 .collect();
             let returns = {
                 let types: Vec<String> = op
@@ -638,8 +682,8 @@ fn diff_operation(name: &str, o: &OperationSummary, n: &OperationSummary, change
     if o.arguments != n.arguments {
         let mut text = format!(
             "operation signature changed: Client::{name}({}) -> Client::{name}({})",
-            o.arguments.join(", "),
-            n.arguments.join(", ")
+            joined(&o.arguments),
+            joined(&n.arguments)
         );
         match reorder_note(&o.arguments, &n.arguments) {
             Some(note) if note.is_empty() => text.push_str("; arguments reordered"),
@@ -725,22 +769,12 @@ fn diff_operation(name: &str, o: &OperationSummary, n: &OperationSummary, change
     }
 }
 
-/// The name of a `name: Type` parameter.
-fn arg_name(arg: &str) -> &str {
-    arg.split_once(": ").map_or(arg, |(n, _)| n)
-}
-
-/// The type of a `name: Type` parameter.
-fn arg_type(arg: &str) -> &str {
-    arg.split_once(": ").map_or("", |(_, t)| t)
-}
-
 /// When the parameters both lists have changed their relative order: what that does to
 /// calls written for the old order (empty when the number of arguments changed too, which
 /// no old call survives). `None` when they did not.
-fn reorder_note(old: &[String], new: &[String]) -> Option<String> {
-    let old_names: Vec<&str> = old.iter().map(|a| arg_name(a)).collect();
-    let new_names: Vec<&str> = new.iter().map(|a| arg_name(a)).collect();
+fn reorder_note(old: &[Argument], new: &[Argument]) -> Option<String> {
+    let old_names: Vec<&str> = old.iter().map(|a| a.name.as_str()).collect();
+    let new_names: Vec<&str> = new.iter().map(|a| a.name.as_str()).collect();
     let common_old: Vec<&str> = old_names
         .iter()
         .copied()
@@ -758,7 +792,7 @@ fn reorder_note(old: &[String], new: &[String]) -> Option<String> {
         return Some(String::new());
     }
     // `impl Into<String>` and `impl Into<SecretString>` take the same values.
-    let takes = |arg: &str| arg_type(arg).replace("Into<SecretString>", "Into<String>");
+    let takes = |arg: &Argument| arg.ty.replace("Into<SecretString>", "Into<String>");
     let same_types = old.iter().zip(new).all(|(a, b)| takes(a) == takes(b));
     let moved: Vec<String> = old_names
         .iter()
@@ -926,15 +960,15 @@ fn diff_struct(name: &str, o: &TypeSummary, n: &TypeSummary, changes: &mut Chang
     else {
         return;
     };
-    let signature = |ctor: &Option<Vec<String>>| {
+    let signature = |ctor: &Option<Vec<Argument>>| {
         ctor.as_ref()
-            .map(|args| format!("{name}::new({})", args.join(", ")))
+            .map(|args| format!("{name}::new({})", joined(args)))
     };
     // Whether `new` takes the field, when the type is a request type before and after
     // (otherwise the line about the type becoming or ceasing to be one says it all).
-    let takes = |ctor: &Option<Vec<String>>, field: &str| {
+    let takes = |ctor: &Option<Vec<Argument>>, field: &str| {
         ctor.as_ref()
-            .is_some_and(|args| args.iter().any(|a| arg_name(a) == field))
+            .is_some_and(|args| args.iter().any(|a| a.name == field))
     };
     let both_input = *o_input && *n_input;
     match (o_input, n_input) {

@@ -271,6 +271,19 @@ pub struct Operation {
     pub errors: Vec<ErrorResponse>,
 }
 
+impl Operation {
+    /// The parameters the method takes as arguments, in order (the body, if any, follows
+    /// them): the required ones.
+    pub fn required_params(&self) -> impl Iterator<Item = &Param> {
+        self.params.iter().filter(|p| p.required)
+    }
+
+    /// The parameters set with builder methods: the optional ones.
+    pub fn optional_params(&self) -> impl Iterator<Item = &Param> {
+        self.params.iter().filter(|p| !p.required)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Deprecation {
     pub removal_date: Option<String>,

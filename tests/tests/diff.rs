@@ -440,9 +440,11 @@ fn assert_summary_describes(generated: &codegen::Generated, what: &str) {
                             .find("pub fn new(")
                             .map(|i| params(&block[i + "pub fn new".len()..]))
                     });
-                let summarised_new = constructor
-                    .as_ref()
-                    .map(|args| args.iter().map(|a| normalize(a)).collect::<Vec<_>>());
+                let summarised_new = constructor.as_ref().map(|args| {
+                    args.iter()
+                        .map(|a| normalize(&a.to_string()))
+                        .collect::<Vec<_>>()
+                });
                 assert_eq!(summarised_new, declared_new, "{what}: {name}::new");
             }
             TypeSummary::Enum {
@@ -525,7 +527,11 @@ fn assert_summary_describes(generated: &codegen::Generated, what: &str) {
             .or_else(|| operations.find(&format!("pub fn {method}(\n")))
             .unwrap_or_else(|| panic!("{what}: no method {method}"));
         let declared = params(&operations[at + "pub fn ".len() + method.len()..]);
-        let summarised: Vec<String> = op.arguments.iter().map(|a| normalize(a)).collect();
+        let summarised: Vec<String> = op
+            .arguments
+            .iter()
+            .map(|a| normalize(&a.to_string()))
+            .collect();
         assert_eq!(
             summarised, declared,
             "{what}: arguments of Client::{method}"

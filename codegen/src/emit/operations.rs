@@ -251,8 +251,8 @@ struct Arguments {
 /// Positional: path parameters, required query/header parameters, the body; optional
 /// parameters are setters.
 fn arguments(op: &Operation, cx: &Cx, types: &TokenStream) -> Arguments {
-    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
-    let optional: Vec<&Param> = op.params.iter().filter(|p| !p.required).collect();
+    let required: Vec<&Param> = op.required_params().collect();
+    let optional: Vec<&Param> = op.optional_params().collect();
     let mut struct_fields = Vec::new();
     let mut args = Vec::new();
     let mut inits = Vec::new();
@@ -587,7 +587,7 @@ fn errors(op: &Operation, cx: &Cx, types: &TokenStream, error: &proc_macro2::Ide
 /// The method's docs: the operation's, the required parameters' (they are arguments, so
 /// their descriptions and deprecations go here), and what it sends.
 fn method_docs(op: &Operation, cx: &Cx) -> TokenStream {
-    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
+    let required: Vec<&Param> = op.required_params().collect();
     let mut extra = Vec::new();
     let described: Vec<String> = required
         .iter()
