@@ -45,8 +45,15 @@ pub struct Generated {
 /// crate adds on top (gcore-iam's `from_env`, `users_stream`, ...) are
 /// [`Settings::reserved_methods`]. A test reads the runtime sources and fails when a
 /// public `Client` method is in neither.
-pub const RUNTIME_CLIENT_METHODS: &[&str] =
-    &["new", "builder", "request", "execute", "clone", "base_url"];
+pub const RUNTIME_CLIENT_METHODS: &[&str] = &[
+    "new",
+    "builder",
+    "request",
+    "execute",
+    "clone",
+    "base_url",
+    "with_credentials",
+];
 
 /// The single entry point: a loaded spec → generated files, or every problem found.
 pub fn generate(

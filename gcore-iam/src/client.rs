@@ -381,6 +381,29 @@ impl Client {
         }
     }
 
+    /// A client like this one (base URL, HTTP client and its proxy or TLS settings,
+    /// timeouts, retries, user agent) that sends other credentials: to act as another
+    /// user, or to check that new credentials work before switching to them. Its retry
+    /// budget is its own.
+    pub fn with_credentials(
+        &self,
+        credentials: impl IntoCredentials,
+    ) -> Result<Client, ConfigError> {
+        let inner = &self.inner;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http: inner.http.clone(),
+                base_url: inner.base_url.clone(),
+                credentials: credentials.into_credentials()?,
+                timeout: inner.timeout,
+                retry: inner.retry.clone(),
+                budget: Budget::new(inner.budget.config),
+                per_request_user_agent: inner.per_request_user_agent.clone(),
+                deprecation_logged: Mutex::new(HashSet::new()),
+            }),
+        })
+    }
+
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         &self.inner.base_url

@@ -56,11 +56,10 @@ impl Client {
     /// read again to learn whether it is gone. Whatever fails, the [`RotationError`] says
     /// which tokens exist, and carries the new token's value whenever one was received.
     ///
-    /// The check goes to this client's base URL through a client built with the new
-    /// token and the builder's defaults (timeouts, retries, HTTP client): a custom HTTP
-    /// client (a proxy, say) or `allow_insecure_http` is not carried over, and a check
-    /// that cannot be made that way ends in [`RotationError::NewTokenUnverified`], with
-    /// both tokens kept.
+    /// The check goes through a client like this one (base URL, HTTP client and its proxy,
+    /// timeouts, retries; [`Client::with_credentials`]) that sends the new token. A check
+    /// that cannot be made ends in [`RotationError::NewTokenUnverified`], with both tokens
+    /// kept.
     pub fn rotate_token(&self, account_id: i64, token_id: i64) -> RotateToken<'_> {
         RotateToken {
             client: self,
@@ -510,10 +509,7 @@ impl RotateToken<'_> {
             new_secret: secret,
             cause,
         };
-        let new_client = match Client::builder(secret.expose_secret())
-            .base_url(client.base_url())
-            .build()
-        {
+        let new_client = match client.with_credentials(secret.expose_secret()) {
             Ok(c) => c,
             Err(e) => return Err(unverified(RotationCause::CheckClient(e), secret)),
         };

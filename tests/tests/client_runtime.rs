@@ -748,3 +748,38 @@ fn gcores_description_names_the_authorization_header_and_api_gcore_com() {
         ""
     );
 }
+
+#[tokio::test]
+async fn a_client_with_other_credentials_keeps_everything_else() {
+    let server = ScriptedServer::start().await;
+    server.fallback(Reply::json(200, account()));
+    let first = gcore_iam_tests::fast_retrying_client(KEY, &server.base_url())
+        .user_agent("ops-bot/1.0")
+        .build()
+        .unwrap();
+    let second = first.with_credentials("43_f0e1d2c3b4a59687").unwrap();
+    assert_eq!(second.base_url(), first.base_url());
+    second.get_account_details().await.unwrap();
+    first.get_account_details().await.unwrap();
+    let got = server.received();
+    assert_eq!(
+        got[0].header("authorization"),
+        Some("APIKey 43_f0e1d2c3b4a59687")
+    );
+    assert_eq!(
+        got[1].header("authorization"),
+        Some(format!("APIKey {KEY}").as_str())
+    );
+    assert!(
+        got.iter()
+            .all(|r| r.header("user-agent") == Some("ops-bot/1.0"))
+    );
+    // a key the crate refuses is refused here too, without its secret in the error
+    let refused = first
+        .with_credentials("Bearer 43_f0e1d2c3b4a59687")
+        .unwrap_err();
+    assert!(
+        !format!("{refused} {refused:?}").contains("f0e1d2c3"),
+        "{refused:?}"
+    );
+}
