@@ -1,19 +1,39 @@
 //! Generator settings: everything that is not in the spec but changes the output.
 
+use crate::diagnostics::{Diagnostic, Diagnostics, Location, Severity};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// How to tell apart `oneOf` variants of identical shape by their content: the string at
 /// `pointer` (a JSON pointer into the value; the first array element is taken when it
 /// points at an array) selects the variant whose prefix it starts with.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ContentRule {
     pub pointer: String,
-    /// (variant title as written in the spec, prefix of the message).
+    /// (variant title as written in the spec, prefix of the message); in a settings file
+    /// `{title: ..., prefix: ...}`.
+    #[serde(deserialize_with = "title_prefix_pairs")]
     pub prefixes: Vec<(String, String)>,
 }
 
-/// Settings for one generation run.
-#[derive(Debug, Clone)]
+/// `[{title, prefix}, ...]` as `(title, prefix)` pairs.
+fn title_prefix_pairs<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<(String, String)>, D::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Prefix {
+        title: String,
+        prefix: String,
+    }
+    let prefixes: Vec<Prefix> = serde::Deserialize::deserialize(deserializer)?;
+    Ok(prefixes.into_iter().map(|p| (p.title, p.prefix)).collect())
+}
+
+/// Settings for one generation run. A settings file (see [`Settings::from_yaml`]) names
+/// the same fields; those it leaves out keep their [`Default`].
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Settings {
     /// Operation-id prefix to strip from method names; `None` detects a common lower-case
     /// prefix shared by every operationId (`iam` in `iamGetUsers`).
@@ -62,42 +82,6 @@ impl Default for Settings {
     }
 }
 
-/// A settings file as written: see [`Settings::from_yaml`].
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SettingsFile {
-    strip_operation_prefix: Option<String>,
-    #[serde(default)]
-    deny_warnings: bool,
-    client_constructors: Option<bool>,
-    #[serde(default)]
-    content_rules: BTreeMap<String, ContentRuleFile>,
-    #[serde(default)]
-    variant_names: BTreeMap<String, String>,
-    #[serde(default)]
-    ambiguity_accepted: BTreeSet<String>,
-    #[serde(default)]
-    secret_fields: BTreeSet<String>,
-    #[serde(default)]
-    reserved_methods: Vec<String>,
-    #[serde(default)]
-    descriptions: BTreeMap<String, String>,
-}
-
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ContentRuleFile {
-    pointer: String,
-    prefixes: Vec<PrefixFile>,
-}
-
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PrefixFile {
-    title: String,
-    prefix: String,
-}
-
 impl Settings {
     /// Reads a settings file (`--settings FILE`): YAML (JSON is YAML too), every key
     /// optional and none unknown, each the [`Settings`] field of the same name:
@@ -118,12 +102,11 @@ impl Settings {
     /// descriptions: {Group.id: "The role's id."}     # Schema.property → its docs
     /// ```
     ///
-    /// `shown` names the file in errors, which carry the line and column. What the keys name (schemas, titles, properties) is
-    /// checked against the document when it is generated: a name that matches nothing
-    /// there is an error.
-    pub fn from_yaml(text: &str, shown: &str) -> Result<Settings, crate::diagnostics::Diagnostics> {
-        use crate::diagnostics::{Diagnostic, Diagnostics, Location, Severity};
-        let file: SettingsFile = serde_yaml::from_str(text).map_err(|e| {
+    /// `shown` names the file in errors, which carry the line and column. What the keys
+    /// name (schemas, titles, properties) is checked against the document when it is
+    /// generated: a name that matches nothing there is an error.
+    pub fn from_yaml(text: &str, shown: &str) -> Result<Settings, Diagnostics> {
+        serde_yaml::from_str(text).map_err(|e| {
             let location = match e.location() {
                 Some(l) => Location::LineColumn {
                     line: l.line(),
@@ -131,61 +114,30 @@ impl Settings {
                 },
                 None => Location::Document,
             };
-            Diagnostics::single(Diagnostic {
-                severity: Severity::Error,
-                file: shown.to_string(),
-                location,
-                operation_id: None,
-                message: format!("settings: {e}"),
-            })
-        })?;
-        let defaults = Settings::default();
-        Ok(Settings {
-            strip_operation_prefix: file.strip_operation_prefix,
-            deny_warnings: file.deny_warnings,
-            ambiguity_accepted: file.ambiguity_accepted,
-            content_rules: file
-                .content_rules
-                .into_iter()
-                .map(|(schema, rule)| {
-                    (
-                        schema,
-                        ContentRule {
-                            pointer: rule.pointer,
-                            prefixes: rule
-                                .prefixes
-                                .into_iter()
-                                .map(|p| (p.title, p.prefix))
-                                .collect(),
-                        },
-                    )
-                })
-                .collect(),
-            variant_names: file.variant_names,
-            secret_fields: file.secret_fields,
-            reserved_methods: file.reserved_methods,
-            descriptions: file.descriptions,
-            client_constructors: file
-                .client_constructors
-                .unwrap_or(defaults.client_constructors),
+            settings_error(shown, location, format!("settings: {e}"))
         })
     }
 
     /// [`Settings::from_yaml`] on a file.
-    pub fn from_file(
-        path: &std::path::Path,
-        shown: &str,
-    ) -> Result<Settings, crate::diagnostics::Diagnostics> {
-        use crate::diagnostics::{Diagnostic, Diagnostics, Location, Severity};
+    pub fn from_file(path: &std::path::Path, shown: &str) -> Result<Settings, Diagnostics> {
         let text = std::fs::read_to_string(path).map_err(|e| {
-            Diagnostics::single(Diagnostic {
-                severity: Severity::Error,
-                file: shown.to_string(),
-                location: Location::Document,
-                operation_id: None,
-                message: format!("cannot read the settings file: {e}"),
-            })
+            settings_error(
+                shown,
+                Location::Document,
+                format!("cannot read the settings file: {e}"),
+            )
         })?;
         Settings::from_yaml(&text, shown)
     }
+}
+
+/// A problem with the settings file `shown`.
+fn settings_error(shown: &str, location: Location, message: String) -> Diagnostics {
+    Diagnostics::single(Diagnostic {
+        severity: Severity::Error,
+        file: shown.to_string(),
+        location,
+        operation_id: None,
+        message,
+    })
 }

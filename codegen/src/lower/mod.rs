@@ -683,8 +683,9 @@ impl<'a> Lowerer<'a> {
     fn finish(mut self, operations: Vec<Operation>) -> Result<(Api, Diagnostics), Diagnostics> {
         let operations_in_document = self.check_nothing_dropped(&operations);
         let roots = Roots::of(&operations);
-        let accepted = self.report_ambiguities(&roots);
-        let inputs = self.mark_inputs(&roots);
+        let inputs = reachable(roots.inputs.clone(), &self.types);
+        let accepted = self.report_ambiguities(&roots, &inputs);
+        self.mark_inputs(&inputs);
         self.unsecret_error_only_fields(&roots, &inputs);
         self.box_recursive_fields();
         self.check_unions_on_cycles();
@@ -755,15 +756,20 @@ impl<'a> Lowerer<'a> {
     /// them: a union only requests use is only serialised, and needs no telling apart. One
     /// that no operation uses (webhook payloads, shared schemas) may still be decoded.
     /// Returns the ones the settings accept, reported after `deny_warnings` applies.
-    fn report_ambiguities(&mut self, roots: &Roots) -> Vec<(String, String)> {
+    fn report_ambiguities(
+        &mut self,
+        roots: &Roots,
+        inputs: &BTreeSet<String>,
+    ) -> Vec<(String, String)> {
         let mut accepted = Vec::new();
         let decoded = reachable(
             roots.data.iter().chain(&roots.errors).cloned().collect(),
             &self.types,
         );
-        let requests_only: BTreeSet<String> = reachable(roots.inputs.clone(), &self.types)
-            .into_iter()
-            .filter(|n| !decoded.contains(n))
+        let requests_only: BTreeSet<String> = inputs
+            .iter()
+            .filter(|n| !decoded.contains(*n))
+            .cloned()
             .collect();
         for a in std::mem::take(&mut self.ambiguities) {
             if !requests_only.contains(&a.type_name) {
@@ -779,16 +785,14 @@ impl<'a> Lowerer<'a> {
         accepted
     }
 
-    /// Marks what bodies and parameters reach as input types (they get constructors), and
-    /// returns their names.
-    fn mark_inputs(&mut self, roots: &Roots) -> BTreeSet<String> {
-        let inputs = reachable(roots.inputs.clone(), &self.types);
-        for n in &inputs {
+    /// Marks what bodies and parameters reach (`inputs`) as input types: they get
+    /// constructors.
+    fn mark_inputs(&mut self, inputs: &BTreeSet<String>) {
+        for n in inputs {
             if let Some(t) = self.types.get_mut(n) {
                 t.is_input = true;
             }
         }
-        inputs
     }
 
     /// Error bodies carry messages about fields, not their values: a `password` key of an

@@ -1025,7 +1025,7 @@ impl<'a> Lowerer<'a> {
             tag,
             // Strings of a checked format (`uuid` beside a free-form name) are told apart
             // by checking the format when decoding.
-            format: self.checked_format(Src::from(b), 0),
+            format: variant_shape.format().map(str::to_string),
             checks: variant_shape.checked().checks(),
         };
         (variant, title, variant_shape)
@@ -1178,36 +1178,6 @@ impl<'a> Lowerer<'a> {
             ),
             accepted: self.settings.ambiguity_accepted.contains(spec_name),
         });
-    }
-
-    /// The format of a variant that is a string of a format the generated decoder checks
-    /// (through `$ref`s and one-part `allOf`s, not inside objects or lists).
-    fn checked_format(&self, src: Src<'a>, depth: usize) -> Option<String> {
-        if depth > 8 {
-            return None;
-        }
-        let s = match src {
-            Src::Ref(r) => {
-                return self.checked_format(Src::from(self.component_schema(r)?.1), depth + 1);
-            }
-            Src::Schema(s) => s,
-        };
-        let v = view(s);
-        let typed: Vec<&ReferenceOr<Schema>> = v
-            .all_of
-            .iter()
-            .filter(|p| match p {
-                ReferenceOr::Item(s) => !view(s).is_annotation_only(),
-                _ => true,
-            })
-            .collect();
-        if let [only] = typed.as_slice() {
-            return self.checked_format(Src::from(*only), depth + 1);
-        }
-        match (v.ty, v.format.as_deref()) {
-            (Some("string"), Some(f)) if CHECKED_FORMATS.contains(&f) => Some(f.to_string()),
-            _ => None,
-        }
     }
 
     /// What values a schema accepts ([`Shape`]), through `$ref`s and `allOf`s; nesting

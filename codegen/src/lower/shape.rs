@@ -156,12 +156,20 @@ impl Shape {
         }
     }
 
+    /// The format of a string the decoder checks, when this is one.
+    pub fn format(&self) -> Option<&str> {
+        match self {
+            Shape::Str { format } => format.as_deref(),
+            _ => None,
+        }
+    }
+
     /// The checks [`Shape::checked`] keeps, except the format at the top.
     pub fn checks(&self) -> Vec<ValueCheck> {
         let rule = |s: &Shape| match s {
             Shape::Const(values) => values
                 .iter()
-                .all(|v| v.is_string() || v.is_boolean() || v.as_i64().is_some())
+                .all(checkable)
                 .then(|| CheckRule::OneOf(values.clone())),
             Shape::Str {
                 format: Some(format),
@@ -189,8 +197,7 @@ impl Shape {
                 shape: Shape::Const(values),
                 required: true,
             }) => match values.as_slice() {
-                [v @ (Value::String(_) | Value::Bool(_))] => Some(v),
-                [v @ Value::Number(n)] if n.is_i64() => Some(v),
+                [v] if checkable(v) => Some(v),
                 _ => None,
             },
             _ => None,
@@ -208,6 +215,11 @@ impl Shape {
 }
 
 pub use crate::ir::{CheckAt, CheckRule, ValueCheck};
+
+/// A value the generated decoder compares: a string, a boolean or an `i64`.
+fn checkable(v: &Value) -> bool {
+    v.is_string() || v.is_boolean() || v.is_i64()
+}
 
 fn kind_of(v: &Value) -> Shape {
     match v {

@@ -37,6 +37,14 @@ fn fmt_of<T: std::fmt::Debug>(
     }
 }
 
+/// A typed schema's `enum` as JSON values (`None` is `null`).
+fn values<T: Clone + Into<Value>>(enumeration: &[Option<T>]) -> Vec<Value> {
+    enumeration
+        .iter()
+        .map(|e| e.clone().map_or(Value::Null, Into::into))
+        .collect()
+}
+
 pub fn view(schema: &Schema) -> View<'_> {
     let mut v = View {
         schema,
@@ -61,11 +69,7 @@ pub fn view(schema: &Schema) -> View<'_> {
                 StringFormat::Byte => "byte",
                 StringFormat::Binary => "binary",
             });
-            v.enumeration = s
-                .enumeration
-                .iter()
-                .map(|e| e.clone().map(Value::String).unwrap_or(Value::Null))
-                .collect();
+            v.enumeration = values(&s.enumeration);
         }
         SchemaKind::Type(Type::Number(n)) => {
             v.ty = Some("number");
@@ -73,11 +77,7 @@ pub fn view(schema: &Schema) -> View<'_> {
                 openapiv3::NumberFormat::Float => "float",
                 openapiv3::NumberFormat::Double => "double",
             });
-            v.enumeration = n
-                .enumeration
-                .iter()
-                .map(|e| e.map(Value::from).unwrap_or(Value::Null))
-                .collect();
+            v.enumeration = values(&n.enumeration);
         }
         SchemaKind::Type(Type::Integer(n)) => {
             v.ty = Some("integer");
@@ -85,19 +85,11 @@ pub fn view(schema: &Schema) -> View<'_> {
                 openapiv3::IntegerFormat::Int32 => "int32",
                 openapiv3::IntegerFormat::Int64 => "int64",
             });
-            v.enumeration = n
-                .enumeration
-                .iter()
-                .map(|e| e.map(Value::from).unwrap_or(Value::Null))
-                .collect();
+            v.enumeration = values(&n.enumeration);
         }
         SchemaKind::Type(Type::Boolean(b)) => {
             v.ty = Some("boolean");
-            v.enumeration = b
-                .enumeration
-                .iter()
-                .map(|e| e.map(Value::from).unwrap_or(Value::Null))
-                .collect();
+            v.enumeration = values(&b.enumeration);
         }
         SchemaKind::Type(Type::Object(o)) => {
             v.ty = Some("object");
