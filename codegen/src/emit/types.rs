@@ -4,7 +4,7 @@ use super::{Cx, ty};
 use crate::ident::to_ident;
 use crate::ir::{Api, OneOf, OneOfDecoding, Presence, Struct, TypeDef, TypeKind, TypeRef};
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::{ToTokens, format_ident, quote};
 
 /// The module's inner documentation.
 pub fn head() -> TokenStream {
@@ -405,19 +405,26 @@ fn implicit_tag_arms(o: &OneOf, property: &str, here: &TokenStream) -> TokenStre
             }
         }
     };
-    let strings = o.variants.iter().filter_map(|v| {
-        let tag = v.tag.as_ref()?.as_str()?;
-        Some(arm(v, quote!(#tag)))
-    });
-    let integers = o.variants.iter().filter_map(|v| {
-        let tag = proc_macro2::Literal::i64_unsuffixed(v.tag.as_ref()?.as_i64()?);
-        Some(arm(v, quote!(#tag)))
-    });
-    let booleans = o.variants.iter().filter_map(|v| {
-        let tag = v.tag.as_ref()?.as_bool()?;
-        Some(arm(v, quote!(#tag)))
-    });
-    let by = |accessor: TokenStream, arms: Vec<TokenStream>| {
+    // one `match` per kind of tag value: how to read the property, how to write a value
+    type Pattern = fn(&serde_json::Value) -> Option<TokenStream>;
+    let kinds: [(TokenStream, Pattern); 3] = [
+        (quote!(serde_json::Value::as_str), |t| {
+            t.as_str().map(|s| quote!(#s))
+        }),
+        (quote!(serde_json::Value::as_i64), |t| {
+            t.as_i64()
+                .map(|n| proc_macro2::Literal::i64_unsuffixed(n).into_token_stream())
+        }),
+        (quote!(serde_json::Value::as_bool), |t| {
+            t.as_bool().map(|b| quote!(#b))
+        }),
+    ];
+    let matches = kinds.iter().filter_map(|(accessor, pattern)| {
+        let arms: Vec<TokenStream> = o
+            .variants
+            .iter()
+            .filter_map(|v| Some(arm(v, pattern(v.tag.as_ref()?)?)))
+            .collect();
         (!arms.is_empty()).then(|| {
             quote! {
                 match value.get(#property).and_then(#accessor) {
@@ -426,11 +433,8 @@ fn implicit_tag_arms(o: &OneOf, property: &str, here: &TokenStream) -> TokenStre
                 }
             }
         })
-    };
-    let strings = by(quote!(serde_json::Value::as_str), strings.collect());
-    let integers = by(quote!(serde_json::Value::as_i64), integers.collect());
-    let booleans = by(quote!(serde_json::Value::as_bool), booleans.collect());
-    quote!(#strings #integers #booleans)
+    });
+    quote!(#( #matches )*)
 }
 
 /// An expression that is true when `value` passes `checks`. Parentheses only where `||`
