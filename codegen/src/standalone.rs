@@ -32,7 +32,7 @@ pub const IAM_ONLY_MODULES: &[&str] = &[
 pub const RUNTIME_DEPENDENCIES: &[(&str, &str)] = &[
     (
         "reqwest",
-        r#"{ version = "0.12", default-features = false, features = ["json", "rustls-tls", "http2"] }"#,
+        r#"{ version = "0.13", default-features = false, features = ["json", "rustls", "http2", "query", "form"] }"#,
     ),
     ("serde", r#"{ version = "1", features = ["derive"] }"#),
     (
