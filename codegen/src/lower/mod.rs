@@ -348,18 +348,18 @@ impl<'a> Lowerer<'a> {
         match p {
             ReferenceOr::Item(p) => Some((p, ptr.to_string())),
             ReferenceOr::Reference { reference } => {
-                let key = reference.strip_prefix("#/components/parameters/");
+                let key = component_key(reference, "parameters");
                 let found = key.and_then(|k| {
                     self.spec
                         .document
                         .components
                         .as_ref()?
                         .parameters
-                        .get(k)
+                        .get(&k)
                         .and_then(|p| match p {
                             ReferenceOr::Item(p) => Some((
                                 p,
-                                format!("#/components/parameters/{}", escape_pointer_token(k)),
+                                format!("#/components/parameters/{}", escape_pointer_token(&k)),
                             )),
                             ReferenceOr::Reference { .. } => None,
                         })
@@ -572,7 +572,7 @@ impl<'a> Lowerer<'a> {
         let (rb, bptr) = match rb {
             ReferenceOr::Item(rb) => (rb, format!("{ptr}/requestBody")),
             ReferenceOr::Reference { reference } => {
-                let key = reference.strip_prefix("#/components/requestBodies/");
+                let key = component_key(reference, "requestBodies");
                 let found = key.and_then(|k| {
                     match self
                         .spec
@@ -580,11 +580,11 @@ impl<'a> Lowerer<'a> {
                         .components
                         .as_ref()?
                         .request_bodies
-                        .get(k)?
+                        .get(&k)?
                     {
                         ReferenceOr::Item(rb) => Some((
                             rb,
-                            format!("#/components/requestBodies/{}", escape_pointer_token(k)),
+                            format!("#/components/requestBodies/{}", escape_pointer_token(&k)),
                         )),
                         _ => None,
                     }
@@ -700,12 +700,12 @@ impl<'a> Lowerer<'a> {
         match r {
             ReferenceOr::Item(resp) => Some((resp, rptr)),
             ReferenceOr::Reference { reference } => {
-                let key = reference.strip_prefix("#/components/responses/");
+                let key = component_key(reference, "responses");
                 let found = key.and_then(|k| {
-                    match self.spec.document.components.as_ref()?.responses.get(k)? {
+                    match self.spec.document.components.as_ref()?.responses.get(&k)? {
                         ReferenceOr::Item(resp) => Some((
                             resp,
-                            format!("#/components/responses/{}", escape_pointer_token(k)),
+                            format!("#/components/responses/{}", escape_pointer_token(&k)),
                         )),
                         _ => None,
                     }
@@ -1253,6 +1253,16 @@ fn strongly_connected(graph: &BTreeMap<String, Vec<String>>) -> BTreeMap<String,
         .collect()
 }
 
+/// The key a `#/components/<section>/KEY` reference names in that section, its JSON
+/// pointer escapes undone (`~1` is `/`, `~0` is `~`); `None` for a reference elsewhere.
+pub(super) fn component_key(reference: &str, section: &str) -> Option<String> {
+    let key = reference
+        .strip_prefix("#/components/")?
+        .strip_prefix(section)?
+        .strip_prefix('/')?;
+    Some(key.replace("~1", "/").replace("~0", "~"))
+}
+
 /// An operation's responses in document order, the default last: status, response (or
 /// reference) and pointer.
 fn response_entries<'a>(
@@ -1442,5 +1452,44 @@ mod tests {
             vec!["iamGetApiTokensV2"]
         );
         assert_eq!(path_vars("/a/{b}/c/{d}"), vec!["b", "d"]);
+    }
+
+    /// Keys with `/` or `~` are written `~1` and `~0` in a `$ref` (RFC 6901).
+    #[test]
+    fn component_references_with_pointer_escapes_resolve() {
+        let spec = crate::load::load_bytes(
+            "escapes.json",
+            serde_json::json!({
+                "openapi": "3.0.3",
+                "info": {"title": "t", "version": "1"},
+                "paths": {"/a": {"post": {
+                    "operationId": "postA",
+                    "parameters": [{"$ref": "#/components/parameters/page~1size"}],
+                    "requestBody": {"$ref": "#/components/requestBodies/new~0thing"},
+                    "responses": {"200": {"$ref": "#/components/responses/ok~1done"}}
+                }}},
+                "components": {
+                    "parameters": {"page/size": {
+                        "name": "page_size", "in": "query", "schema": {"type": "integer"}
+                    }},
+                    "requestBodies": {"new~thing": {
+                        "content": {"text/plain": {"schema": {"type": "string"}}}
+                    }},
+                    "responses": {"ok/done": {
+                        "description": "done",
+                        "content": {"text/plain": {"schema": {"type": "string"}}}
+                    }}
+                }
+            })
+            .to_string()
+            .as_bytes(),
+        )
+        .unwrap();
+        let (api, warnings) = lower(&spec, &Settings::default()).unwrap();
+        assert_eq!(warnings.items.len(), 0, "{warnings}");
+        let op = &api.operations[0];
+        assert_eq!(op.params[0].wire_name, "page_size");
+        assert_eq!(op.body.as_ref().unwrap().content_type, "text/plain");
+        assert_eq!(op.success[0].description, "done");
     }
 }

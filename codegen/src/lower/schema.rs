@@ -104,7 +104,6 @@ fn discriminator_tag(
         })
 }
 
-const COMPONENT_PREFIX: &str = "#/components/schemas/";
 /// Longest chain of references followed before giving up.
 const MAX_REF_CHAIN: usize = 128;
 
@@ -126,8 +125,7 @@ impl<'a> Lowerer<'a> {
         &self,
         reference: &str,
     ) -> Option<(&'a str, &'a ReferenceOr<Schema>)> {
-        let key = reference.strip_prefix(COMPONENT_PREFIX)?;
-        let key = key.replace("~1", "/").replace("~0", "~");
+        let key = super::component_key(reference, "schemas")?;
         let comps = self.spec.document.components.as_ref()?;
         comps
             .schemas
