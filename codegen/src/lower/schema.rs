@@ -115,6 +115,18 @@ fn docs_of(s: &Schema) -> Docs {
     }
 }
 
+/// `ty` with a schema's flags (nullable, deprecated, read-only, write-only) and `docs`.
+fn resolved(s: &Schema, ty: TypeRef, docs: Docs) -> Resolved {
+    Resolved {
+        ty,
+        nullable: s.schema_data.nullable,
+        docs,
+        deprecated: s.schema_data.deprecated,
+        read_only: s.schema_data.read_only,
+        write_only: s.schema_data.write_only,
+    }
+}
+
 fn upper_first(wire: &str) -> String {
     ident::type_name(wire)
 }
@@ -304,7 +316,8 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Lowers one schema. `component` is its key when it is a component schema, in which
-    /// case `name` is already claimed for it.
+    /// case `name` is already claimed for it. The first kind that applies decides: an
+    /// `allOf`, a `oneOf`/`anyOf`, a string enum, an object, else a scalar or an array.
     fn schema(
         &mut self,
         s: &'a Schema,
@@ -313,136 +326,169 @@ impl<'a> Lowerer<'a> {
         component: Option<&str>,
     ) -> Resolved {
         let v = view(s);
-        let docs = docs_of(s);
-        let nullable = s.schema_data.nullable;
-        let deprecated = s.schema_data.deprecated;
-        let out = |ty: TypeRef, docs: Docs| Resolved {
-            ty,
-            nullable,
-            docs,
-            deprecated,
-            read_only: s.schema_data.read_only,
-            write_only: s.schema_data.write_only,
-        };
-
         if !v.all_of.is_empty() {
-            let mut r = self.all_of(s, &v, ptr, name, component);
-            r.nullable |= nullable;
-            r.deprecated |= deprecated;
-            r.read_only |= s.schema_data.read_only;
-            if docs.description.is_some() {
-                r.docs.description = docs.description.clone();
-            }
-            return r;
+            return self.all_of_schema(s, &v, ptr, name, component);
         }
         if !v.one_of.is_empty() || !v.any_of.is_empty() {
-            let (branches, key) = if v.one_of.is_empty() {
-                (v.any_of, "anyOf")
-            } else {
-                (v.one_of, "oneOf")
-            };
-            if branches.len() == 1 {
-                let mut r = self.src(Src::from(&branches[0]), &format!("{ptr}/{key}/0"), name);
-                r.nullable |= nullable;
-                if docs.description.is_some() {
-                    r.docs.description = docs.description.clone();
-                }
-                if let Some(c) = component {
-                    self.alias_if_unnamed(c, name, ptr, &r, &docs, deprecated);
-                }
-                return r;
-            }
-            let type_name = match component {
-                Some(_) => name.to_string(),
-                None => self.inline_name(name),
-            };
-            // The 3.1 way of documenting (and deprecating) enum values one by one.
-            if let Some(variants) = string_constants(branches) {
-                self.add_type(TypeDef {
-                    name: type_name.clone(),
-                    pointer: ptr.to_string(),
-                    docs: docs.clone(),
-                    deprecated,
-                    is_input: false,
-                    kind: TypeKind::StringEnum(variants),
-                });
-                return out(TypeRef::Named(type_name), docs);
-            }
-            self.one_of(s, branches, key, ptr, &type_name, component);
-            return out(TypeRef::Named(type_name), docs);
+            return self.union_schema(s, &v, ptr, name, component);
         }
         if !v.enumeration.is_empty()
             && (v.ty == Some("string")
                 || v.ty.is_none() && v.enumeration.iter().all(|e| e.is_string() || e.is_null()))
         {
-            let type_name = match component {
-                Some(_) => name.to_string(),
-                None => self.inline_name(name),
-            };
-            let has_null = v.enumeration.iter().any(|e| e.is_null());
-            let mut variants = Vec::new();
-            let mut namer = Namer::with_reserved(&["Unknown"]);
-            let mut seen = BTreeSet::new();
-            for e in &v.enumeration {
-                let Some(wire) = e.as_str() else { continue };
-                if !seen.insert(wire.to_string()) {
-                    continue;
-                }
-                variants.push(EnumVariant {
-                    rust_name: namer.claim(&ident::type_name(wire)),
-                    wire: wire.to_string(),
-                    deprecated: false,
-                    docs: Docs::default(),
-                });
+            return self.string_enum_schema(s, &v, ptr, name, component);
+        }
+        if v.is_object_like() {
+            return self.object_schema(s, v, ptr, name, component);
+        }
+        let ty = self.scalar_or_array(&v, ptr, name);
+        self.unnamed(s, ty, ptr, name, component)
+    }
+
+    /// The name of the type a schema becomes: its component's, or a new one from `hint`.
+    fn own_name(&mut self, hint: &str, component: Option<&str>) -> String {
+        match component {
+            Some(_) => hint.to_string(),
+            None => self.inline_name(hint),
+        }
+    }
+
+    /// A schema that becomes no type of its own: `ty` with the schema's flags and docs (a
+    /// component still gets an alias, see [`Self::alias_if_unnamed`]).
+    fn unnamed(
+        &mut self,
+        s: &Schema,
+        ty: TypeRef,
+        ptr: &str,
+        name: &str,
+        component: Option<&str>,
+    ) -> Resolved {
+        let docs = docs_of(s);
+        let r = resolved(s, ty, docs.clone());
+        if let Some(c) = component {
+            self.alias_if_unnamed(c, name, ptr, &r, &docs, s.schema_data.deprecated);
+        }
+        r
+    }
+
+    /// An `allOf` schema: the merge (see [`Self::all_of`]) with this schema's own flags and
+    /// description on top.
+    fn all_of_schema(
+        &mut self,
+        s: &'a Schema,
+        v: &View<'a>,
+        ptr: &str,
+        name: &str,
+        component: Option<&str>,
+    ) -> Resolved {
+        let docs = docs_of(s);
+        let mut r = self.all_of(s, v, ptr, name, component);
+        r.nullable |= s.schema_data.nullable;
+        r.deprecated |= s.schema_data.deprecated;
+        r.read_only |= s.schema_data.read_only;
+        if docs.description.is_some() {
+            r.docs.description = docs.description.clone();
+        }
+        r
+    }
+
+    /// A `oneOf` (or else `anyOf`) schema: its one branch's type, a string enum when every
+    /// branch is a documented string constant, else a union type.
+    fn union_schema(
+        &mut self,
+        s: &'a Schema,
+        v: &View<'a>,
+        ptr: &str,
+        name: &str,
+        component: Option<&str>,
+    ) -> Resolved {
+        let docs = docs_of(s);
+        let (branches, key) = if v.one_of.is_empty() {
+            (v.any_of, "anyOf")
+        } else {
+            (v.one_of, "oneOf")
+        };
+        if branches.len() == 1 {
+            let mut r = self.src(Src::from(&branches[0]), &format!("{ptr}/{key}/0"), name);
+            r.nullable |= s.schema_data.nullable;
+            if docs.description.is_some() {
+                r.docs.description = docs.description.clone();
             }
+            if let Some(c) = component {
+                self.alias_if_unnamed(c, name, ptr, &r, &docs, s.schema_data.deprecated);
+            }
+            return r;
+        }
+        let type_name = self.own_name(name, component);
+        // The 3.1 way of documenting (and deprecating) enum values one by one.
+        if let Some(variants) = string_constants(branches) {
             self.add_type(TypeDef {
                 name: type_name.clone(),
                 pointer: ptr.to_string(),
                 docs: docs.clone(),
-                deprecated,
+                deprecated: s.schema_data.deprecated,
                 is_input: false,
                 kind: TypeKind::StringEnum(variants),
             });
-            let mut r = out(TypeRef::Named(type_name), docs);
-            r.nullable |= has_null;
-            return r;
+            return resolved(s, TypeRef::Named(type_name), docs);
         }
-        if v.is_object_like() {
-            let has_props = v.properties.is_some_and(|p| !p.is_empty());
-            if has_props {
-                let type_name = match component {
-                    Some(_) => name.to_string(),
-                    None => self.inline_name(name),
-                };
-                let owner = component
-                    .map(str::to_string)
-                    .unwrap_or_else(|| type_name.clone());
-                let props = v
-                    .properties
-                    .into_iter()
-                    .flatten()
-                    .map(|(k, p)| Prop {
-                        wire: k.clone(),
-                        src: Src::from(p),
-                        ptr: format!(
-                            "{ptr}/properties/{}",
-                            crate::diagnostics::escape_pointer_token(k)
-                        ),
-                        owner: owner.clone(),
-                    })
-                    .collect();
-                let required = v.required.iter().cloned().collect();
-                self.build_struct(
-                    &type_name,
-                    ptr,
-                    props,
-                    required,
-                    v.additional,
-                    docs.clone(),
-                    deprecated,
-                );
-                return out(TypeRef::Named(type_name), docs);
+        self.one_of(s, branches, key, ptr, &type_name, component);
+        resolved(s, TypeRef::Named(type_name), docs)
+    }
+
+    /// A string `enum`: a string enum type of its distinct values (a `null` among them
+    /// makes it nullable).
+    fn string_enum_schema(
+        &mut self,
+        s: &'a Schema,
+        v: &View<'a>,
+        ptr: &str,
+        name: &str,
+        component: Option<&str>,
+    ) -> Resolved {
+        let docs = docs_of(s);
+        let type_name = self.own_name(name, component);
+        let has_null = v.enumeration.iter().any(|e| e.is_null());
+        let mut variants = Vec::new();
+        let mut namer = Namer::with_reserved(&["Unknown"]);
+        let mut seen = BTreeSet::new();
+        for e in &v.enumeration {
+            let Some(wire) = e.as_str() else { continue };
+            if !seen.insert(wire.to_string()) {
+                continue;
             }
+            variants.push(EnumVariant {
+                rust_name: namer.claim(&ident::type_name(wire)),
+                wire: wire.to_string(),
+                deprecated: false,
+                docs: Docs::default(),
+            });
+        }
+        self.add_type(TypeDef {
+            name: type_name.clone(),
+            pointer: ptr.to_string(),
+            docs: docs.clone(),
+            deprecated: s.schema_data.deprecated,
+            is_input: false,
+            kind: TypeKind::StringEnum(variants),
+        });
+        let mut r = resolved(s, TypeRef::Named(type_name), docs);
+        r.nullable |= has_null;
+        r
+    }
+
+    /// An object: a struct when it has properties, else a map of its
+    /// `additionalProperties` schema, else a free-form JSON object.
+    fn object_schema(
+        &mut self,
+        s: &'a Schema,
+        v: View<'a>,
+        ptr: &str,
+        name: &str,
+        component: Option<&str>,
+    ) -> Resolved {
+        let has_props = v.properties.is_some_and(|p| !p.is_empty());
+        if !has_props {
             let ty = match v.additional {
                 Some(AdditionalProperties::Schema(inner)) => {
                     let inner_ptr = format!("{ptr}/additionalProperties");
@@ -451,13 +497,45 @@ impl<'a> Lowerer<'a> {
                 }
                 _ => TypeRef::JsonObject,
             };
-            let r = out(ty, docs.clone());
-            if let Some(c) = component {
-                self.alias_if_unnamed(c, name, ptr, &r, &docs, deprecated);
-            }
-            return r;
+            return self.unnamed(s, ty, ptr, name, component);
         }
-        let ty = match v.ty {
+        let docs = docs_of(s);
+        let type_name = self.own_name(name, component);
+        let owner = component
+            .map(str::to_string)
+            .unwrap_or_else(|| type_name.clone());
+        let props = v
+            .properties
+            .into_iter()
+            .flatten()
+            .map(|(k, p)| Prop {
+                wire: k.clone(),
+                src: Src::from(p),
+                ptr: format!(
+                    "{ptr}/properties/{}",
+                    crate::diagnostics::escape_pointer_token(k)
+                ),
+                owner: owner.clone(),
+            })
+            .collect();
+        let required = v.required.iter().cloned().collect();
+        self.build_struct(
+            &type_name,
+            ptr,
+            props,
+            required,
+            v.additional,
+            docs.clone(),
+            s.schema_data.deprecated,
+        );
+        resolved(s, TypeRef::Named(type_name), docs)
+    }
+
+    /// The type of a schema that is neither a union, an enum nor an object: an array (a
+    /// tuple for closed `prefixItems`), a scalar by `type` and `format`, or free-form JSON
+    /// (with a warning for a `type` or integer `format` it does not know).
+    fn scalar_or_array(&mut self, v: &View<'a>, ptr: &str, name: &str) -> TypeRef {
+        match v.ty {
             // `prefixItems` with no further items: a tuple (see `load::json_schema`)
             Some("array") if self.spec.tuples.contains_key(ptr) => {
                 let spec = self.spec;
@@ -519,12 +597,7 @@ impl<'a> Lowerer<'a> {
                 self.warn(ptr, format!("unknown type {other:?}; expected one of string, integer, number, boolean, array, object: generated as free-form JSON"));
                 TypeRef::Json
             }
-        };
-        let r = out(ty, docs.clone());
-        if let Some(c) = component {
-            self.alias_if_unnamed(c, name, ptr, &r, &docs, deprecated);
         }
-        r
     }
 
     /// A component schema that lowers to an unnamed type still gets a `pub type` alias,
