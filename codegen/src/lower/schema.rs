@@ -67,6 +67,90 @@ struct Prop<'a> {
     owner: String,
 }
 
+/// `allOf` parts merged so far.
+struct Merged<'a> {
+    /// One per wire name, in the order first declared.
+    props: Vec<Prop<'a>>,
+    required: BTreeSet<String>,
+    additional: Option<&'a AdditionalProperties>,
+    /// Parts that are not objects, with their pointers.
+    others: Vec<(Src<'a>, String)>,
+    docs: Docs,
+}
+
+impl<'a> Merged<'a> {
+    /// Adds one part (already resolved to `schema`, viewed as `pv`): an annotation-only
+    /// inline part gives its description, an object its properties (overriding in place),
+    /// `required` and `additionalProperties`; anything else but a nested `allOf` is one of
+    /// the `others`.
+    fn add_part(
+        &mut self,
+        part: &'a ReferenceOr<Schema>,
+        schema: &'a Schema,
+        pv: &View<'a>,
+        schema_ptr: String,
+        part_owner: String,
+    ) {
+        if pv.is_annotation_only() {
+            if matches!(part, ReferenceOr::Item(_))
+                && schema.schema_data.description.is_some()
+                && self.docs.description.is_none()
+            {
+                self.docs.description = schema.schema_data.description.clone();
+            }
+            return;
+        }
+        if pv.is_object_like() {
+            for (k, p) in pv.properties.into_iter().flatten() {
+                let prop = Prop {
+                    wire: k.clone(),
+                    src: Src::from(p),
+                    ptr: format!(
+                        "{schema_ptr}/properties/{}",
+                        crate::diagnostics::escape_pointer_token(k)
+                    ),
+                    owner: part_owner.clone(),
+                };
+                // A later part overrides in place: one field per wire name.
+                match self.props.iter_mut().find(|x| &x.wire == k) {
+                    Some(existing) => *existing = prop,
+                    None => self.props.push(prop),
+                }
+            }
+            self.required.extend(pv.required.iter().cloned());
+            if pv.additional.is_some() {
+                self.additional = pv.additional;
+            }
+            if self.docs.description.is_none() {
+                self.docs.description = schema.schema_data.description.clone();
+            }
+        } else if pv.all_of.is_empty() {
+            self.others.push((Src::from(part), schema_ptr));
+        }
+    }
+
+    /// The `allOf` schema's own `properties` (beside its `allOf`) come last and override
+    /// the parts', moved to the end; its `required` adds to theirs.
+    fn add_own_properties(&mut self, v: &View<'a>, ptr: &str, owner: &str) {
+        let Some(extra) = v.properties.filter(|p| !p.is_empty()) else {
+            return;
+        };
+        for (k, p) in extra {
+            self.props.retain(|x| &x.wire != k);
+            self.props.push(Prop {
+                wire: k.clone(),
+                src: Src::from(p),
+                ptr: format!(
+                    "{ptr}/properties/{}",
+                    crate::diagnostics::escape_pointer_token(k)
+                ),
+                owner: owner.to_string(),
+            });
+        }
+        self.required.extend(v.required.iter().cloned());
+    }
+}
+
 /// Where a union is lowered.
 struct UnionSite<'s, 'a> {
     /// `oneOf` or `anyOf`.
@@ -770,54 +854,60 @@ impl<'a> Lowerer<'a> {
         if let (Some((i, reference)), None) =
             (single_ref(v), v.properties.filter(|p| !p.is_empty()))
         {
-            let mut r = self.reference(reference, &format!("{ptr}/allOf/{i}"));
-            if let Some(d) = &s.schema_data.description {
-                r.docs.description = Some(d.clone());
-            }
-            if let Some(c) = component {
-                let docs = r.docs.clone();
-                self.alias_if_unnamed(c, name, ptr, &r, &docs, s.schema_data.deprecated);
-            }
-            return r;
+            return self.annotated_reference(s, reference, i, ptr, name, component);
         }
-        let mut props: Vec<Prop<'a>> = Vec::new();
-        let mut required = BTreeSet::new();
-        let mut additional = None;
-        let mut others: Vec<(Src<'a>, String)> = Vec::new();
-        let mut docs = docs_of(s);
         let owner = component
             .map(str::to_string)
             .unwrap_or_else(|| name.to_string());
+        let mut merged = Merged {
+            props: Vec::new(),
+            required: BTreeSet::new(),
+            additional: None,
+            others: Vec::new(),
+            docs: docs_of(s),
+        };
         let mut seen_refs = BTreeSet::new();
-        self.collect_all_of(
-            v.all_of,
-            ptr,
-            &owner,
-            &mut props,
-            &mut required,
-            &mut additional,
-            &mut others,
-            &mut docs,
-            &mut seen_refs,
-            0,
-        );
-        if let Some(extra) = v.properties.filter(|p| !p.is_empty()) {
-            for (k, p) in extra {
-                props.retain(|x| &x.wire != k);
-                props.push(Prop {
-                    wire: k.clone(),
-                    src: Src::from(p),
-                    ptr: format!(
-                        "{ptr}/properties/{}",
-                        crate::diagnostics::escape_pointer_token(k)
-                    ),
-                    owner: owner.clone(),
-                });
-            }
-            required.extend(v.required.iter().cloned());
+        self.collect_all_of(v.all_of, ptr, &owner, &mut merged, &mut seen_refs, 0);
+        merged.add_own_properties(v, ptr, &owner);
+        self.merged_type(s, merged, ptr, name, component)
+    }
+
+    /// `allOf: [$ref, {annotations}]`: the referenced schema, with this schema's
+    /// description.
+    fn annotated_reference(
+        &mut self,
+        s: &'a Schema,
+        reference: &str,
+        i: usize,
+        ptr: &str,
+        name: &str,
+        component: Option<&str>,
+    ) -> Resolved {
+        let mut r = self.reference(reference, &format!("{ptr}/allOf/{i}"));
+        if let Some(d) = &s.schema_data.description {
+            r.docs.description = Some(d.clone());
         }
-        if props.is_empty() && others.len() == 1 {
-            let (src, p) = others.remove(0);
+        if let Some(c) = component {
+            let docs = r.docs.clone();
+            self.alias_if_unnamed(c, name, ptr, &r, &docs, s.schema_data.deprecated);
+        }
+        r
+    }
+
+    /// What merged `allOf` parts become: the one non-object part alone, a free-form object
+    /// when nothing is declared, else a struct (non-object parts beside object ones are
+    /// left out, with a warning).
+    fn merged_type(
+        &mut self,
+        s: &'a Schema,
+        mut merged: Merged<'a>,
+        ptr: &str,
+        name: &str,
+        component: Option<&str>,
+    ) -> Resolved {
+        let docs = merged.docs;
+        if merged.props.is_empty() && merged.others.len() == 1 {
+            let (src, p) = merged.others.remove(0);
             let mut r = self.src(src, &p, name);
             if docs.description.is_some() {
                 r.docs.description = docs.description.clone();
@@ -827,17 +917,14 @@ impl<'a> Lowerer<'a> {
             }
             return r;
         }
-        if !others.is_empty() {
+        if !merged.others.is_empty() {
             self.warn(
                 ptr,
                 "allOf mixes an object with a non-object schema; only the object properties are generated".to_string(),
             );
         }
-        let type_name = match component {
-            Some(_) => name.to_string(),
-            None => self.inline_name(name),
-        };
-        if props.is_empty() && additional.is_none() {
+        let type_name = self.own_name(name, component);
+        if merged.props.is_empty() && merged.additional.is_none() {
             let r = Resolved {
                 docs: docs.clone(),
                 ..Resolved::plain(TypeRef::JsonObject)
@@ -850,9 +937,9 @@ impl<'a> Lowerer<'a> {
         self.build_struct(
             &type_name,
             ptr,
-            props,
-            required,
-            additional,
+            merged.props,
+            merged.required,
+            merged.additional,
             docs.clone(),
             s.schema_data.deprecated,
         );
@@ -862,61 +949,27 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Merges `parts` into `merged`, parts nested in parts (inline or referenced) first;
+    /// a reference already being merged is a cycle and left out (with a warning).
     fn collect_all_of(
         &mut self,
         parts: &'a [ReferenceOr<Schema>],
         ptr: &str,
         owner: &str,
-        props: &mut Vec<Prop<'a>>,
-        required: &mut BTreeSet<String>,
-        additional: &mut Option<&'a AdditionalProperties>,
-        others: &mut Vec<(Src<'a>, String)>,
-        docs: &mut Docs,
+        merged: &mut Merged<'a>,
         seen_refs: &mut BTreeSet<String>,
         depth: usize,
     ) {
         if depth > MAX_REF_CHAIN {
-            // once: every schema of a long chain would hit the same bound
-            if !self.all_of_depth_reported {
-                self.all_of_depth_reported = true;
-                self.error(
-                    ptr,
-                    format!("allOf nests deeper than {MAX_REF_CHAIN} levels (through $ref or inline parts); flatten the chain"),
-                );
-            }
+            self.report_all_of_depth(ptr);
             return;
         }
         for (i, part) in parts.iter().enumerate() {
             let part_ptr = format!("{ptr}/allOf/{i}");
-            let (schema, schema_ptr, part_owner) = match part {
-                ReferenceOr::Reference { reference } => match self.component_schema(reference) {
-                    Some((key, ReferenceOr::Item(target))) => {
-                        if !seen_refs.insert(key.to_string()) {
-                            self.warn(
-                                &part_ptr,
-                                format!("allOf includes {reference:?} in a cycle: the repeated part adds nothing and is left out"),
-                            );
-                            continue;
-                        }
-                        let target_view = view(target);
-                        if !target_view.is_object_like() && target_view.all_of.is_empty() {
-                            others.push((Src::Ref(reference), part_ptr));
-                            seen_refs.remove(key);
-                            continue;
-                        }
-                        (
-                            target,
-                            crate::diagnostics::pointer(["components", "schemas", key]),
-                            key.to_string(),
-                        )
-                    }
-                    _ => {
-                        others.push((Src::Ref(reference), part_ptr));
-                        continue;
-                    }
-                },
-                ReferenceOr::Item(s) => (s, part_ptr.clone(), owner.to_string()),
+            let Some((schema, schema_ptr, part_owner)) =
+                self.all_of_part(part, part_ptr, owner, merged, seen_refs)
+            else {
+                continue;
             };
             let pv = view(schema);
             if !pv.all_of.is_empty() {
@@ -924,63 +977,70 @@ impl<'a> Lowerer<'a> {
                     pv.all_of,
                     &schema_ptr,
                     &part_owner,
-                    props,
-                    required,
-                    additional,
-                    others,
-                    docs,
+                    merged,
                     seen_refs,
                     depth + 1,
                 );
             }
-            if pv.is_annotation_only() {
-                if matches!(part, ReferenceOr::Item(_))
-                    && schema.schema_data.description.is_some()
-                    && docs.description.is_none()
-                {
-                    docs.description = schema.schema_data.description.clone();
-                }
-                continue;
-            }
-            if pv.is_object_like() {
-                for (k, p) in pv.properties.into_iter().flatten() {
-                    let prop = Prop {
-                        wire: k.clone(),
-                        src: Src::from(p),
-                        ptr: format!(
-                            "{schema_ptr}/properties/{}",
-                            crate::diagnostics::escape_pointer_token(k)
-                        ),
-                        owner: part_owner.clone(),
-                    };
-                    // A later part overrides in place: one field per wire name.
-                    match props.iter_mut().find(|x| &x.wire == k) {
-                        Some(existing) => *existing = prop,
-                        None => props.push(prop),
-                    }
-                }
-                required.extend(pv.required.iter().cloned());
-                if pv.additional.is_some() {
-                    *additional = pv.additional;
-                }
-                if docs.description.is_none() {
-                    docs.description = schema.schema_data.description.clone();
-                }
-            } else if pv.all_of.is_empty() {
-                others.push((
-                    match part {
-                        ReferenceOr::Reference { reference } => Src::Ref(reference),
-                        ReferenceOr::Item(s) => Src::Schema(s),
-                    },
-                    schema_ptr,
-                ));
-            }
+            merged.add_part(part, schema, &pv, schema_ptr, part_owner);
             if let ReferenceOr::Reference { reference } = part {
                 if let Some((key, _)) = self.component_schema(reference) {
                     seen_refs.remove(key);
                 }
             }
         }
+    }
+
+    /// The `allOf` depth bound was passed: an error, once (every schema of a long chain
+    /// would hit the same bound).
+    fn report_all_of_depth(&mut self, ptr: &str) {
+        if !self.all_of_depth_reported {
+            self.all_of_depth_reported = true;
+            self.error(
+                ptr,
+                format!("allOf nests deeper than {MAX_REF_CHAIN} levels (through $ref or inline parts); flatten the chain"),
+            );
+        }
+    }
+
+    /// One `allOf` part as a schema to merge, with its pointer and the component its
+    /// properties are declared in; `None` for a part that is not merged: a reference in a
+    /// cycle (with a warning), or one to a non-object schema or to nothing (kept in
+    /// `merged.others`). A referenced part stays in `seen_refs` while it is merged.
+    fn all_of_part(
+        &mut self,
+        part: &'a ReferenceOr<Schema>,
+        part_ptr: String,
+        owner: &str,
+        merged: &mut Merged<'a>,
+        seen_refs: &mut BTreeSet<String>,
+    ) -> Option<(&'a Schema, String, String)> {
+        let reference = match part {
+            ReferenceOr::Item(s) => return Some((s, part_ptr, owner.to_string())),
+            ReferenceOr::Reference { reference } => reference,
+        };
+        let Some((key, ReferenceOr::Item(target))) = self.component_schema(reference) else {
+            merged.others.push((Src::Ref(reference), part_ptr));
+            return None;
+        };
+        if !seen_refs.insert(key.to_string()) {
+            self.warn(
+                &part_ptr,
+                format!("allOf includes {reference:?} in a cycle: the repeated part adds nothing and is left out"),
+            );
+            return None;
+        }
+        let target_view = view(target);
+        if !target_view.is_object_like() && target_view.all_of.is_empty() {
+            merged.others.push((Src::Ref(reference), part_ptr));
+            seen_refs.remove(key);
+            return None;
+        }
+        Some((
+            target,
+            crate::diagnostics::pointer(["components", "schemas", key]),
+            key.to_string(),
+        ))
     }
 
     /// Lowers a `oneOf`/`anyOf` (`key`) into the union `type_name`: its variants, then how
