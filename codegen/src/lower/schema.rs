@@ -211,6 +211,20 @@ fn resolved(s: &Schema, ty: TypeRef, docs: Docs) -> Resolved {
     }
 }
 
+/// Whether a field must be present and may be `null`, from `required` and its type.
+fn presence(is_required: bool, r: &Resolved) -> Presence {
+    // A required write-only value never comes back: responses decode it with its
+    // `Default`, or, for types without one, it is optional.
+    let defaultable = !matches!(r.ty, TypeRef::Named(_) | TypeRef::Tuple(_));
+    match (is_required, r.nullable) {
+        (true, false) if r.write_only && !defaultable => Presence::Optional,
+        (true, false) => Presence::Required,
+        (true, true) => Presence::RequiredNullable,
+        (false, false) => Presence::Optional,
+        (false, true) => Presence::OptionalNullable,
+    }
+}
+
 fn upper_first(wire: &str) -> String {
     ident::type_name(wire)
 }
@@ -718,6 +732,8 @@ impl<'a> Lowerer<'a> {
         });
     }
 
+    /// A struct type of `props` (each lowered in turn), its `additionalProperties`, and a
+    /// warning for each `required` name that is not a property.
     #[allow(clippy::too_many_arguments)]
     fn build_struct(
         &mut self,
@@ -744,79 +760,11 @@ impl<'a> Lowerer<'a> {
                 }),
             });
         let mut namer = Namer::default();
-        let mut fields = Vec::new();
-        for p in props {
-            let hint = format!("{type_name}{}", upper_first(&p.wire));
-            let mut r = self.src(p.src, &p.ptr, &hint);
-            let is_required = required.contains(&p.wire);
-            // A required write-only value never comes back: responses decode it with its
-            // `Default`, or, for types without one, it is optional.
-            let defaultable = !matches!(r.ty, TypeRef::Named(_) | TypeRef::Tuple(_));
-            let presence = match (is_required, r.nullable) {
-                (true, false) if r.write_only && !defaultable => Presence::Optional,
-                (true, false) => Presence::Required,
-                (true, true) => Presence::RequiredNullable,
-                (false, false) => Presence::Optional,
-                (false, true) => Presence::OptionalNullable,
-            };
-            let lowered = p.wire.to_ascii_lowercase();
-            let mut configured = false;
-            for key in [
-                format!("{}.{}", p.owner, p.wire),
-                format!("{type_name}.{}", p.wire),
-            ] {
-                if self.settings.secret_fields.contains(&key) {
-                    configured = true;
-                    self.settings_used.insert(format!("secret_fields.{key}"));
-                }
-            }
-            let named = lowered.contains("password") || lowered.contains("secret");
-            let secret_by_name = r.ty == TypeRef::String && named && !configured;
-            if r.ty == TypeRef::String && (configured || named) {
-                r.ty = TypeRef::Secret;
-            }
-            let mut field_docs = r.docs.clone();
-            field_docs.title = None;
-            if let Src::Schema(s) = p.src {
-                if s.schema_data.description.is_some() {
-                    field_docs.description = s.schema_data.description.clone();
-                }
-            }
-            // a description the settings give instead of the document's
-            for key in [
-                format!("{}.{}", p.owner, p.wire),
-                format!("{type_name}.{}", p.wire),
-            ] {
-                if let Some(text) = self.settings.descriptions.get(&key) {
-                    field_docs.description = Some(text.clone());
-                    self.settings_used.insert(format!("descriptions.{key}"));
-                }
-            }
-            fields.push(Field {
-                rust_name: ident::claim_snake(&mut namer, &ident::snake_name(&p.wire)),
-                wire_name: p.wire,
-                ty: r.ty,
-                presence,
-                docs: field_docs,
-                deprecated: r.deprecated,
-                boxed: false,
-                read_only: r.read_only,
-                write_only: r.write_only,
-                secret_by_name,
-            });
-        }
-        let additional = match additional {
-            Some(AdditionalProperties::Schema(inner)) => {
-                let r = self.src(
-                    Src::from(&**inner),
-                    &format!("{ptr}/additionalProperties"),
-                    &format!("{type_name}Value"),
-                );
-                Some(r.ty)
-            }
-            Some(AdditionalProperties::Any(true)) => Some(TypeRef::Json),
-            _ => None,
-        };
+        let fields: Vec<Field> = props
+            .into_iter()
+            .map(|p| self.field(type_name, p, &required, &mut namer))
+            .collect();
+        let additional = self.struct_additional(additional, ptr, type_name);
         for req in &required {
             if !fields.iter().any(|f| &f.wire_name == req) {
                 self.warn(
@@ -838,6 +786,101 @@ impl<'a> Lowerer<'a> {
                 kind: TypeKind::Struct(Struct { fields, additional }),
             },
         );
+    }
+
+    /// One property of the struct `type_name` as a field: its type (a string made secret
+    /// by the settings or by its name), presence and docs.
+    fn field(
+        &mut self,
+        type_name: &str,
+        p: Prop<'a>,
+        required: &BTreeSet<String>,
+        namer: &mut Namer,
+    ) -> Field {
+        let hint = format!("{type_name}{}", upper_first(&p.wire));
+        let mut r = self.src(p.src, &p.ptr, &hint);
+        let presence = presence(required.contains(&p.wire), &r);
+        let lowered = p.wire.to_ascii_lowercase();
+        let configured = self.secret_configured(type_name, &p);
+        let named = lowered.contains("password") || lowered.contains("secret");
+        let secret_by_name = r.ty == TypeRef::String && named && !configured;
+        if r.ty == TypeRef::String && (configured || named) {
+            r.ty = TypeRef::Secret;
+        }
+        let docs = self.field_docs(type_name, &p, &r);
+        Field {
+            rust_name: ident::claim_snake(namer, &ident::snake_name(&p.wire)),
+            wire_name: p.wire,
+            ty: r.ty,
+            presence,
+            docs,
+            deprecated: r.deprecated,
+            boxed: false,
+            read_only: r.read_only,
+            write_only: r.write_only,
+            secret_by_name,
+        }
+    }
+
+    /// Whether the settings' `secret_fields` name the property (as `Owner.wire`, where it
+    /// was declared, or `Struct.wire`); marks the entries used.
+    fn secret_configured(&mut self, type_name: &str, p: &Prop<'a>) -> bool {
+        let mut configured = false;
+        for key in [
+            format!("{}.{}", p.owner, p.wire),
+            format!("{type_name}.{}", p.wire),
+        ] {
+            if self.settings.secret_fields.contains(&key) {
+                configured = true;
+                self.settings_used.insert(format!("secret_fields.{key}"));
+            }
+        }
+        configured
+    }
+
+    /// A field's docs: its type's without the title, the property's own description over
+    /// the type's, a description the settings give over both (marked used).
+    fn field_docs(&mut self, type_name: &str, p: &Prop<'a>, r: &Resolved) -> Docs {
+        let mut field_docs = r.docs.clone();
+        field_docs.title = None;
+        if let Src::Schema(s) = p.src {
+            if s.schema_data.description.is_some() {
+                field_docs.description = s.schema_data.description.clone();
+            }
+        }
+        // a description the settings give instead of the document's
+        for key in [
+            format!("{}.{}", p.owner, p.wire),
+            format!("{type_name}.{}", p.wire),
+        ] {
+            if let Some(text) = self.settings.descriptions.get(&key) {
+                field_docs.description = Some(text.clone());
+                self.settings_used.insert(format!("descriptions.{key}"));
+            }
+        }
+        field_docs
+    }
+
+    /// The type of a struct's other properties: its `additionalProperties` schema's, any
+    /// JSON for `true`, none (not kept) otherwise.
+    fn struct_additional(
+        &mut self,
+        additional: Option<&'a AdditionalProperties>,
+        ptr: &str,
+        type_name: &str,
+    ) -> Option<TypeRef> {
+        match additional {
+            Some(AdditionalProperties::Schema(inner)) => {
+                let r = self.src(
+                    Src::from(&**inner),
+                    &format!("{ptr}/additionalProperties"),
+                    &format!("{type_name}Value"),
+                );
+                Some(r.ty)
+            }
+            Some(AdditionalProperties::Any(true)) => Some(TypeRef::Json),
+            _ => None,
+        }
     }
 
     /// Merges `allOf` parts: later parts override earlier ones property by property, so
