@@ -280,62 +280,11 @@ impl<'a> Lowerer<'a> {
             .get(key)
             .cloned()
             .unwrap_or_else(|| ident::type_name(key));
-        // A component that becomes a named type needs no lowering to be referred to: its
-        // name is known. It is lowered in its own turn, so long chains of references do
-        // not recurse.
-        if !self.in_progress.is_empty() {
-            if let Some(ReferenceOr::Item(s)) = self
-                .spec
-                .document
-                .components
-                .as_ref()
-                .and_then(|c| c.schemas.get(key))
-            {
-                if becomes_named_type(s) {
-                    let mut r = Resolved::plain(TypeRef::Named(name));
-                    r.nullable = s.schema_data.nullable;
-                    r.deprecated = s.schema_data.deprecated;
-                    r.read_only = s.schema_data.read_only;
-                    r.write_only = s.schema_data.write_only;
-                    r.docs = docs_of(s);
-                    return r;
-                }
-            }
+        if let Some(r) = self.named_before_lowering(key, &name) {
+            return r;
         }
         if let Some(pos) = self.in_progress.iter().position(|k| k == key) {
-            // Every schema on the cycle only refers on (a `$ref`, a one-branch oneOf, an
-            // allOf of one reference): nothing would ever hold a value.
-            let comps = self.spec.document.components.as_ref();
-            let bare_ref = self.in_progress[pos..].iter().all(|k| {
-                comps
-                    .and_then(|c| c.schemas.get(k))
-                    .is_some_and(only_refers)
-            });
-            if bare_ref {
-                let mut chain = self.in_progress[pos..].to_vec();
-                chain.push(key.to_string());
-                // a schema moved into components for a pointer `$ref` is named by its place
-                for k in &mut chain {
-                    let at = crate::diagnostics::pointer(["components", "schemas", k.as_str()]);
-                    let source = self.spec.source_pointer(&at);
-                    if source != at {
-                        *k = source;
-                    }
-                }
-                let ptr = crate::diagnostics::pointer(["components", "schemas", key]);
-                self.error(
-                    &ptr,
-                    format!(
-                        "a cycle made only of $ref cannot be represented: {}",
-                        chain.join(" → ")
-                    ),
-                );
-                self.ref_cycle_reported = true;
-                return Resolved::plain(TypeRef::Json);
-            }
-            // Recursion through a named type: the name is enough here; `finish` checks
-            // that the type really exists.
-            return Resolved::plain(TypeRef::Named(name));
+            return self.component_on_cycle(key, pos, name);
         }
         let ptr = crate::diagnostics::pointer(["components", "schemas", key]);
         if self.in_progress.len() >= MAX_REF_CHAIN {
@@ -355,13 +304,88 @@ impl<'a> Lowerer<'a> {
             return Resolved::plain(TypeRef::Json);
         };
         self.in_progress.push(key.to_string());
-        let resolved = match schema {
+        let resolved = self.lower_component(schema, key, &name, &ptr);
+        self.in_progress.pop();
+        self.component_types
+            .insert(key.to_string(), resolved.clone());
+        resolved
+    }
+
+    /// A component that becomes a named type needs no lowering to be referred to from
+    /// inside another: its name is known. It is lowered in its own turn, so long chains of
+    /// references do not recurse. `None` for any other.
+    fn named_before_lowering(&self, key: &str, name: &str) -> Option<Resolved> {
+        if self.in_progress.is_empty() {
+            return None;
+        }
+        let comps = self.spec.document.components.as_ref()?;
+        match comps.schemas.get(key)? {
+            ReferenceOr::Item(s) if becomes_named_type(s) => {
+                Some(resolved(s, TypeRef::Named(name.to_string()), docs_of(s)))
+            }
+            _ => None,
+        }
+    }
+
+    /// A component reached again while it is being lowered (`in_progress[pos]`): its name,
+    /// unless the cycle is made only of references (an error: nothing would hold a value).
+    fn component_on_cycle(&mut self, key: &str, pos: usize, name: String) -> Resolved {
+        // Every schema on the cycle only refers on (a `$ref`, a one-branch oneOf, an
+        // allOf of one reference): nothing would ever hold a value.
+        let comps = self.spec.document.components.as_ref();
+        let bare_ref = self.in_progress[pos..].iter().all(|k| {
+            comps
+                .and_then(|c| c.schemas.get(k))
+                .is_some_and(only_refers)
+        });
+        if bare_ref {
+            self.report_ref_cycle(key, pos);
+            return Resolved::plain(TypeRef::Json);
+        }
+        // Recursion through a named type: the name is enough here; `finish` checks
+        // that the type really exists.
+        Resolved::plain(TypeRef::Named(name))
+    }
+
+    /// The error for a cycle made only of `$ref`, the chain named by places in the file.
+    fn report_ref_cycle(&mut self, key: &str, pos: usize) {
+        let mut chain = self.in_progress[pos..].to_vec();
+        chain.push(key.to_string());
+        // a schema moved into components for a pointer `$ref` is named by its place
+        for k in &mut chain {
+            let at = crate::diagnostics::pointer(["components", "schemas", k.as_str()]);
+            let source = self.spec.source_pointer(&at);
+            if source != at {
+                *k = source;
+            }
+        }
+        let ptr = crate::diagnostics::pointer(["components", "schemas", key]);
+        self.error(
+            &ptr,
+            format!(
+                "a cycle made only of $ref cannot be represented: {}",
+                chain.join(" → ")
+            ),
+        );
+        self.ref_cycle_reported = true;
+    }
+
+    /// Lowers the component `key` named `name`: its schema, or for a component that is a
+    /// `$ref`, the target's type (an alias if the name was claimed and no type holds it).
+    fn lower_component(
+        &mut self,
+        schema: &'a ReferenceOr<Schema>,
+        key: &str,
+        name: &str,
+        ptr: &str,
+    ) -> Resolved {
+        match schema {
             ReferenceOr::Reference { reference } => {
-                let target = self.reference(reference, &ptr);
-                if self.type_names.is_taken(&name) && !self.types.contains_key(&name) {
+                let target = self.reference(reference, ptr);
+                if self.type_names.is_taken(name) && !self.types.contains_key(name) {
                     self.add_type(TypeDef {
-                        name: name.clone(),
-                        pointer: ptr.clone(),
+                        name: name.to_string(),
+                        pointer: ptr.to_string(),
                         docs: Docs::default(),
                         deprecated: false,
                         is_input: false,
@@ -370,12 +394,8 @@ impl<'a> Lowerer<'a> {
                 }
                 target
             }
-            ReferenceOr::Item(s) => self.schema(s, &ptr, &name, Some(key)),
-        };
-        self.in_progress.pop();
-        self.component_types
-            .insert(key.to_string(), resolved.clone());
-        resolved
+            ReferenceOr::Item(s) => self.schema(s, ptr, name, Some(key)),
+        }
     }
 
     /// Resolves a `$ref` to a schema.
