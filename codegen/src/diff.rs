@@ -336,132 +336,18 @@ fn stripped_prefix(api: &ir::Api) -> Option<String> {
 }
 
 impl ApiSummary {
+    /// The API surface of the crate generated from `api`: each method, each type.
     pub fn from_api(api: &ir::Api) -> ApiSummary {
-        let mut operations = BTreeMap::new();
-        for op in &api.operations {
-            let mut arguments: Vec<Argument> = op
-                .required_params()
-                .map(|p| Argument::new(&p.rust_name, param_str(&p.ty)))
-                .collect();
-            if let Some(b) = &op.body {
-                arguments.push(Argument::new("body", type_str(&b.ty)));
-            }
-            let optional = op
-                .optional_params()
-                .map(|p| Argument::new(&p.rust_name, param_str(&p.ty)))
-                .collect();
-            let returns = {
-                let types: Vec<String> = op
-                    .success
-                    .iter()
-                    .map(|r| {
-                        r.ty.as_ref()
-                            .filter(|_| r.encoding != ir::ResponseEncoding::Empty)
-                            .map(type_str)
-                            .unwrap_or_else(|| "()".into())
-                    })
-                    .collect();
-                let mut unique = types.clone();
-                unique.dedup();
-                if unique.len() == 1 {
-                    unique.remove(0)
-                } else {
-                    format!("{}Response({})", op.type_name, types.join(" | "))
-                }
-            };
-            let errors = op
-                .errors
-                .iter()
-                .map(|e| match &e.ty {
-                    Some(t) if e.encoding != ir::ResponseEncoding::Empty => {
-                        format!("{}({})", e.variant, type_str(t))
-                    }
-                    _ => e.variant.clone(),
-                })
-                .collect();
-            let deprecated_parameters = op
-                .params
-                .iter()
-                .filter(|p| p.deprecated)
-                .map(param_label)
-                .collect();
-            let deprecated = op.deprecation.as_ref().map(|d| DeprecationSummary {
-                removal_date: d.removal_date.clone(),
-                replacement: d.replacement.as_ref().map(|(_, m)| m.clone()),
-            });
-            operations.insert(
-                op.method_name.clone(),
-                OperationSummary {
-                    operation_id: op.operation_id.clone(),
-                    endpoint: format!("{} {}", op.http_method, op.path),
-                    arguments,
-                    optional,
-                    returns,
-                    errors,
-                    deprecated,
-                    deprecated_parameters,
-                },
-            );
-        }
-        let mut types = BTreeMap::new();
-        for t in &api.types {
-            let summary = match &t.kind {
-                TypeKind::Struct(s) => TypeSummary::Struct {
-                    input: t.is_input,
-                    non_exhaustive: true,
-                    default: !s.fields.iter().any(is_required),
-                    constructor: constructor(t, s),
-                    fields: s
-                        .fields
-                        .iter()
-                        .map(|f| {
-                            (
-                                f.wire_name.clone(),
-                                FieldSummary {
-                                    rust_name: f.rust_name.clone(),
-                                    ty: field_type(f),
-                                    required: is_required(f),
-                                    deprecated: f.deprecated,
-                                },
-                            )
-                        })
-                        .collect(),
-                    additional: s.additional.as_ref().map(|v| {
-                        let mut name = "additional_properties".to_string();
-                        while s.fields.iter().any(|f| f.rust_name == name) {
-                            name.push('_');
-                        }
-                        format!("{name}: BTreeMap<String, {}>", type_str(v))
-                    }),
-                    deprecated: t.deprecated,
-                },
-                TypeKind::StringEnum(vs) => TypeSummary::Enum {
-                    non_exhaustive: true,
-                    values: vs.iter().map(|v| v.wire.clone()).collect(),
-                    variants: vs.iter().map(|v| v.rust_name.clone()).collect(),
-                    deprecated: t.deprecated,
-                    deprecated_values: vs
-                        .iter()
-                        .filter(|v| v.deprecated)
-                        .map(|v| v.wire.clone())
-                        .collect(),
-                },
-                TypeKind::OneOf(o) => TypeSummary::OneOf {
-                    non_exhaustive: true,
-                    variants: o
-                        .variants
-                        .iter()
-                        .map(|v| format!("{}({})", v.rust_name, type_str(&v.ty)))
-                        .collect(),
-                    deprecated: t.deprecated,
-                },
-                TypeKind::Alias(target) => TypeSummary::Alias {
-                    target: type_str(target),
-                    deprecated: t.deprecated,
-                },
-            };
-            types.insert(t.name.clone(), summary);
-        }
+        let operations = api
+            .operations
+            .iter()
+            .map(|op| (op.method_name.clone(), OperationSummary::of(op)))
+            .collect();
+        let types = api
+            .types
+            .iter()
+            .map(|t| (t.name.clone(), TypeSummary::of(t)))
+            .collect();
         ApiSummary {
             spec_version: api.spec_version.clone(),
             spec_sha256: api.sha256.clone(),
@@ -480,6 +366,146 @@ impl ApiSummary {
 
     pub fn from_json(text: &str) -> Result<ApiSummary, serde_json::Error> {
         serde_json::from_str(text)
+    }
+}
+
+impl OperationSummary {
+    /// An operation's method as a user calls it: arguments (required parameters, then the
+    /// body), optional setters, what it returns, its error variants, its deprecations.
+    fn of(op: &ir::Operation) -> OperationSummary {
+        let mut arguments: Vec<Argument> = op
+            .required_params()
+            .map(|p| Argument::new(&p.rust_name, param_str(&p.ty)))
+            .collect();
+        if let Some(b) = &op.body {
+            arguments.push(Argument::new("body", type_str(&b.ty)));
+        }
+        let optional = op
+            .optional_params()
+            .map(|p| Argument::new(&p.rust_name, param_str(&p.ty)))
+            .collect();
+        let deprecated_parameters = op
+            .params
+            .iter()
+            .filter(|p| p.deprecated)
+            .map(param_label)
+            .collect();
+        let deprecated = op.deprecation.as_ref().map(|d| DeprecationSummary {
+            removal_date: d.removal_date.clone(),
+            replacement: d.replacement.as_ref().map(|(_, m)| m.clone()),
+        });
+        OperationSummary {
+            operation_id: op.operation_id.clone(),
+            endpoint: format!("{} {}", op.http_method, op.path),
+            arguments,
+            optional,
+            returns: returns_of(op),
+            errors: error_variants(op),
+            deprecated,
+            deprecated_parameters,
+        }
+    }
+}
+
+/// What an operation returns: the one type of its successes, or an enum of them
+/// (`NameResponse(A | B)`).
+fn returns_of(op: &ir::Operation) -> String {
+    let types: Vec<String> = op
+        .success
+        .iter()
+        .map(|r| {
+            r.ty.as_ref()
+                .filter(|_| r.encoding != ir::ResponseEncoding::Empty)
+                .map(type_str)
+                .unwrap_or_else(|| "()".into())
+        })
+        .collect();
+    let mut unique = types.clone();
+    unique.dedup();
+    if unique.len() == 1 {
+        unique.remove(0)
+    } else {
+        format!("{}Response({})", op.type_name, types.join(" | "))
+    }
+}
+
+/// An operation's error enum variants, each with its body's type if it has one.
+fn error_variants(op: &ir::Operation) -> Vec<String> {
+    op.errors
+        .iter()
+        .map(|e| match &e.ty {
+            Some(t) if e.encoding != ir::ResponseEncoding::Empty => {
+                format!("{}({})", e.variant, type_str(t))
+            }
+            _ => e.variant.clone(),
+        })
+        .collect()
+}
+
+impl TypeSummary {
+    /// A generated type as a user sees it, by kind.
+    fn of(t: &ir::TypeDef) -> TypeSummary {
+        match &t.kind {
+            TypeKind::Struct(s) => struct_summary(t, s),
+            TypeKind::StringEnum(vs) => TypeSummary::Enum {
+                non_exhaustive: true,
+                values: vs.iter().map(|v| v.wire.clone()).collect(),
+                variants: vs.iter().map(|v| v.rust_name.clone()).collect(),
+                deprecated: t.deprecated,
+                deprecated_values: vs
+                    .iter()
+                    .filter(|v| v.deprecated)
+                    .map(|v| v.wire.clone())
+                    .collect(),
+            },
+            TypeKind::OneOf(o) => TypeSummary::OneOf {
+                non_exhaustive: true,
+                variants: o
+                    .variants
+                    .iter()
+                    .map(|v| format!("{}({})", v.rust_name, type_str(&v.ty)))
+                    .collect(),
+                deprecated: t.deprecated,
+            },
+            TypeKind::Alias(target) => TypeSummary::Alias {
+                target: type_str(target),
+                deprecated: t.deprecated,
+            },
+        }
+    }
+}
+
+/// A struct: its fields by wire name, how it is built, the map of other properties (named
+/// as the emitter names it, clear of the fields).
+fn struct_summary(t: &ir::TypeDef, s: &ir::Struct) -> TypeSummary {
+    TypeSummary::Struct {
+        input: t.is_input,
+        non_exhaustive: true,
+        default: !s.fields.iter().any(is_required),
+        constructor: constructor(t, s),
+        fields: s
+            .fields
+            .iter()
+            .map(|f| {
+                (
+                    f.wire_name.clone(),
+                    FieldSummary {
+                        rust_name: f.rust_name.clone(),
+                        ty: field_type(f),
+                        required: is_required(f),
+                        deprecated: f.deprecated,
+                    },
+                )
+            })
+            .collect(),
+        additional: s.additional.as_ref().map(|v| {
+            let mut name = "additional_properties".to_string();
+            while s.fields.iter().any(|f| f.rust_name == name) {
+                name.push('_');
+            }
+            format!("{name}: BTreeMap<String, {}>", type_str(v))
+        }),
+        deprecated: t.deprecated,
     }
 }
 
