@@ -1426,6 +1426,10 @@ fn append_all_of(map: &mut Map<String, Value>, part: Value) -> Option<(usize, bo
     }
 }
 
+/// Rewrites one schema's 3.1 forms into the 3.0 shapes `openapiv3` reads, in this order:
+/// boolean schemas, a list of types, JSON Schema object forms, null and `false` union
+/// branches, `const` and `examples`, numeric exclusive bounds, `$ref` with siblings. Every
+/// move is recorded in `moves`.
 fn normalize_schema(
     file: &str,
     v: &mut Value,
@@ -1441,112 +1445,140 @@ fn normalize_schema(
     }
     .boolean(v, path);
     let Value::Object(map) = v else { return };
-    let warn = |warnings: &mut Diagnostics, message: String| {
-        warnings.push(Diagnostic {
-            severity: Severity::Warning,
-            file: file.to_string(),
-            location: Location::Pointer(pointer(path.iter())),
-            operation_id: None,
-            message,
-        })
-    };
-
-    // `type: [T, "null"]`
-    if let Some(Value::Array(types)) = map.get("type").cloned() {
-        let mut nullable = false;
-        let mut rest = Vec::new();
-        for t in &types {
-            match t.as_str() {
-                Some("null") => nullable = true,
-                Some(s) => rest.push(s.to_string()),
-                None => {}
-            }
-        }
-        map.remove("type");
-        match rest.len() {
-            0 => {}
-            1 => {
-                map.insert("type".into(), Value::String(rest.remove(0)));
-            }
-            _ => warn(
-                warnings,
-                format!(
-                    "a schema of several types ({}) is generated as free-form JSON (serde_json::Value)",
-                    rest.join(", ")
-                ),
-            ),
-        }
-        if nullable {
-            map.insert("nullable".into(), Value::Bool(true));
-        }
-    } else if map.get("type").and_then(Value::as_str) == Some("null") {
-        map.remove("type");
-        map.insert("nullable".into(), Value::Bool(true));
+    if let Some(message) = type_list(map) {
+        warnings.push(schema_warning(file, path, message));
     }
-
     json_schema::Forms {
         file,
         warnings,
         tuples,
     }
     .object(map, path);
-
-    // oneOf/anyOf with a null branch, or a `false` one (which never matches)
     for key in ["oneOf", "anyOf"] {
-        let Some(Value::Array(branches)) = map.get_mut(key) else {
-            continue;
-        };
-        let never = |b: &Value| *b == Value::Bool(false);
-        if !branches.iter().any(|b| is_null_schema(b) || never(b)) {
-            continue;
-        }
-        let nullable = branches.iter().any(is_null_schema);
-        let mut kept: Vec<(usize, Value)> = std::mem::take(branches)
-            .into_iter()
-            .enumerate()
-            .filter(|(_, b)| !is_null_schema(b) && !never(b))
-            .collect();
-        if nullable {
-            map.insert("nullable".into(), Value::Bool(true));
-        } else if kept.is_empty() {
-            warn(
-                warnings,
-                format!(
-                    "every branch of this {key} is `false`: no value is valid; generated as free-form JSON (serde_json::Value)"
-                ),
-            );
-        }
-        if kept.len() == 1 {
-            let (source, branch) = kept.remove(0);
-            map.remove(key);
-            let source = source.to_string();
-            match append_all_of(map, branch.clone()) {
-                Some((at, created)) => {
-                    moves.record(path, &["allOf", &at.to_string()], &[key, &source]);
-                    if created {
-                        moves.record(path, &["allOf"], &[key]);
-                    }
-                }
-                None => {
-                    map.insert(key.into(), Value::Array(vec![branch]));
-                    moves.record(path, &[key, "0"], &[key, &source]);
-                }
-            }
-        } else if kept.is_empty() {
-            map.remove(key);
-        } else {
-            for (now, (source, _)) in kept.iter().enumerate() {
-                if now != *source {
-                    moves.record(path, &[key, &now.to_string()], &[key, &source.to_string()]);
-                }
-            }
-            map.insert(
-                key.into(),
-                Value::Array(kept.into_iter().map(|(_, b)| b).collect()),
-            );
+        if let Some(message) = drop_null_branches(map, key, path, moves) {
+            warnings.push(schema_warning(file, path, message));
         }
     }
+    const_and_examples(map, path, moves);
+    numeric_exclusive_bounds(map, path, moves);
+    wrap_ref_with_siblings(map, path, moves);
+}
 
+/// A warning about the schema at `path`.
+fn schema_warning(file: &str, path: &[String], message: String) -> Diagnostic {
+    Diagnostic {
+        severity: Severity::Warning,
+        file: file.to_string(),
+        location: Location::Pointer(pointer(path.iter())),
+        operation_id: None,
+        message,
+    }
+}
+
+/// `type: [T, "null"]` becomes `type: T, nullable: true`, `type: "null"` only `nullable`;
+/// the warning for a list of several types (left without a `type`: free-form JSON).
+fn type_list(map: &mut Map<String, Value>) -> Option<String> {
+    let Some(Value::Array(types)) = map.get("type").cloned() else {
+        if map.get("type").and_then(Value::as_str) == Some("null") {
+            map.remove("type");
+            map.insert("nullable".into(), Value::Bool(true));
+        }
+        return None;
+    };
+    let mut nullable = false;
+    let mut rest = Vec::new();
+    for t in &types {
+        match t.as_str() {
+            Some("null") => nullable = true,
+            Some(s) => rest.push(s.to_string()),
+            None => {}
+        }
+    }
+    map.remove("type");
+    let mut warning = None;
+    match rest.len() {
+        0 => {}
+        1 => {
+            map.insert("type".into(), Value::String(rest.remove(0)));
+        }
+        _ => {
+            warning = Some(format!(
+                "a schema of several types ({}) is generated as free-form JSON (serde_json::Value)",
+                rest.join(", ")
+            ))
+        }
+    }
+    if nullable {
+        map.insert("nullable".into(), Value::Bool(true));
+    }
+    warning
+}
+
+/// The null branches of a `oneOf`/`anyOf` (`key`) make it `nullable`, and its `false`
+/// branches (which never match) go; one branch left moves into `allOf`. The warning when
+/// every branch was `false`.
+fn drop_null_branches(
+    map: &mut Map<String, Value>,
+    key: &str,
+    path: &[String],
+    moves: &mut PointerMap,
+) -> Option<String> {
+    let Some(Value::Array(branches)) = map.get_mut(key) else {
+        return None;
+    };
+    let never = |b: &Value| *b == Value::Bool(false);
+    if !branches.iter().any(|b| is_null_schema(b) || never(b)) {
+        return None;
+    }
+    let nullable = branches.iter().any(is_null_schema);
+    let mut kept: Vec<(usize, Value)> = std::mem::take(branches)
+        .into_iter()
+        .enumerate()
+        .filter(|(_, b)| !is_null_schema(b) && !never(b))
+        .collect();
+    let mut warning = None;
+    if nullable {
+        map.insert("nullable".into(), Value::Bool(true));
+    } else if kept.is_empty() {
+        warning = Some(format!(
+            "every branch of this {key} is `false`: no value is valid; generated as free-form JSON (serde_json::Value)"
+        ));
+    }
+    if kept.len() == 1 {
+        let (source, branch) = kept.remove(0);
+        map.remove(key);
+        let source = source.to_string();
+        match append_all_of(map, branch.clone()) {
+            Some((at, created)) => {
+                moves.record(path, &["allOf", &at.to_string()], &[key, &source]);
+                if created {
+                    moves.record(path, &["allOf"], &[key]);
+                }
+            }
+            None => {
+                map.insert(key.into(), Value::Array(vec![branch]));
+                moves.record(path, &[key, "0"], &[key, &source]);
+            }
+        }
+    } else if kept.is_empty() {
+        map.remove(key);
+    } else {
+        for (now, (source, _)) in kept.iter().enumerate() {
+            if now != *source {
+                moves.record(path, &[key, &now.to_string()], &[key, &source.to_string()]);
+            }
+        }
+        map.insert(
+            key.into(),
+            Value::Array(kept.into_iter().map(|(_, b)| b).collect()),
+        );
+    }
+    warning
+}
+
+/// `const: X` becomes `enum: [X]`; `examples: [X, ...]` becomes `example: X` (unless there
+/// is one).
+fn const_and_examples(map: &mut Map<String, Value>, path: &[String], moves: &mut PointerMap) {
     if let Some(c) = map.remove("const") {
         map.insert("enum".into(), Value::Array(vec![c]));
         moves.record(path, &["enum", "0"], &["const"]);
@@ -1558,7 +1590,11 @@ fn normalize_schema(
             moves.record(path, &["example"], &["examples", "0"]);
         }
     }
+}
 
+/// `exclusiveMinimum: N` (3.1) becomes `minimum: N, exclusiveMinimum: true` (3.0); the
+/// same for the maximum.
+fn numeric_exclusive_bounds(map: &mut Map<String, Value>, path: &[String], moves: &mut PointerMap) {
     for (excl, bound) in [
         ("exclusiveMinimum", "minimum"),
         ("exclusiveMaximum", "maximum"),
@@ -1569,7 +1605,11 @@ fn normalize_schema(
             moves.record(path, &[bound], &[excl]);
         }
     }
-    // `$ref` with siblings that matter: keep them by wrapping the reference.
+}
+
+/// `$ref` with siblings that matter (`nullable`, `deprecated`, `description`): keep them
+/// by moving the reference into `allOf`.
+fn wrap_ref_with_siblings(map: &mut Map<String, Value>, path: &[String], moves: &mut PointerMap) {
     if map.contains_key("$ref")
         && (map.contains_key("nullable")
             || map.contains_key("deprecated")
