@@ -859,75 +859,7 @@ fn structure_errors(
 /// `openapiv3` on each part of the document on its own: its flattened maps and untagged
 /// enums hide the path below them, and it stops at the first problem.
 fn shape_errors(raw: &Value) -> Vec<ShapeProblem> {
-    use openapiv3::{
-        Example, ExternalDocumentation, Header, Info, Operation, Parameter, PathItem, RequestBody,
-        Response, Responses, Schema, SecurityRequirement, SecurityScheme, Server, Tag,
-    };
-    fn probe<T: serde::de::DeserializeOwned>(
-        v: &Value,
-        base: Vec<String>,
-        out: &mut Vec<ShapeProblem>,
-    ) {
-        // `ReferenceOr` hides paths too: a `$ref` is checked on its own.
-        if v.get("$ref").is_some() {
-            return;
-        }
-        if let Err(e) = serde_path_to_error::deserialize::<_, T>(v) {
-            let mut tokens = base;
-            tokens.extend(path_tokens(e.path()));
-            out.push(ShapeProblem {
-                tokens,
-                message: e.inner().to_string(),
-                parameter_location: false,
-            });
-        }
-    }
-    fn each<T: serde::de::DeserializeOwned>(v: &Value, key: &str, out: &mut Vec<ShapeProblem>) {
-        match v {
-            Value::Array(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    probe::<T>(item, vec![key.to_string(), i.to_string()], out);
-                }
-            }
-            _ => probe::<Vec<T>>(v, vec![key.to_string()], out),
-        }
-    }
-    /// Probes each parameter of a `parameters` list; false when `v` is not a list.
-    fn parameters(v: &Value, base: Vec<String>, out: &mut Vec<ShapeProblem>) -> bool {
-        let (Some("parameters"), Value::Array(items)) = (base.last().map(String::as_str), v) else {
-            return false;
-        };
-        for (i, item) in items.iter().enumerate() {
-            let mut at = base.clone();
-            at.push(i.to_string());
-            // (as `ReferenceOr`, like `openapiv3` reads it: the problem is the parameter's)
-            probe::<openapiv3::ReferenceOr<Parameter>>(item, at, out);
-        }
-        true
-    }
-    /// Parameters, request body and responses on their own, then the rest of the operation.
-    fn operation(v: &Value, base: Vec<String>, out: &mut Vec<ShapeProblem>) {
-        let Value::Object(op) = v else {
-            return probe::<Operation>(v, base, out);
-        };
-        let mut rest = Map::new();
-        for (k, part) in op {
-            let mut at = base.clone();
-            at.push(k.clone());
-            match k.as_str() {
-                "parameters" if parameters(part, at.clone(), out) => {}
-                "requestBody" => probe::<RequestBody>(part, at, out),
-                "responses" => {
-                    probe::<Responses>(part, at, out);
-                    rest.insert(k.clone(), Value::Object(Map::new()));
-                }
-                _ => {
-                    rest.insert(k.clone(), part.clone());
-                }
-            }
-        }
-        probe::<Operation>(&Value::Object(rest), base, out);
-    }
+    use openapiv3::{ExternalDocumentation, Info, SecurityRequirement, Server, Tag};
     let tokens = |parts: &[&str]| parts.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let mut out = Vec::new();
     let Value::Object(root) = raw else {
@@ -939,56 +871,139 @@ fn shape_errors(raw: &Value) -> Vec<ShapeProblem> {
             "externalDocs" => {
                 probe::<ExternalDocumentation>(v, tokens(&["externalDocs"]), &mut out)
             }
-            "servers" => each::<Server>(v, key, &mut out),
-            "security" => each::<SecurityRequirement>(v, key, &mut out),
-            "tags" => each::<Tag>(v, key, &mut out),
+            "servers" => probe_each::<Server>(v, key, &mut out),
+            "security" => probe_each::<SecurityRequirement>(v, key, &mut out),
+            "tags" => probe_each::<Tag>(v, key, &mut out),
             "paths" => {
                 let Value::Object(paths) = v else { continue };
                 for (path, item) in paths.iter().filter(|(k, _)| !k.starts_with("x-")) {
-                    let Value::Object(item) = item else {
-                        probe::<PathItem>(item, tokens(&["paths", path]), &mut out);
-                        continue;
-                    };
-                    // each operation and parameter on its own, then the rest of the item
-                    let mut rest = Map::new();
-                    for (k, op) in item {
-                        let base = tokens(&["paths", path, k]);
-                        if METHODS.contains(&k.as_str()) {
-                            operation(op, base, &mut out);
-                        } else if !parameters(op, base, &mut out) {
-                            rest.insert(k.clone(), op.clone());
-                        }
-                    }
-                    probe::<PathItem>(&Value::Object(rest), tokens(&["paths", path]), &mut out);
+                    probe_path_item(path, item, &mut out);
                 }
             }
             "components" => {
                 let Value::Object(components) = v else {
                     continue;
                 };
-                for (section, items) in components {
-                    let Value::Object(items) = items else {
-                        continue;
-                    };
-                    for (k, v) in items {
-                        let base = tokens(&["components", section, k]);
-                        match section.as_str() {
-                            "schemas" => probe::<Schema>(v, base, &mut out),
-                            "parameters" => probe::<Parameter>(v, base, &mut out),
-                            "responses" => probe::<Response>(v, base, &mut out),
-                            "requestBodies" => probe::<RequestBody>(v, base, &mut out),
-                            "headers" => probe::<Header>(v, base, &mut out),
-                            "examples" => probe::<Example>(v, base, &mut out),
-                            "securitySchemes" => probe::<SecurityScheme>(v, base, &mut out),
-                            _ => {}
-                        }
-                    }
-                }
+                probe_components(components, &mut out);
             }
             _ => {}
         }
     }
     out
+}
+
+/// `openapiv3` reading `v` as a `T`; its problem, if any, with its place under `base`.
+fn probe<T: serde::de::DeserializeOwned>(
+    v: &Value,
+    base: Vec<String>,
+    out: &mut Vec<ShapeProblem>,
+) {
+    // `ReferenceOr` hides paths too: a `$ref` is checked on its own.
+    if v.get("$ref").is_some() {
+        return;
+    }
+    if let Err(e) = serde_path_to_error::deserialize::<_, T>(v) {
+        let mut tokens = base;
+        tokens.extend(path_tokens(e.path()));
+        out.push(ShapeProblem {
+            tokens,
+            message: e.inner().to_string(),
+            parameter_location: false,
+        });
+    }
+}
+
+/// Probes each item of the list at the top-level `key` (the whole list when it is not one).
+fn probe_each<T: serde::de::DeserializeOwned>(v: &Value, key: &str, out: &mut Vec<ShapeProblem>) {
+    match v {
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                probe::<T>(item, vec![key.to_string(), i.to_string()], out);
+            }
+        }
+        _ => probe::<Vec<T>>(v, vec![key.to_string()], out),
+    }
+}
+
+/// Probes each parameter of a `parameters` list; false when `v` is not a list.
+fn probe_parameters(v: &Value, base: Vec<String>, out: &mut Vec<ShapeProblem>) -> bool {
+    let (Some("parameters"), Value::Array(items)) = (base.last().map(String::as_str), v) else {
+        return false;
+    };
+    for (i, item) in items.iter().enumerate() {
+        let mut at = base.clone();
+        at.push(i.to_string());
+        // (as `ReferenceOr`, like `openapiv3` reads it: the problem is the parameter's)
+        probe::<openapiv3::ReferenceOr<openapiv3::Parameter>>(item, at, out);
+    }
+    true
+}
+
+/// Each operation and parameter of a path item on its own, then the rest of the item.
+fn probe_path_item(path: &str, item: &Value, out: &mut Vec<ShapeProblem>) {
+    let item_tokens = vec!["paths".to_string(), path.to_string()];
+    let Value::Object(item) = item else {
+        return probe::<openapiv3::PathItem>(item, item_tokens, out);
+    };
+    let mut rest = Map::new();
+    for (k, op) in item {
+        let mut base = item_tokens.clone();
+        base.push(k.clone());
+        if METHODS.contains(&k.as_str()) {
+            probe_operation(op, base, out);
+        } else if !probe_parameters(op, base, out) {
+            rest.insert(k.clone(), op.clone());
+        }
+    }
+    probe::<openapiv3::PathItem>(&Value::Object(rest), item_tokens, out);
+}
+
+/// Parameters, request body and responses on their own, then the rest of the operation.
+fn probe_operation(v: &Value, base: Vec<String>, out: &mut Vec<ShapeProblem>) {
+    use openapiv3::{Operation, RequestBody, Responses};
+    let Value::Object(op) = v else {
+        return probe::<Operation>(v, base, out);
+    };
+    let mut rest = Map::new();
+    for (k, part) in op {
+        let mut at = base.clone();
+        at.push(k.clone());
+        match k.as_str() {
+            "parameters" if probe_parameters(part, at.clone(), out) => {}
+            "requestBody" => probe::<RequestBody>(part, at, out),
+            "responses" => {
+                probe::<Responses>(part, at, out);
+                rest.insert(k.clone(), Value::Object(Map::new()));
+            }
+            _ => {
+                rest.insert(k.clone(), part.clone());
+            }
+        }
+    }
+    probe::<Operation>(&Value::Object(rest), base, out);
+}
+
+/// Each entry of each `components` section `openapiv3` reads, as that section's type.
+fn probe_components(components: &Map<String, Value>, out: &mut Vec<ShapeProblem>) {
+    use openapiv3::{Example, Header, Parameter, RequestBody, Response, Schema, SecurityScheme};
+    for (section, items) in components {
+        let Value::Object(items) = items else {
+            continue;
+        };
+        for (k, v) in items {
+            let base = vec!["components".to_string(), section.clone(), k.clone()];
+            match section.as_str() {
+                "schemas" => probe::<Schema>(v, base, out),
+                "parameters" => probe::<Parameter>(v, base, out),
+                "responses" => probe::<Response>(v, base, out),
+                "requestBodies" => probe::<RequestBody>(v, base, out),
+                "headers" => probe::<Header>(v, base, out),
+                "examples" => probe::<Example>(v, base, out),
+                "securitySchemes" => probe::<SecurityScheme>(v, base, out),
+                _ => {}
+            }
+        }
+    }
 }
 
 /// Problems `openapiv3` does not see or stops before: unknown parameter locations,
