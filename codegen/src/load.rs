@@ -1352,23 +1352,6 @@ fn walk(
             let in_schemas_map = path.len() == 2 && path[0] == "components" && path[1] == "schemas";
             let keys: Vec<String> = map.keys().cloned().collect();
             for k in keys {
-                let child_is_schema = in_schemas_map
-                    || k == "schema"
-                    || (is_schema
-                        && matches!(
-                            k.as_str(),
-                            "items" | "additionalProperties" | "not" | "contains" | "propertyNames"
-                        ));
-                let child_holds_schemas = is_schema
-                    && matches!(
-                        k.as_str(),
-                        "properties"
-                            | "allOf"
-                            | "oneOf"
-                            | "anyOf"
-                            | "patternProperties"
-                            | "prefixItems"
-                    );
                 let Some(child) = map.get_mut(&k) else {
                     continue;
                 };
@@ -1383,33 +1366,11 @@ fn walk(
                     continue;
                 }
                 path.push(k.clone());
-                if child_holds_schemas {
-                    match child {
-                        Value::Object(props) => {
-                            for (pk, pv) in props.iter_mut() {
-                                path.push(pk.clone());
-                                walk(file, pv, path, warnings, moves, true, tuples);
-                                path.pop();
-                            }
-                        }
-                        Value::Array(items) => {
-                            for (i, item) in items.iter_mut().enumerate() {
-                                path.push(i.to_string());
-                                walk(file, item, path, warnings, moves, true, tuples);
-                                path.pop();
-                            }
-                        }
-                        _ => {}
-                    }
-                } else if is_schema
-                    && matches!(
-                        k.as_str(),
-                        "example" | "examples" | "default" | "enum" | "const"
-                    )
-                {
-                    // literal data, not schemas
-                } else {
-                    walk(file, child, path, warnings, moves, child_is_schema, tuples);
+                match child_of(&k, is_schema, in_schemas_map) {
+                    Child::Schemas => walk_schemas(file, child, path, warnings, moves, tuples),
+                    Child::Literal => {}
+                    Child::Schema => walk(file, child, path, warnings, moves, true, tuples),
+                    Child::Other => walk(file, child, path, warnings, moves, false, tuples),
                 }
                 path.pop();
             }
@@ -1418,6 +1379,69 @@ fn walk(
             for (i, item) in items.iter_mut().enumerate() {
                 path.push(i.to_string());
                 walk(file, item, path, warnings, moves, false, tuples);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// What the value of an object's key is, as far as the walk cares.
+enum Child {
+    /// A schema.
+    Schema,
+    /// Schemas by name or in a list (`properties`, `allOf`, ...).
+    Schemas,
+    /// Literal data in a schema (`example`, `enum`, ...), not schemas.
+    Literal,
+    /// Anything else: walked, not a schema itself.
+    Other,
+}
+
+/// The kind of value under `key` of an object that is a schema (`is_schema`), or is
+/// `components/schemas` (`in_schemas_map`), or neither.
+fn child_of(key: &str, is_schema: bool, in_schemas_map: bool) -> Child {
+    let holds_schemas = matches!(
+        key,
+        "properties" | "allOf" | "oneOf" | "anyOf" | "patternProperties" | "prefixItems"
+    );
+    let literal = matches!(key, "example" | "examples" | "default" | "enum" | "const");
+    let schema_keyword = matches!(
+        key,
+        "items" | "additionalProperties" | "not" | "contains" | "propertyNames"
+    );
+    if is_schema && holds_schemas {
+        Child::Schemas
+    } else if is_schema && literal {
+        Child::Literal
+    } else if in_schemas_map || key == "schema" || (is_schema && schema_keyword) {
+        Child::Schema
+    } else {
+        Child::Other
+    }
+}
+
+/// Walks each schema of a map or list of schemas.
+fn walk_schemas(
+    file: &str,
+    v: &mut Value,
+    path: &mut Vec<String>,
+    warnings: &mut Diagnostics,
+    moves: &mut PointerMap,
+    tuples: &mut Vec<Vec<String>>,
+) {
+    match v {
+        Value::Object(props) => {
+            for (pk, pv) in props.iter_mut() {
+                path.push(pk.clone());
+                walk(file, pv, path, warnings, moves, true, tuples);
+                path.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                path.push(i.to_string());
+                walk(file, item, path, warnings, moves, true, tuples);
                 path.pop();
             }
         }
