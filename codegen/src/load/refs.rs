@@ -359,84 +359,10 @@ pub(crate) fn why_unresolved(doc: &Value, reference: &str) -> String {
 /// `Filesystem`, `items` → `Item`, `additionalProperties` → `Value`, a response →
 /// `Response` or `Response404`, a request body → `Body`, a parameter → its name).
 fn name_for(doc: &Value, tokens: &[String]) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut cur = Some(doc);
-    let mut i = 0;
-    let next = tokens.get(1).map(String::as_str);
-    match (tokens.first().map(String::as_str), next) {
-        (Some("components"), Some(_)) if tokens.len() > 2 => {
-            parts.push(ident::type_name(&tokens[2]));
-            cur = get(get(get(cur, &tokens[0]), &tokens[1]), &tokens[2]);
-            i = 3;
-        }
-        (Some("paths"), Some(path)) => {
-            let item = get(get(cur, "paths"), path);
-            match tokens.get(2).map(String::as_str) {
-                Some(method) if METHODS.contains(&method) => {
-                    let op = get(item, method);
-                    let id = op
-                        .and_then(|o| o.get("operationId"))
-                        .and_then(Value::as_str)
-                        .map(str::to_string)
-                        .unwrap_or_else(|| format!("{method} {path}"));
-                    parts.push(ident::type_name(&id));
-                    cur = op;
-                    i = 3;
-                }
-                _ => {
-                    parts.push(ident::type_name(path));
-                    cur = item;
-                    i = 2;
-                }
-            }
-        }
-        _ => {}
-    }
+    let (mut parts, mut cur, mut i) = name_root(doc, tokens);
     while i < tokens.len() {
-        let t = tokens[i].as_str();
-        let arg = tokens.get(i + 1).map(String::as_str);
-        let mut step = 2;
-        match (t, arg) {
-            (
-                "properties" | "patternProperties" | "$defs" | "definitions" | "dependentSchemas"
-                | "headers",
-                Some(k),
-            ) => parts.push(ident::type_name(k)),
-            ("prefixItems", Some(n)) => parts.push(format!("Item{n}")),
-            ("allOf", Some(n)) => parts.push(format!("Part{}", index_plus_one(n))),
-            ("oneOf" | "anyOf", Some(n)) => parts.push(format!("Variant{}", index_plus_one(n))),
-            ("responses", Some("200")) => parts.push("Response".to_string()),
-            // `404`, `4XX` → `Response404`, `Response4xx` (no `N` after `Response`)
-            ("responses", Some(code)) if code.starts_with(|c: char| c.is_ascii_digit()) => {
-                let code: String = code
-                    .chars()
-                    .filter(char::is_ascii_alphanumeric)
-                    .map(|c| c.to_ascii_lowercase())
-                    .collect();
-                parts.push(format!("Response{code}"));
-            }
-            ("responses", Some(code)) => parts.push(format!("Response{}", ident::type_name(code))),
-            ("parameters", Some(n)) => {
-                let name = get(get(cur, t), n)
-                    .and_then(|p| p.get("name"))
-                    .and_then(Value::as_str)
-                    .map(ident::type_name)
-                    .unwrap_or_else(|| format!("Parameter{}", index_plus_one(n)));
-                parts.push(name);
-            }
-            // the media type and `schema` add nothing to the name
-            ("content", Some(_)) => {}
-            _ => {
-                step = 1;
-                match t {
-                    "items" => parts.push("Item".to_string()),
-                    "additionalProperties" => parts.push("Value".to_string()),
-                    "requestBody" => parts.push("Body".to_string()),
-                    "schema" => {}
-                    other => parts.push(ident::type_name(other)),
-                }
-            }
-        }
+        let (part, step) = step_name(&tokens[i], tokens.get(i + 1).map(String::as_str), cur);
+        parts.extend(part);
         for t in &tokens[i..(i + step).min(tokens.len())] {
             cur = get(cur, t);
         }
@@ -448,6 +374,81 @@ fn name_for(doc: &Value, tokens: &[String]) -> String {
     } else {
         name
     }
+}
+
+/// The start of a name: the component's name, the operation's (its operationId, or the
+/// method and path) or the path's; with the node reached and how many tokens that took.
+fn name_root<'v>(doc: &'v Value, tokens: &[String]) -> (Vec<String>, Option<&'v Value>, usize) {
+    let cur = Some(doc);
+    let next = tokens.get(1).map(String::as_str);
+    match (tokens.first().map(String::as_str), next) {
+        (Some("components"), Some(_)) if tokens.len() > 2 => (
+            vec![ident::type_name(&tokens[2])],
+            get(get(get(cur, &tokens[0]), &tokens[1]), &tokens[2]),
+            3,
+        ),
+        (Some("paths"), Some(path)) => {
+            let item = get(get(cur, "paths"), path);
+            match tokens.get(2).map(String::as_str) {
+                Some(method) if METHODS.contains(&method) => {
+                    let op = get(item, method);
+                    let id = op
+                        .and_then(|o| o.get("operationId"))
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                        .unwrap_or_else(|| format!("{method} {path}"));
+                    (vec![ident::type_name(&id)], op, 3)
+                }
+                _ => (vec![ident::type_name(path)], item, 2),
+            }
+        }
+        _ => (Vec::new(), cur, 0),
+    }
+}
+
+/// The part of a name one step into a schema adds (`t`, with its argument `arg` when
+/// the step takes one; `cur` is the node the step starts from), and how many tokens the
+/// step is.
+fn step_name(t: &str, arg: Option<&str>, cur: Option<&Value>) -> (Option<String>, usize) {
+    let part = match (t, arg) {
+        (
+            "properties" | "patternProperties" | "$defs" | "definitions" | "dependentSchemas"
+            | "headers",
+            Some(k),
+        ) => ident::type_name(k),
+        ("prefixItems", Some(n)) => format!("Item{n}"),
+        ("allOf", Some(n)) => format!("Part{}", index_plus_one(n)),
+        ("oneOf" | "anyOf", Some(n)) => format!("Variant{}", index_plus_one(n)),
+        ("responses", Some("200")) => "Response".to_string(),
+        // `404`, `4XX` → `Response404`, `Response4xx` (no `N` after `Response`)
+        ("responses", Some(code)) if code.starts_with(|c: char| c.is_ascii_digit()) => {
+            let code: String = code
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .map(|c| c.to_ascii_lowercase())
+                .collect();
+            format!("Response{code}")
+        }
+        ("responses", Some(code)) => format!("Response{}", ident::type_name(code)),
+        ("parameters", Some(n)) => get(get(cur, t), n)
+            .and_then(|p| p.get("name"))
+            .and_then(Value::as_str)
+            .map(ident::type_name)
+            .unwrap_or_else(|| format!("Parameter{}", index_plus_one(n))),
+        // the media type and `schema` add nothing to the name
+        ("content", Some(_)) => return (None, 2),
+        _ => {
+            let part = match t {
+                "items" => Some("Item".to_string()),
+                "additionalProperties" => Some("Value".to_string()),
+                "requestBody" => Some("Body".to_string()),
+                "schema" => None,
+                other => Some(ident::type_name(other)),
+            };
+            return (part, 1);
+        }
+    };
+    (Some(part), 2)
 }
 
 fn get<'v>(v: Option<&'v Value>, t: &str) -> Option<&'v Value> {
