@@ -1217,12 +1217,7 @@ pub(crate) fn percent_decode(s: &str) -> String {
 
 /// The operationId of the operation a JSON pointer (`#/paths/~1a/get/...`) lies in, if any.
 pub(crate) fn operation_at_pointer(raw: &Value, ptr: &str) -> Option<String> {
-    let tokens: Vec<String> = ptr
-        .strip_prefix("#/")?
-        .split('/')
-        .map(|t| t.replace("~1", "/").replace("~0", "~"))
-        .collect();
-    operation_at(raw, &tokens)
+    operation_at(raw, &parse_pointer(ptr)?)
 }
 
 /// The operationId of the operation a pointer (as tokens) lies in, if any.
