@@ -15,6 +15,7 @@ use crate::ir::{
 };
 use crate::load::LoadedSpec;
 use crate::settings::Settings;
+use indexmap::IndexMap;
 use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 use schema::{Resolved, Src};
 use std::collections::{BTreeMap, BTreeSet};
@@ -340,36 +341,47 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// An object given in place at `ptr`, or the one a `$ref` names in
+    /// `components/<section>` (`items`), with its pointer; `None`, with an error, for a
+    /// reference that resolves to nothing (`what` names the kind of object).
+    fn resolve_component<T>(
+        &mut self,
+        r: &'a ReferenceOr<T>,
+        ptr: String,
+        section: &str,
+        items: Option<&'a IndexMap<String, ReferenceOr<T>>>,
+        what: &str,
+    ) -> Option<(&'a T, String)> {
+        let reference = match r {
+            ReferenceOr::Item(item) => return Some((item, ptr)),
+            ReferenceOr::Reference { reference } => reference,
+        };
+        let found = component_key(reference, section).and_then(|k| match items?.get(&k)? {
+            ReferenceOr::Item(item) => Some((
+                item,
+                format!("#/components/{section}/{}", escape_pointer_token(&k)),
+            )),
+            ReferenceOr::Reference { .. } => None,
+        });
+        if found.is_none() {
+            self.error(&ptr, format!("cannot resolve {what} $ref {reference:?}"));
+        }
+        found
+    }
+
+    /// A parameter (see [`Self::resolve_component`]).
     fn resolve_parameter(
         &mut self,
         p: &'a ReferenceOr<Parameter>,
         ptr: &str,
     ) -> Option<(&'a Parameter, String)> {
-        match p {
-            ReferenceOr::Item(p) => Some((p, ptr.to_string())),
-            ReferenceOr::Reference { reference } => {
-                let key = component_key(reference, "parameters");
-                let found = key.and_then(|k| {
-                    self.spec
-                        .document
-                        .components
-                        .as_ref()?
-                        .parameters
-                        .get(&k)
-                        .and_then(|p| match p {
-                            ReferenceOr::Item(p) => Some((
-                                p,
-                                format!("#/components/parameters/{}", escape_pointer_token(&k)),
-                            )),
-                            ReferenceOr::Reference { .. } => None,
-                        })
-                });
-                if found.is_none() {
-                    self.error(ptr, format!("cannot resolve parameter $ref {reference:?}"));
-                }
-                found
-            }
-        }
+        let items = self
+            .spec
+            .document
+            .components
+            .as_ref()
+            .map(|c| &c.parameters);
+        self.resolve_component(p, ptr.to_string(), "parameters", items, "parameter")
     }
 
     /// The operation's parameters, lowered in the order they are declared (path-level ones
@@ -569,38 +581,14 @@ impl<'a> Lowerer<'a> {
 
     fn body(&mut self, op: &'a openapiv3::Operation, ptr: &str, type_name: &str) -> Option<Body> {
         let rb = op.request_body.as_ref()?;
-        let (rb, bptr) = match rb {
-            ReferenceOr::Item(rb) => (rb, format!("{ptr}/requestBody")),
-            ReferenceOr::Reference { reference } => {
-                let key = component_key(reference, "requestBodies");
-                let found = key.and_then(|k| {
-                    match self
-                        .spec
-                        .document
-                        .components
-                        .as_ref()?
-                        .request_bodies
-                        .get(&k)?
-                    {
-                        ReferenceOr::Item(rb) => Some((
-                            rb,
-                            format!("#/components/requestBodies/{}", escape_pointer_token(&k)),
-                        )),
-                        _ => None,
-                    }
-                });
-                match found {
-                    Some(f) => f,
-                    None => {
-                        self.error(
-                            &format!("{ptr}/requestBody"),
-                            format!("cannot resolve requestBody $ref {reference:?}"),
-                        );
-                        return None;
-                    }
-                }
-            }
-        };
+        let items = self.spec.document.components.as_ref();
+        let (rb, bptr) = self.resolve_component(
+            rb,
+            format!("{ptr}/requestBody"),
+            "requestBodies",
+            items.map(|c| &c.request_bodies),
+            "requestBody",
+        )?;
         let (ct, media) = pick_content(&rb.content)?;
         let mptr = format!("{bptr}/content/{}", escape_pointer_token(ct));
         let encoding = encoding_of(ct);
@@ -697,25 +685,8 @@ impl<'a> Lowerer<'a> {
         r: &'a ReferenceOr<openapiv3::Response>,
         rptr: String,
     ) -> Option<(&'a openapiv3::Response, String)> {
-        match r {
-            ReferenceOr::Item(resp) => Some((resp, rptr)),
-            ReferenceOr::Reference { reference } => {
-                let key = component_key(reference, "responses");
-                let found = key.and_then(|k| {
-                    match self.spec.document.components.as_ref()?.responses.get(&k)? {
-                        ReferenceOr::Item(resp) => Some((
-                            resp,
-                            format!("#/components/responses/{}", escape_pointer_token(&k)),
-                        )),
-                        _ => None,
-                    }
-                });
-                if found.is_none() {
-                    self.error(&rptr, format!("cannot resolve response $ref {reference:?}"));
-                }
-                found
-            }
-        }
+        let items = self.spec.document.components.as_ref().map(|c| &c.responses);
+        self.resolve_component(r, rptr, "responses", items, "response")
     }
 
     /// How a response's body is decoded, from the content type picked, and its type (`None`
