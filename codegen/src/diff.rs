@@ -336,132 +336,18 @@ fn stripped_prefix(api: &ir::Api) -> Option<String> {
 }
 
 impl ApiSummary {
+    /// The API surface of the crate generated from `api`: each method, each type.
     pub fn from_api(api: &ir::Api) -> ApiSummary {
-        let mut operations = BTreeMap::new();
-        for op in &api.operations {
-            let mut arguments: Vec<Argument> = op
-                .required_params()
-                .map(|p| Argument::new(&p.rust_name, param_str(&p.ty)))
-                .collect();
-            if let Some(b) = &op.body {
-                arguments.push(Argument::new("body", type_str(&b.ty)));
-            }
-            let optional = op
-                .optional_params()
-                .map(|p| Argument::new(&p.rust_name, param_str(&p.ty)))
-                .collect();
-            let returns = {
-                let types: Vec<String> = op
-                    .success
-                    .iter()
-                    .map(|r| {
-                        r.ty.as_ref()
-                            .filter(|_| r.encoding != ir::ResponseEncoding::Empty)
-                            .map(type_str)
-                            .unwrap_or_else(|| "()".into())
-                    })
-                    .collect();
-                let mut unique = types.clone();
-                unique.dedup();
-                if unique.len() == 1 {
-                    unique.remove(0)
-                } else {
-                    format!("{}Response({})", op.type_name, types.join(" | "))
-                }
-            };
-            let errors = op
-                .errors
-                .iter()
-                .map(|e| match &e.ty {
-                    Some(t) if e.encoding != ir::ResponseEncoding::Empty => {
-                        format!("{}({})", e.variant, type_str(t))
-                    }
-                    _ => e.variant.clone(),
-                })
-                .collect();
-            let deprecated_parameters = op
-                .params
-                .iter()
-                .filter(|p| p.deprecated)
-                .map(param_label)
-                .collect();
-            let deprecated = op.deprecation.as_ref().map(|d| DeprecationSummary {
-                removal_date: d.removal_date.clone(),
-                replacement: d.replacement.as_ref().map(|(_, m)| m.clone()),
-            });
-            operations.insert(
-                op.method_name.clone(),
-                OperationSummary {
-                    operation_id: op.operation_id.clone(),
-                    endpoint: format!("{} {}", op.http_method, op.path),
-                    arguments,
-                    optional,
-                    returns,
-                    errors,
-                    deprecated,
-                    deprecated_parameters,
-                },
-            );
-        }
-        let mut types = BTreeMap::new();
-        for t in &api.types {
-            let summary = match &t.kind {
-                TypeKind::Struct(s) => TypeSummary::Struct {
-                    input: t.is_input,
-                    non_exhaustive: true,
-                    default: !s.fields.iter().any(is_required),
-                    constructor: constructor(t, s),
-                    fields: s
-                        .fields
-                        .iter()
-                        .map(|f| {
-                            (
-                                f.wire_name.clone(),
-                                FieldSummary {
-                                    rust_name: f.rust_name.clone(),
-                                    ty: field_type(f),
-                                    required: is_required(f),
-                                    deprecated: f.deprecated,
-                                },
-                            )
-                        })
-                        .collect(),
-                    additional: s.additional.as_ref().map(|v| {
-                        let mut name = "additional_properties".to_string();
-                        while s.fields.iter().any(|f| f.rust_name == name) {
-                            name.push('_');
-                        }
-                        format!("{name}: BTreeMap<String, {}>", type_str(v))
-                    }),
-                    deprecated: t.deprecated,
-                },
-                TypeKind::StringEnum(vs) => TypeSummary::Enum {
-                    non_exhaustive: true,
-                    values: vs.iter().map(|v| v.wire.clone()).collect(),
-                    variants: vs.iter().map(|v| v.rust_name.clone()).collect(),
-                    deprecated: t.deprecated,
-                    deprecated_values: vs
-                        .iter()
-                        .filter(|v| v.deprecated)
-                        .map(|v| v.wire.clone())
-                        .collect(),
-                },
-                TypeKind::OneOf(o) => TypeSummary::OneOf {
-                    non_exhaustive: true,
-                    variants: o
-                        .variants
-                        .iter()
-                        .map(|v| format!("{}({})", v.rust_name, type_str(&v.ty)))
-                        .collect(),
-                    deprecated: t.deprecated,
-                },
-                TypeKind::Alias(target) => TypeSummary::Alias {
-                    target: type_str(target),
-                    deprecated: t.deprecated,
-                },
-            };
-            types.insert(t.name.clone(), summary);
-        }
+        let operations = api
+            .operations
+            .iter()
+            .map(|op| (op.method_name.clone(), OperationSummary::of(op)))
+            .collect();
+        let types = api
+            .types
+            .iter()
+            .map(|t| (t.name.clone(), TypeSummary::of(t)))
+            .collect();
         ApiSummary {
             spec_version: api.spec_version.clone(),
             spec_sha256: api.sha256.clone(),
@@ -480,6 +366,146 @@ impl ApiSummary {
 
     pub fn from_json(text: &str) -> Result<ApiSummary, serde_json::Error> {
         serde_json::from_str(text)
+    }
+}
+
+impl OperationSummary {
+    /// An operation's method as a user calls it: arguments (required parameters, then the
+    /// body), optional setters, what it returns, its error variants, its deprecations.
+    fn of(op: &ir::Operation) -> OperationSummary {
+        let mut arguments: Vec<Argument> = op
+            .required_params()
+            .map(|p| Argument::new(&p.rust_name, param_str(&p.ty)))
+            .collect();
+        if let Some(b) = &op.body {
+            arguments.push(Argument::new("body", type_str(&b.ty)));
+        }
+        let optional = op
+            .optional_params()
+            .map(|p| Argument::new(&p.rust_name, param_str(&p.ty)))
+            .collect();
+        let deprecated_parameters = op
+            .params
+            .iter()
+            .filter(|p| p.deprecated)
+            .map(param_label)
+            .collect();
+        let deprecated = op.deprecation.as_ref().map(|d| DeprecationSummary {
+            removal_date: d.removal_date.clone(),
+            replacement: d.replacement.as_ref().map(|(_, m)| m.clone()),
+        });
+        OperationSummary {
+            operation_id: op.operation_id.clone(),
+            endpoint: format!("{} {}", op.http_method, op.path),
+            arguments,
+            optional,
+            returns: returns_of(op),
+            errors: error_variants(op),
+            deprecated,
+            deprecated_parameters,
+        }
+    }
+}
+
+/// What an operation returns: the one type of its successes, or an enum of them
+/// (`NameResponse(A | B)`).
+fn returns_of(op: &ir::Operation) -> String {
+    let types: Vec<String> = op
+        .success
+        .iter()
+        .map(|r| {
+            r.ty.as_ref()
+                .filter(|_| r.encoding != ir::ResponseEncoding::Empty)
+                .map(type_str)
+                .unwrap_or_else(|| "()".into())
+        })
+        .collect();
+    let mut unique = types.clone();
+    unique.dedup();
+    if unique.len() == 1 {
+        unique.remove(0)
+    } else {
+        format!("{}Response({})", op.type_name, types.join(" | "))
+    }
+}
+
+/// An operation's error enum variants, each with its body's type if it has one.
+fn error_variants(op: &ir::Operation) -> Vec<String> {
+    op.errors
+        .iter()
+        .map(|e| match &e.ty {
+            Some(t) if e.encoding != ir::ResponseEncoding::Empty => {
+                format!("{}({})", e.variant, type_str(t))
+            }
+            _ => e.variant.clone(),
+        })
+        .collect()
+}
+
+impl TypeSummary {
+    /// A generated type as a user sees it, by kind.
+    fn of(t: &ir::TypeDef) -> TypeSummary {
+        match &t.kind {
+            TypeKind::Struct(s) => struct_summary(t, s),
+            TypeKind::StringEnum(vs) => TypeSummary::Enum {
+                non_exhaustive: true,
+                values: vs.iter().map(|v| v.wire.clone()).collect(),
+                variants: vs.iter().map(|v| v.rust_name.clone()).collect(),
+                deprecated: t.deprecated,
+                deprecated_values: vs
+                    .iter()
+                    .filter(|v| v.deprecated)
+                    .map(|v| v.wire.clone())
+                    .collect(),
+            },
+            TypeKind::OneOf(o) => TypeSummary::OneOf {
+                non_exhaustive: true,
+                variants: o
+                    .variants
+                    .iter()
+                    .map(|v| format!("{}({})", v.rust_name, type_str(&v.ty)))
+                    .collect(),
+                deprecated: t.deprecated,
+            },
+            TypeKind::Alias(target) => TypeSummary::Alias {
+                target: type_str(target),
+                deprecated: t.deprecated,
+            },
+        }
+    }
+}
+
+/// A struct: its fields by wire name, how it is built, the map of other properties (named
+/// as the emitter names it, clear of the fields).
+fn struct_summary(t: &ir::TypeDef, s: &ir::Struct) -> TypeSummary {
+    TypeSummary::Struct {
+        input: t.is_input,
+        non_exhaustive: true,
+        default: !s.fields.iter().any(is_required),
+        constructor: constructor(t, s),
+        fields: s
+            .fields
+            .iter()
+            .map(|f| {
+                (
+                    f.wire_name.clone(),
+                    FieldSummary {
+                        rust_name: f.rust_name.clone(),
+                        ty: field_type(f),
+                        required: is_required(f),
+                        deprecated: f.deprecated,
+                    },
+                )
+            })
+            .collect(),
+        additional: s.additional.as_ref().map(|v| {
+            let mut name = "additional_properties".to_string();
+            while s.fields.iter().any(|f| f.rust_name == name) {
+                name.push('_');
+            }
+            format!("{name}: BTreeMap<String, {}>", type_str(v))
+        }),
+        deprecated: t.deprecated,
     }
 }
 
@@ -678,6 +704,8 @@ fn diff_operations(old: &ApiSummary, new: &ApiSummary, changes: &mut Changes) {
     }
 }
 
+/// One operation in both versions (`name` is its new method name): arguments, optional
+/// setters, return type, error variants, endpoint, deprecations.
 fn diff_operation(name: &str, o: &OperationSummary, n: &OperationSummary, changes: &mut Changes) {
     if o.arguments != n.arguments {
         let mut text = format!(
@@ -729,6 +757,17 @@ fn diff_operation(name: &str, o: &OperationSummary, n: &OperationSummary, change
             n.endpoint, o.endpoint
         ));
     }
+    diff_deprecations(name, o, n, changes);
+}
+
+/// Parameters and the operation itself newly deprecated, no longer deprecated, or with
+/// another removal date or replacement.
+fn diff_deprecations(
+    name: &str,
+    o: &OperationSummary,
+    n: &OperationSummary,
+    changes: &mut Changes,
+) {
     let deprecation = |d: &DeprecationSummary| {
         let mut text = String::new();
         if let Some(date) = &d.removal_date {
@@ -812,16 +851,9 @@ fn reorder_note(old: &[Argument], new: &[Argument]) -> Option<String> {
     })
 }
 
+/// Two types of the same name: deprecation, `#[non_exhaustive]`, then by kind (a changed
+/// kind is one breaking change).
 fn diff_type(name: &str, o: &TypeSummary, n: &TypeSummary, changes: &mut Changes) {
-    let non_exhaustive = |o: bool, n: bool, changes: &mut Changes| {
-        match (o, n) {
-        (false, true) => changes.breaking(format!(
-            "types::{name} is now #[non_exhaustive]: struct expressions and exhaustive matches outside the crate stop compiling"
-        )),
-        (true, false) => changes.additive(format!("types::{name} is no longer #[non_exhaustive]")),
-        _ => {}
-    }
-    };
     match (o.deprecated(), n.deprecated()) {
         (false, true) => changes.additive(format!("type deprecated: types::{name}")),
         (true, false) => changes.additive(format!("type no longer deprecated: types::{name}")),
@@ -838,66 +870,21 @@ fn diff_type(name: &str, o: &TypeSummary, n: &TypeSummary, changes: &mut Changes
                 ..
             },
         ) => {
-            non_exhaustive(*o_ne, *n_ne, changes);
+            diff_non_exhaustive(name, *o_ne, *n_ne, changes);
             diff_struct(name, o, n, changes);
         }
         (
             TypeSummary::Enum {
                 non_exhaustive: o_ne,
-                values: ov,
-                variants: o_vars,
-                deprecated_values: o_dep,
                 ..
             },
             TypeSummary::Enum {
                 non_exhaustive: n_ne,
-                values: nv,
-                variants: n_vars,
-                deprecated_values: n_dep,
                 ..
             },
         ) => {
-            non_exhaustive(*o_ne, *n_ne, changes);
-            // values in both versions whose deprecation started or ended
-            for v in n_dep {
-                if ov.contains(v) && !o_dep.contains(v) {
-                    changes.additive(format!("enum value deprecated: types::{name} {v:?}"));
-                }
-            }
-            for v in o_dep {
-                if nv.contains(v) && !n_dep.contains(v) {
-                    changes.additive(format!(
-                        "enum value no longer deprecated: types::{name} {v:?}"
-                    ));
-                }
-            }
-            let variant = |values: &[String], vars: &[String], v: &String| {
-                values
-                    .iter()
-                    .position(|x| x == v)
-                    .and_then(|i| vars.get(i).cloned())
-                    .unwrap_or_default()
-            };
-            for v in nv {
-                if !ov.contains(v) {
-                    changes.added_to(*n_ne, format!("new enum value: types::{name} {v:?}"));
-                }
-            }
-            for v in ov {
-                let before = variant(ov, o_vars, v);
-                if !nv.contains(v) {
-                    changes.breaking(format!(
-                        "enum value removed: types::{name} {v:?} ({name}::{before})"
-                    ));
-                } else {
-                    let after = variant(nv, n_vars, v);
-                    if after != before {
-                        changes.breaking(format!(
-                            "enum variant renamed: types::{name}::{before} -> types::{name}::{after} ({v:?})"
-                        ));
-                    }
-                }
-            }
+            diff_non_exhaustive(name, *o_ne, *n_ne, changes);
+            diff_enum(name, o, n, changes);
         }
         (
             TypeSummary::OneOf {
@@ -911,7 +898,7 @@ fn diff_type(name: &str, o: &TypeSummary, n: &TypeSummary, changes: &mut Changes
                 ..
             },
         ) => {
-            non_exhaustive(*o_ne, *n_ne, changes);
+            diff_non_exhaustive(name, *o_ne, *n_ne, changes);
             for v in nv {
                 if !ov.contains(v) {
                     changes.added_to(*n_ne, format!("new variant: types::{name}::{v}"));
@@ -936,45 +923,192 @@ fn diff_type(name: &str, o: &TypeSummary, n: &TypeSummary, changes: &mut Changes
     }
 }
 
-/// Two structs of the same name; `o` and `n` are [`TypeSummary::Struct`].
-fn diff_struct(name: &str, o: &TypeSummary, n: &TypeSummary, changes: &mut Changes) {
+/// A type that becomes `#[non_exhaustive]` (breaking) or stops being one.
+fn diff_non_exhaustive(name: &str, o: bool, n: bool, changes: &mut Changes) {
+    match (o, n) {
+        (false, true) => changes.breaking(format!(
+            "types::{name} is now #[non_exhaustive]: struct expressions and exhaustive matches outside the crate stop compiling"
+        )),
+        (true, false) => changes.additive(format!("types::{name} is no longer #[non_exhaustive]")),
+        _ => {}
+    }
+}
+
+/// Two string enums of the same name; `o` and `n` are [`TypeSummary::Enum`]: values
+/// deprecated or not, added, removed, or whose variant was renamed.
+fn diff_enum(name: &str, o: &TypeSummary, n: &TypeSummary, changes: &mut Changes) {
     let (
-        TypeSummary::Struct {
-            input: o_input,
-            default: o_default,
-            constructor: o_ctor,
-            fields: of,
-            additional: o_extra,
+        TypeSummary::Enum {
+            values: ov,
+            variants: o_vars,
+            deprecated_values: o_dep,
             ..
         },
-        TypeSummary::Struct {
-            input: n_input,
+        TypeSummary::Enum {
             non_exhaustive: n_ne,
-            default: n_default,
-            constructor: n_ctor,
-            fields: nf,
-            additional: n_extra,
+            values: nv,
+            variants: n_vars,
+            deprecated_values: n_dep,
             ..
         },
     ) = (o, n)
     else {
         return;
     };
-    let signature = |ctor: &Option<Vec<Argument>>| {
-        ctor.as_ref()
+    // values in both versions whose deprecation started or ended
+    for v in n_dep {
+        if ov.contains(v) && !o_dep.contains(v) {
+            changes.additive(format!("enum value deprecated: types::{name} {v:?}"));
+        }
+    }
+    for v in o_dep {
+        if nv.contains(v) && !n_dep.contains(v) {
+            changes.additive(format!(
+                "enum value no longer deprecated: types::{name} {v:?}"
+            ));
+        }
+    }
+    let variant = |values: &[String], vars: &[String], v: &String| {
+        values
+            .iter()
+            .position(|x| x == v)
+            .and_then(|i| vars.get(i).cloned())
+            .unwrap_or_default()
+    };
+    for v in nv {
+        if !ov.contains(v) {
+            changes.added_to(*n_ne, format!("new enum value: types::{name} {v:?}"));
+        }
+    }
+    for v in ov {
+        let before = variant(ov, o_vars, v);
+        if !nv.contains(v) {
+            changes.breaking(format!(
+                "enum value removed: types::{name} {v:?} ({name}::{before})"
+            ));
+        } else {
+            let after = variant(nv, n_vars, v);
+            if after != before {
+                changes.breaking(format!(
+                    "enum variant renamed: types::{name}::{before} -> types::{name}::{after} ({v:?})"
+                ));
+            }
+        }
+    }
+}
+
+/// The parts of a [`TypeSummary::Struct`] a comparison reads.
+struct StructSide<'s> {
+    input: bool,
+    non_exhaustive: bool,
+    default: bool,
+    constructor: &'s Option<Vec<Argument>>,
+    fields: &'s BTreeMap<String, FieldSummary>,
+    additional: &'s Option<String>,
+}
+
+impl<'s> StructSide<'s> {
+    /// `None` for a summary that is not a struct.
+    fn of(t: &'s TypeSummary) -> Option<StructSide<'s>> {
+        match t {
+            TypeSummary::Struct {
+                input,
+                non_exhaustive,
+                default,
+                constructor,
+                fields,
+                additional,
+                ..
+            } => Some(StructSide {
+                input: *input,
+                non_exhaustive: *non_exhaustive,
+                default: *default,
+                constructor,
+                fields,
+                additional,
+            }),
+            _ => None,
+        }
+    }
+
+    /// `Name::new(arguments)`, when the struct has `new`.
+    fn signature(&self, name: &str) -> Option<String> {
+        self.constructor
+            .as_ref()
             .map(|args| format!("{name}::new({})", joined(args)))
-    };
-    // Whether `new` takes the field, when the type is a request type before and after
-    // (otherwise the line about the type becoming or ceasing to be one says it all).
-    let takes = |ctor: &Option<Vec<Argument>>, field: &str| {
-        ctor.as_ref()
+    }
+
+    /// Whether `new` takes the field.
+    fn new_takes(&self, field: &str) -> bool {
+        self.constructor
+            .as_ref()
             .is_some_and(|args| args.iter().any(|a| a.name == field))
+    }
+}
+
+/// Two structs of the same name; `o` and `n` are [`TypeSummary::Struct`].
+fn diff_struct(name: &str, o: &TypeSummary, n: &TypeSummary, changes: &mut Changes) {
+    let (Some(o), Some(n)) = (StructSide::of(o), StructSide::of(n)) else {
+        return;
     };
-    let both_input = *o_input && *n_input;
-    match (o_input, n_input) {
+    diff_request_use(name, &o, &n, changes);
+    // Whether `new` takes a field is compared when the type is a request type before and
+    // after (otherwise the line about the type becoming or ceasing to be one says it all).
+    let both_input = o.input && n.input;
+    for (wire, f) in o.fields {
+        let Some(g) = n.fields.get(wire) else {
+            changes.breaking(format!(
+                "field removed: types::{name}.{} ({wire})",
+                f.rust_name
+            ));
+            continue;
+        };
+        let ctor = match (
+            both_input && o.new_takes(&f.rust_name),
+            both_input && n.new_takes(&g.rust_name),
+        ) {
+            (false, true) => Some(format!("{name}::new takes it")),
+            (true, false) => Some(format!("{name}::new no longer takes it")),
+            _ => None,
+        };
+        diff_field(name, wire, f, g, ctor, changes);
+    }
+    for (wire, g) in n.fields {
+        if o.fields.contains_key(wire) {
+            continue;
+        }
+        if both_input && n.new_takes(&g.rust_name) {
+            changes.breaking(format!(
+                "new required request field: types::{name}.{}: {} ({name}::new takes it)",
+                g.rust_name, g.ty
+            ));
+        } else {
+            changes.added_to(
+                n.non_exhaustive,
+                format!("field added: types::{name}.{}: {}", g.rust_name, g.ty),
+            );
+        }
+    }
+    match (o.additional, n.additional) {
+        (None, Some(x)) => {
+            changes.added_to(n.non_exhaustive, format!("field added: types::{name}.{x}"))
+        }
+        (Some(x), None) => changes.breaking(format!("field removed: types::{name}.{x}")),
+        (Some(a), Some(b)) if a != b => {
+            changes.breaking(format!("field changed: types::{name}.{a} -> {b}"))
+        }
+        _ => {}
+    }
+    diff_default(name, &o, &n, changes);
+}
+
+/// A struct becoming or ceasing to be a request type, and, while it stays one, its `new`
+/// removed or its arguments reordered.
+fn diff_request_use(name: &str, o: &StructSide, n: &StructSide, changes: &mut Changes) {
+    match (o.input, n.input) {
         (false, true) => changes.additive(format!(
             "types::{name} is now used in requests: {}",
-            match signature(n_ctor) {
+            match n.signature(name) {
                 Some(sig) => format!("built with {sig} and with_* setters"),
                 None => "with_* setters for its optional fields".to_string(),
             }
@@ -984,122 +1118,99 @@ fn diff_struct(name: &str, o: &TypeSummary, n: &TypeSummary, changes: &mut Chang
         )),
         _ => {}
     }
-    if both_input {
-        if let (Some(_), None) = (o_ctor, n_ctor) {
-            changes.breaking(format!(
-                "constructor removed: types::{name}::new ({name} has no required fields any more: use {name}::default() and the with_* setters)"
-            ));
-        }
-        let reordered = match (o_ctor, n_ctor) {
-            (Some(a), Some(b)) => reorder_note(a, b),
-            _ => None,
-        };
-        if let Some(note) = reordered {
-            let note = if note.is_empty() {
-                note
-            } else {
-                format!("; {note}")
-            };
-            changes.breaking(format!(
-                "constructor arguments reordered: types::{} -> types::{}{note}",
-                signature(o_ctor).unwrap_or_default(),
-                signature(n_ctor).unwrap_or_default()
-            ));
-        }
+    if !(o.input && n.input) {
+        return;
     }
-    for (wire, f) in of {
-        let Some(g) = nf.get(wire) else {
-            changes.breaking(format!(
-                "field removed: types::{name}.{} ({wire})",
-                f.rust_name
-            ));
-            continue;
-        };
-        let ctor = match (
-            both_input && takes(o_ctor, &f.rust_name),
-            both_input && takes(n_ctor, &g.rust_name),
-        ) {
-            (false, true) => Some(format!("{name}::new takes it")),
-            (true, false) => Some(format!("{name}::new no longer takes it")),
-            _ => None,
-        };
-        if g.rust_name != f.rust_name {
-            changes.breaking(format!(
-                "field renamed: types::{name}.{} -> types::{name}.{} ({wire})",
-                f.rust_name, g.rust_name
-            ));
-        }
-        match (f.deprecated, g.deprecated) {
-            (false, true) => {
-                changes.additive(format!("field deprecated: types::{name}.{}", g.rust_name))
-            }
-            (true, false) => changes.additive(format!(
-                "field no longer deprecated: types::{name}.{}",
-                g.rust_name
-            )),
-            _ => {}
-        }
-        if g.ty != f.ty {
-            let why = if f.required && !g.required {
-                Some("now optional")
-            } else if g.ty == format!("Option<{}>", f.ty)
-                || f.ty
-                    .strip_prefix("Option<")
-                    .is_some_and(|inner| g.ty.strip_prefix("Nullable<") == Some(inner))
-            {
-                Some("now nullable")
-            } else {
-                None
-            };
-            let notes: Vec<&str> = why.into_iter().chain(ctor.as_deref()).collect();
-            let notes = if notes.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", notes.join("; "))
-            };
-            changes.breaking(format!(
-                "field changed: types::{name}.{}: {} -> {}{notes}",
-                g.rust_name, f.ty, g.ty
-            ));
-        } else if let Some(ctor) = ctor {
-            let what = if g.required {
-                "now required"
-            } else {
-                "no longer required"
-            };
-            changes.breaking(format!(
-                "request field {what}: types::{name}.{} ({ctor})",
-                g.rust_name
-            ));
-        }
+    if let (Some(_), None) = (o.constructor, n.constructor) {
+        changes.breaking(format!(
+            "constructor removed: types::{name}::new ({name} has no required fields any more: use {name}::default() and the with_* setters)"
+        ));
     }
-    for (wire, g) in nf {
-        if of.contains_key(wire) {
-            continue;
-        }
-        if both_input && takes(n_ctor, &g.rust_name) {
-            changes.breaking(format!(
-                "new required request field: types::{name}.{}: {} ({name}::new takes it)",
-                g.rust_name, g.ty
-            ));
+    let reordered = match (o.constructor, n.constructor) {
+        (Some(a), Some(b)) => reorder_note(a, b),
+        _ => None,
+    };
+    if let Some(note) = reordered {
+        let note = if note.is_empty() {
+            note
         } else {
-            changes.added_to(
-                *n_ne,
-                format!("field added: types::{name}.{}: {}", g.rust_name, g.ty),
-            );
-        }
+            format!("; {note}")
+        };
+        changes.breaking(format!(
+            "constructor arguments reordered: types::{} -> types::{}{note}",
+            o.signature(name).unwrap_or_default(),
+            n.signature(name).unwrap_or_default()
+        ));
     }
-    match (o_extra, n_extra) {
-        (None, Some(x)) => changes.added_to(*n_ne, format!("field added: types::{name}.{x}")),
-        (Some(x), None) => changes.breaking(format!("field removed: types::{name}.{x}")),
-        (Some(a), Some(b)) if a != b => {
-            changes.breaking(format!("field changed: types::{name}.{a} -> {b}"))
+}
+
+/// A field in both versions: renamed, deprecated or not, its type changed (why, when it is
+/// now optional or nullable), or only whether `new` takes it (`ctor`).
+fn diff_field(
+    name: &str,
+    wire: &str,
+    f: &FieldSummary,
+    g: &FieldSummary,
+    ctor: Option<String>,
+    changes: &mut Changes,
+) {
+    if g.rust_name != f.rust_name {
+        changes.breaking(format!(
+            "field renamed: types::{name}.{} -> types::{name}.{} ({wire})",
+            f.rust_name, g.rust_name
+        ));
+    }
+    match (f.deprecated, g.deprecated) {
+        (false, true) => {
+            changes.additive(format!("field deprecated: types::{name}.{}", g.rust_name))
         }
+        (true, false) => changes.additive(format!(
+            "field no longer deprecated: types::{name}.{}",
+            g.rust_name
+        )),
         _ => {}
     }
-    match (o_default, n_default) {
+    if g.ty != f.ty {
+        let why = if f.required && !g.required {
+            Some("now optional")
+        } else if g.ty == format!("Option<{}>", f.ty)
+            || f.ty
+                .strip_prefix("Option<")
+                .is_some_and(|inner| g.ty.strip_prefix("Nullable<") == Some(inner))
+        {
+            Some("now nullable")
+        } else {
+            None
+        };
+        let notes: Vec<&str> = why.into_iter().chain(ctor.as_deref()).collect();
+        let notes = if notes.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", notes.join("; "))
+        };
+        changes.breaking(format!(
+            "field changed: types::{name}.{}: {} -> {}{notes}",
+            g.rust_name, f.ty, g.ty
+        ));
+    } else if let Some(ctor) = ctor {
+        let what = if g.required {
+            "now required"
+        } else {
+            "no longer required"
+        };
+        changes.breaking(format!(
+            "request field {what}: types::{name}.{} ({ctor})",
+            g.rust_name
+        ));
+    }
+}
+
+/// A struct that stops or starts deriving `Default` (it gained or lost required fields).
+fn diff_default(name: &str, o: &StructSide, n: &StructSide, changes: &mut Changes) {
+    match (o.default, n.default) {
         (true, false) => {
-            let required: Vec<&str> = nf
+            let required: Vec<&str> = n
+                .fields
                 .values()
                 .filter(|f| f.required)
                 .map(|f| f.rust_name.as_str())

@@ -859,75 +859,7 @@ fn structure_errors(
 /// `openapiv3` on each part of the document on its own: its flattened maps and untagged
 /// enums hide the path below them, and it stops at the first problem.
 fn shape_errors(raw: &Value) -> Vec<ShapeProblem> {
-    use openapiv3::{
-        Example, ExternalDocumentation, Header, Info, Operation, Parameter, PathItem, RequestBody,
-        Response, Responses, Schema, SecurityRequirement, SecurityScheme, Server, Tag,
-    };
-    fn probe<T: serde::de::DeserializeOwned>(
-        v: &Value,
-        base: Vec<String>,
-        out: &mut Vec<ShapeProblem>,
-    ) {
-        // `ReferenceOr` hides paths too: a `$ref` is checked on its own.
-        if v.get("$ref").is_some() {
-            return;
-        }
-        if let Err(e) = serde_path_to_error::deserialize::<_, T>(v) {
-            let mut tokens = base;
-            tokens.extend(path_tokens(e.path()));
-            out.push(ShapeProblem {
-                tokens,
-                message: e.inner().to_string(),
-                parameter_location: false,
-            });
-        }
-    }
-    fn each<T: serde::de::DeserializeOwned>(v: &Value, key: &str, out: &mut Vec<ShapeProblem>) {
-        match v {
-            Value::Array(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    probe::<T>(item, vec![key.to_string(), i.to_string()], out);
-                }
-            }
-            _ => probe::<Vec<T>>(v, vec![key.to_string()], out),
-        }
-    }
-    /// Probes each parameter of a `parameters` list; false when `v` is not a list.
-    fn parameters(v: &Value, base: Vec<String>, out: &mut Vec<ShapeProblem>) -> bool {
-        let (Some("parameters"), Value::Array(items)) = (base.last().map(String::as_str), v) else {
-            return false;
-        };
-        for (i, item) in items.iter().enumerate() {
-            let mut at = base.clone();
-            at.push(i.to_string());
-            // (as `ReferenceOr`, like `openapiv3` reads it: the problem is the parameter's)
-            probe::<openapiv3::ReferenceOr<Parameter>>(item, at, out);
-        }
-        true
-    }
-    /// Parameters, request body and responses on their own, then the rest of the operation.
-    fn operation(v: &Value, base: Vec<String>, out: &mut Vec<ShapeProblem>) {
-        let Value::Object(op) = v else {
-            return probe::<Operation>(v, base, out);
-        };
-        let mut rest = Map::new();
-        for (k, part) in op {
-            let mut at = base.clone();
-            at.push(k.clone());
-            match k.as_str() {
-                "parameters" if parameters(part, at.clone(), out) => {}
-                "requestBody" => probe::<RequestBody>(part, at, out),
-                "responses" => {
-                    probe::<Responses>(part, at, out);
-                    rest.insert(k.clone(), Value::Object(Map::new()));
-                }
-                _ => {
-                    rest.insert(k.clone(), part.clone());
-                }
-            }
-        }
-        probe::<Operation>(&Value::Object(rest), base, out);
-    }
+    use openapiv3::{ExternalDocumentation, Info, SecurityRequirement, Server, Tag};
     let tokens = |parts: &[&str]| parts.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let mut out = Vec::new();
     let Value::Object(root) = raw else {
@@ -939,56 +871,139 @@ fn shape_errors(raw: &Value) -> Vec<ShapeProblem> {
             "externalDocs" => {
                 probe::<ExternalDocumentation>(v, tokens(&["externalDocs"]), &mut out)
             }
-            "servers" => each::<Server>(v, key, &mut out),
-            "security" => each::<SecurityRequirement>(v, key, &mut out),
-            "tags" => each::<Tag>(v, key, &mut out),
+            "servers" => probe_each::<Server>(v, key, &mut out),
+            "security" => probe_each::<SecurityRequirement>(v, key, &mut out),
+            "tags" => probe_each::<Tag>(v, key, &mut out),
             "paths" => {
                 let Value::Object(paths) = v else { continue };
                 for (path, item) in paths.iter().filter(|(k, _)| !k.starts_with("x-")) {
-                    let Value::Object(item) = item else {
-                        probe::<PathItem>(item, tokens(&["paths", path]), &mut out);
-                        continue;
-                    };
-                    // each operation and parameter on its own, then the rest of the item
-                    let mut rest = Map::new();
-                    for (k, op) in item {
-                        let base = tokens(&["paths", path, k]);
-                        if METHODS.contains(&k.as_str()) {
-                            operation(op, base, &mut out);
-                        } else if !parameters(op, base, &mut out) {
-                            rest.insert(k.clone(), op.clone());
-                        }
-                    }
-                    probe::<PathItem>(&Value::Object(rest), tokens(&["paths", path]), &mut out);
+                    probe_path_item(path, item, &mut out);
                 }
             }
             "components" => {
                 let Value::Object(components) = v else {
                     continue;
                 };
-                for (section, items) in components {
-                    let Value::Object(items) = items else {
-                        continue;
-                    };
-                    for (k, v) in items {
-                        let base = tokens(&["components", section, k]);
-                        match section.as_str() {
-                            "schemas" => probe::<Schema>(v, base, &mut out),
-                            "parameters" => probe::<Parameter>(v, base, &mut out),
-                            "responses" => probe::<Response>(v, base, &mut out),
-                            "requestBodies" => probe::<RequestBody>(v, base, &mut out),
-                            "headers" => probe::<Header>(v, base, &mut out),
-                            "examples" => probe::<Example>(v, base, &mut out),
-                            "securitySchemes" => probe::<SecurityScheme>(v, base, &mut out),
-                            _ => {}
-                        }
-                    }
-                }
+                probe_components(components, &mut out);
             }
             _ => {}
         }
     }
     out
+}
+
+/// `openapiv3` reading `v` as a `T`; its problem, if any, with its place under `base`.
+fn probe<T: serde::de::DeserializeOwned>(
+    v: &Value,
+    base: Vec<String>,
+    out: &mut Vec<ShapeProblem>,
+) {
+    // `ReferenceOr` hides paths too: a `$ref` is checked on its own.
+    if v.get("$ref").is_some() {
+        return;
+    }
+    if let Err(e) = serde_path_to_error::deserialize::<_, T>(v) {
+        let mut tokens = base;
+        tokens.extend(path_tokens(e.path()));
+        out.push(ShapeProblem {
+            tokens,
+            message: e.inner().to_string(),
+            parameter_location: false,
+        });
+    }
+}
+
+/// Probes each item of the list at the top-level `key` (the whole list when it is not one).
+fn probe_each<T: serde::de::DeserializeOwned>(v: &Value, key: &str, out: &mut Vec<ShapeProblem>) {
+    match v {
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                probe::<T>(item, vec![key.to_string(), i.to_string()], out);
+            }
+        }
+        _ => probe::<Vec<T>>(v, vec![key.to_string()], out),
+    }
+}
+
+/// Probes each parameter of a `parameters` list; false when `v` is not a list.
+fn probe_parameters(v: &Value, base: Vec<String>, out: &mut Vec<ShapeProblem>) -> bool {
+    let (Some("parameters"), Value::Array(items)) = (base.last().map(String::as_str), v) else {
+        return false;
+    };
+    for (i, item) in items.iter().enumerate() {
+        let mut at = base.clone();
+        at.push(i.to_string());
+        // (as `ReferenceOr`, like `openapiv3` reads it: the problem is the parameter's)
+        probe::<openapiv3::ReferenceOr<openapiv3::Parameter>>(item, at, out);
+    }
+    true
+}
+
+/// Each operation and parameter of a path item on its own, then the rest of the item.
+fn probe_path_item(path: &str, item: &Value, out: &mut Vec<ShapeProblem>) {
+    let item_tokens = vec!["paths".to_string(), path.to_string()];
+    let Value::Object(item) = item else {
+        return probe::<openapiv3::PathItem>(item, item_tokens, out);
+    };
+    let mut rest = Map::new();
+    for (k, op) in item {
+        let mut base = item_tokens.clone();
+        base.push(k.clone());
+        if METHODS.contains(&k.as_str()) {
+            probe_operation(op, base, out);
+        } else if !probe_parameters(op, base, out) {
+            rest.insert(k.clone(), op.clone());
+        }
+    }
+    probe::<openapiv3::PathItem>(&Value::Object(rest), item_tokens, out);
+}
+
+/// Parameters, request body and responses on their own, then the rest of the operation.
+fn probe_operation(v: &Value, base: Vec<String>, out: &mut Vec<ShapeProblem>) {
+    use openapiv3::{Operation, RequestBody, Responses};
+    let Value::Object(op) = v else {
+        return probe::<Operation>(v, base, out);
+    };
+    let mut rest = Map::new();
+    for (k, part) in op {
+        let mut at = base.clone();
+        at.push(k.clone());
+        match k.as_str() {
+            "parameters" if probe_parameters(part, at.clone(), out) => {}
+            "requestBody" => probe::<RequestBody>(part, at, out),
+            "responses" => {
+                probe::<Responses>(part, at, out);
+                rest.insert(k.clone(), Value::Object(Map::new()));
+            }
+            _ => {
+                rest.insert(k.clone(), part.clone());
+            }
+        }
+    }
+    probe::<Operation>(&Value::Object(rest), base, out);
+}
+
+/// Each entry of each `components` section `openapiv3` reads, as that section's type.
+fn probe_components(components: &Map<String, Value>, out: &mut Vec<ShapeProblem>) {
+    use openapiv3::{Example, Header, Parameter, RequestBody, Response, Schema, SecurityScheme};
+    for (section, items) in components {
+        let Value::Object(items) = items else {
+            continue;
+        };
+        for (k, v) in items {
+            let base = vec!["components".to_string(), section.clone(), k.clone()];
+            match section.as_str() {
+                "schemas" => probe::<Schema>(v, base, out),
+                "parameters" => probe::<Parameter>(v, base, out),
+                "responses" => probe::<Response>(v, base, out),
+                "requestBodies" => probe::<RequestBody>(v, base, out),
+                "headers" => probe::<Header>(v, base, out),
+                "examples" => probe::<Example>(v, base, out),
+                "securitySchemes" => probe::<SecurityScheme>(v, base, out),
+                _ => {}
+            }
+        }
+    }
 }
 
 /// Problems `openapiv3` does not see or stops before: unknown parameter locations,
@@ -1202,12 +1217,7 @@ pub(crate) fn percent_decode(s: &str) -> String {
 
 /// The operationId of the operation a JSON pointer (`#/paths/~1a/get/...`) lies in, if any.
 pub(crate) fn operation_at_pointer(raw: &Value, ptr: &str) -> Option<String> {
-    let tokens: Vec<String> = ptr
-        .strip_prefix("#/")?
-        .split('/')
-        .map(|t| t.replace("~1", "/").replace("~0", "~"))
-        .collect();
-    operation_at(raw, &tokens)
+    operation_at(raw, &parse_pointer(ptr)?)
 }
 
 /// The operationId of the operation a pointer (as tokens) lies in, if any.
@@ -1337,23 +1347,6 @@ fn walk(
             let in_schemas_map = path.len() == 2 && path[0] == "components" && path[1] == "schemas";
             let keys: Vec<String> = map.keys().cloned().collect();
             for k in keys {
-                let child_is_schema = in_schemas_map
-                    || k == "schema"
-                    || (is_schema
-                        && matches!(
-                            k.as_str(),
-                            "items" | "additionalProperties" | "not" | "contains" | "propertyNames"
-                        ));
-                let child_holds_schemas = is_schema
-                    && matches!(
-                        k.as_str(),
-                        "properties"
-                            | "allOf"
-                            | "oneOf"
-                            | "anyOf"
-                            | "patternProperties"
-                            | "prefixItems"
-                    );
                 let Some(child) = map.get_mut(&k) else {
                     continue;
                 };
@@ -1368,33 +1361,11 @@ fn walk(
                     continue;
                 }
                 path.push(k.clone());
-                if child_holds_schemas {
-                    match child {
-                        Value::Object(props) => {
-                            for (pk, pv) in props.iter_mut() {
-                                path.push(pk.clone());
-                                walk(file, pv, path, warnings, moves, true, tuples);
-                                path.pop();
-                            }
-                        }
-                        Value::Array(items) => {
-                            for (i, item) in items.iter_mut().enumerate() {
-                                path.push(i.to_string());
-                                walk(file, item, path, warnings, moves, true, tuples);
-                                path.pop();
-                            }
-                        }
-                        _ => {}
-                    }
-                } else if is_schema
-                    && matches!(
-                        k.as_str(),
-                        "example" | "examples" | "default" | "enum" | "const"
-                    )
-                {
-                    // literal data, not schemas
-                } else {
-                    walk(file, child, path, warnings, moves, child_is_schema, tuples);
+                match child_of(&k, is_schema, in_schemas_map) {
+                    Child::Schemas => walk_schemas(file, child, path, warnings, moves, tuples),
+                    Child::Literal => {}
+                    Child::Schema => walk(file, child, path, warnings, moves, true, tuples),
+                    Child::Other => walk(file, child, path, warnings, moves, false, tuples),
                 }
                 path.pop();
             }
@@ -1403,6 +1374,69 @@ fn walk(
             for (i, item) in items.iter_mut().enumerate() {
                 path.push(i.to_string());
                 walk(file, item, path, warnings, moves, false, tuples);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// What the value of an object's key is, as far as the walk cares.
+enum Child {
+    /// A schema.
+    Schema,
+    /// Schemas by name or in a list (`properties`, `allOf`, ...).
+    Schemas,
+    /// Literal data in a schema (`example`, `enum`, ...), not schemas.
+    Literal,
+    /// Anything else: walked, not a schema itself.
+    Other,
+}
+
+/// The kind of value under `key` of an object that is a schema (`is_schema`), or is
+/// `components/schemas` (`in_schemas_map`), or neither.
+fn child_of(key: &str, is_schema: bool, in_schemas_map: bool) -> Child {
+    let holds_schemas = matches!(
+        key,
+        "properties" | "allOf" | "oneOf" | "anyOf" | "patternProperties" | "prefixItems"
+    );
+    let literal = matches!(key, "example" | "examples" | "default" | "enum" | "const");
+    let schema_keyword = matches!(
+        key,
+        "items" | "additionalProperties" | "not" | "contains" | "propertyNames"
+    );
+    if is_schema && holds_schemas {
+        Child::Schemas
+    } else if is_schema && literal {
+        Child::Literal
+    } else if in_schemas_map || key == "schema" || (is_schema && schema_keyword) {
+        Child::Schema
+    } else {
+        Child::Other
+    }
+}
+
+/// Walks each schema of a map or list of schemas.
+fn walk_schemas(
+    file: &str,
+    v: &mut Value,
+    path: &mut Vec<String>,
+    warnings: &mut Diagnostics,
+    moves: &mut PointerMap,
+    tuples: &mut Vec<Vec<String>>,
+) {
+    match v {
+        Value::Object(props) => {
+            for (pk, pv) in props.iter_mut() {
+                path.push(pk.clone());
+                walk(file, pv, path, warnings, moves, true, tuples);
+                path.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                path.push(i.to_string());
+                walk(file, item, path, warnings, moves, true, tuples);
                 path.pop();
             }
         }
@@ -1426,6 +1460,10 @@ fn append_all_of(map: &mut Map<String, Value>, part: Value) -> Option<(usize, bo
     }
 }
 
+/// Rewrites one schema's 3.1 forms into the 3.0 shapes `openapiv3` reads, in this order:
+/// boolean schemas, a list of types, JSON Schema object forms, null and `false` union
+/// branches, `const` and `examples`, numeric exclusive bounds, `$ref` with siblings. Every
+/// move is recorded in `moves`.
 fn normalize_schema(
     file: &str,
     v: &mut Value,
@@ -1441,112 +1479,140 @@ fn normalize_schema(
     }
     .boolean(v, path);
     let Value::Object(map) = v else { return };
-    let warn = |warnings: &mut Diagnostics, message: String| {
-        warnings.push(Diagnostic {
-            severity: Severity::Warning,
-            file: file.to_string(),
-            location: Location::Pointer(pointer(path.iter())),
-            operation_id: None,
-            message,
-        })
-    };
-
-    // `type: [T, "null"]`
-    if let Some(Value::Array(types)) = map.get("type").cloned() {
-        let mut nullable = false;
-        let mut rest = Vec::new();
-        for t in &types {
-            match t.as_str() {
-                Some("null") => nullable = true,
-                Some(s) => rest.push(s.to_string()),
-                None => {}
-            }
-        }
-        map.remove("type");
-        match rest.len() {
-            0 => {}
-            1 => {
-                map.insert("type".into(), Value::String(rest.remove(0)));
-            }
-            _ => warn(
-                warnings,
-                format!(
-                    "a schema of several types ({}) is generated as free-form JSON (serde_json::Value)",
-                    rest.join(", ")
-                ),
-            ),
-        }
-        if nullable {
-            map.insert("nullable".into(), Value::Bool(true));
-        }
-    } else if map.get("type").and_then(Value::as_str) == Some("null") {
-        map.remove("type");
-        map.insert("nullable".into(), Value::Bool(true));
+    if let Some(message) = type_list(map) {
+        warnings.push(schema_warning(file, path, message));
     }
-
     json_schema::Forms {
         file,
         warnings,
         tuples,
     }
     .object(map, path);
-
-    // oneOf/anyOf with a null branch, or a `false` one (which never matches)
     for key in ["oneOf", "anyOf"] {
-        let Some(Value::Array(branches)) = map.get_mut(key) else {
-            continue;
-        };
-        let never = |b: &Value| *b == Value::Bool(false);
-        if !branches.iter().any(|b| is_null_schema(b) || never(b)) {
-            continue;
-        }
-        let nullable = branches.iter().any(is_null_schema);
-        let mut kept: Vec<(usize, Value)> = std::mem::take(branches)
-            .into_iter()
-            .enumerate()
-            .filter(|(_, b)| !is_null_schema(b) && !never(b))
-            .collect();
-        if nullable {
-            map.insert("nullable".into(), Value::Bool(true));
-        } else if kept.is_empty() {
-            warn(
-                warnings,
-                format!(
-                    "every branch of this {key} is `false`: no value is valid; generated as free-form JSON (serde_json::Value)"
-                ),
-            );
-        }
-        if kept.len() == 1 {
-            let (source, branch) = kept.remove(0);
-            map.remove(key);
-            let source = source.to_string();
-            match append_all_of(map, branch.clone()) {
-                Some((at, created)) => {
-                    moves.record(path, &["allOf", &at.to_string()], &[key, &source]);
-                    if created {
-                        moves.record(path, &["allOf"], &[key]);
-                    }
-                }
-                None => {
-                    map.insert(key.into(), Value::Array(vec![branch]));
-                    moves.record(path, &[key, "0"], &[key, &source]);
-                }
-            }
-        } else if kept.is_empty() {
-            map.remove(key);
-        } else {
-            for (now, (source, _)) in kept.iter().enumerate() {
-                if now != *source {
-                    moves.record(path, &[key, &now.to_string()], &[key, &source.to_string()]);
-                }
-            }
-            map.insert(
-                key.into(),
-                Value::Array(kept.into_iter().map(|(_, b)| b).collect()),
-            );
+        if let Some(message) = drop_null_branches(map, key, path, moves) {
+            warnings.push(schema_warning(file, path, message));
         }
     }
+    const_and_examples(map, path, moves);
+    numeric_exclusive_bounds(map, path, moves);
+    wrap_ref_with_siblings(map, path, moves);
+}
 
+/// A warning about the schema at `path`.
+fn schema_warning(file: &str, path: &[String], message: String) -> Diagnostic {
+    Diagnostic {
+        severity: Severity::Warning,
+        file: file.to_string(),
+        location: Location::Pointer(pointer(path.iter())),
+        operation_id: None,
+        message,
+    }
+}
+
+/// `type: [T, "null"]` becomes `type: T, nullable: true`, `type: "null"` only `nullable`;
+/// the warning for a list of several types (left without a `type`: free-form JSON).
+fn type_list(map: &mut Map<String, Value>) -> Option<String> {
+    let Some(Value::Array(types)) = map.get("type").cloned() else {
+        if map.get("type").and_then(Value::as_str) == Some("null") {
+            map.remove("type");
+            map.insert("nullable".into(), Value::Bool(true));
+        }
+        return None;
+    };
+    let mut nullable = false;
+    let mut rest = Vec::new();
+    for t in &types {
+        match t.as_str() {
+            Some("null") => nullable = true,
+            Some(s) => rest.push(s.to_string()),
+            None => {}
+        }
+    }
+    map.remove("type");
+    let mut warning = None;
+    match rest.len() {
+        0 => {}
+        1 => {
+            map.insert("type".into(), Value::String(rest.remove(0)));
+        }
+        _ => {
+            warning = Some(format!(
+                "a schema of several types ({}) is generated as free-form JSON (serde_json::Value)",
+                rest.join(", ")
+            ))
+        }
+    }
+    if nullable {
+        map.insert("nullable".into(), Value::Bool(true));
+    }
+    warning
+}
+
+/// The null branches of a `oneOf`/`anyOf` (`key`) make it `nullable`, and its `false`
+/// branches (which never match) go; one branch left moves into `allOf`. The warning when
+/// every branch was `false`.
+fn drop_null_branches(
+    map: &mut Map<String, Value>,
+    key: &str,
+    path: &[String],
+    moves: &mut PointerMap,
+) -> Option<String> {
+    let Some(Value::Array(branches)) = map.get_mut(key) else {
+        return None;
+    };
+    let never = |b: &Value| *b == Value::Bool(false);
+    if !branches.iter().any(|b| is_null_schema(b) || never(b)) {
+        return None;
+    }
+    let nullable = branches.iter().any(is_null_schema);
+    let mut kept: Vec<(usize, Value)> = std::mem::take(branches)
+        .into_iter()
+        .enumerate()
+        .filter(|(_, b)| !is_null_schema(b) && !never(b))
+        .collect();
+    let mut warning = None;
+    if nullable {
+        map.insert("nullable".into(), Value::Bool(true));
+    } else if kept.is_empty() {
+        warning = Some(format!(
+            "every branch of this {key} is `false`: no value is valid; generated as free-form JSON (serde_json::Value)"
+        ));
+    }
+    if kept.len() == 1 {
+        let (source, branch) = kept.remove(0);
+        map.remove(key);
+        let source = source.to_string();
+        match append_all_of(map, branch.clone()) {
+            Some((at, created)) => {
+                moves.record(path, &["allOf", &at.to_string()], &[key, &source]);
+                if created {
+                    moves.record(path, &["allOf"], &[key]);
+                }
+            }
+            None => {
+                map.insert(key.into(), Value::Array(vec![branch]));
+                moves.record(path, &[key, "0"], &[key, &source]);
+            }
+        }
+    } else if kept.is_empty() {
+        map.remove(key);
+    } else {
+        for (now, (source, _)) in kept.iter().enumerate() {
+            if now != *source {
+                moves.record(path, &[key, &now.to_string()], &[key, &source.to_string()]);
+            }
+        }
+        map.insert(
+            key.into(),
+            Value::Array(kept.into_iter().map(|(_, b)| b).collect()),
+        );
+    }
+    warning
+}
+
+/// `const: X` becomes `enum: [X]`; `examples: [X, ...]` becomes `example: X` (unless there
+/// is one).
+fn const_and_examples(map: &mut Map<String, Value>, path: &[String], moves: &mut PointerMap) {
     if let Some(c) = map.remove("const") {
         map.insert("enum".into(), Value::Array(vec![c]));
         moves.record(path, &["enum", "0"], &["const"]);
@@ -1558,7 +1624,11 @@ fn normalize_schema(
             moves.record(path, &["example"], &["examples", "0"]);
         }
     }
+}
 
+/// `exclusiveMinimum: N` (3.1) becomes `minimum: N, exclusiveMinimum: true` (3.0); the
+/// same for the maximum.
+fn numeric_exclusive_bounds(map: &mut Map<String, Value>, path: &[String], moves: &mut PointerMap) {
     for (excl, bound) in [
         ("exclusiveMinimum", "minimum"),
         ("exclusiveMaximum", "maximum"),
@@ -1569,7 +1639,11 @@ fn normalize_schema(
             moves.record(path, &[bound], &[excl]);
         }
     }
-    // `$ref` with siblings that matter: keep them by wrapping the reference.
+}
+
+/// `$ref` with siblings that matter (`nullable`, `deprecated`, `description`): keep them
+/// by moving the reference into `allOf`.
+fn wrap_ref_with_siblings(map: &mut Map<String, Value>, path: &[String], moves: &mut PointerMap) {
     if map.contains_key("$ref")
         && (map.contains_key("nullable")
             || map.contains_key("deprecated")

@@ -53,71 +53,17 @@ impl Transaction {
         self,
         mut hook: impl FnMut(&Path, Step) -> io::Result<()>,
     ) -> io::Result<()> {
-        let pid = std::process::id();
-        let beside = |path: &Path, what: &str| -> PathBuf {
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            path.with_file_name(format!(".{name}.{what}-{pid}"))
-        };
         // 1. Stage. Directories created here are removed again on failure.
         let mut created_dirs: Vec<PathBuf> = Vec::new();
         let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
-        let staging = (|| {
-            for (path, contents) in &self.writes {
-                if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                    let mut missing = Vec::new();
-                    let mut p = parent;
-                    while !p.exists() {
-                        missing.push(p.to_path_buf());
-                        match p.parent() {
-                            Some(up) if !up.as_os_str().is_empty() => p = up,
-                            _ => break,
-                        }
-                    }
-                    std::fs::create_dir_all(parent)?;
-                    created_dirs.extend(missing.into_iter().rev());
-                }
-                let tmp = beside(path, "staged");
-                std::fs::write(&tmp, contents)?;
-                staged.push((tmp, path.clone()));
-                hook(path, Step::Staged)?;
-            }
-            Ok(())
-        })();
-        let undo_staging = |staged: &[(PathBuf, PathBuf)], created_dirs: &[PathBuf]| {
-            for (tmp, _) in staged {
-                let _ = std::fs::remove_file(tmp);
-            }
-            for d in created_dirs.iter().rev() {
-                let _ = std::fs::remove_dir(d);
-            }
-        };
-        if let Err(e) = staging {
+        if let Err(e) = self.stage(&mut hook, &mut created_dirs, &mut staged) {
             undo_staging(&staged, &created_dirs);
             return Err(e);
         }
         // 2. Swap, keeping what is replaced or deleted.
         // (target, backup if the target existed)
         let mut swapped: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
-        let swapping = (|| {
-            for (tmp, target) in &staged {
-                let backup = keep(target, &beside(target, "backup"))?;
-                std::fs::rename(tmp, target)?;
-                swapped.push((target.clone(), backup));
-                hook(target, Step::Swapped)?;
-            }
-            for target in &self.deletes {
-                if let Some(backup) = keep(target, &beside(target, "backup"))? {
-                    std::fs::remove_file(target)?;
-                    swapped.push((target.clone(), Some(backup)));
-                    hook(target, Step::Swapped)?;
-                }
-            }
-            Ok(())
-        })();
-        match swapping {
+        match self.swap(&mut hook, &staged, &mut swapped) {
             Ok(()) => {
                 for (_, backup) in swapped {
                     if let Some(b) = backup {
@@ -127,18 +73,98 @@ impl Transaction {
                 Ok(())
             }
             Err(e) => {
-                for (target, backup) in swapped.into_iter().rev() {
-                    match backup {
-                        Some(b) => {
-                            let _ = std::fs::rename(b, &target);
-                        }
-                        None => {
-                            let _ = std::fs::remove_file(&target);
-                        }
-                    }
-                }
+                roll_back(swapped);
                 undo_staging(&staged, &created_dirs);
                 Err(e)
+            }
+        }
+    }
+
+    /// Writes each file beside its target (`staged`: staged file, target), creating
+    /// missing parent directories (`created_dirs`, outermost first).
+    fn stage(
+        &self,
+        hook: &mut impl FnMut(&Path, Step) -> io::Result<()>,
+        created_dirs: &mut Vec<PathBuf>,
+        staged: &mut Vec<(PathBuf, PathBuf)>,
+    ) -> io::Result<()> {
+        for (path, contents) in &self.writes {
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                let mut missing = Vec::new();
+                let mut p = parent;
+                while !p.exists() {
+                    missing.push(p.to_path_buf());
+                    match p.parent() {
+                        Some(up) if !up.as_os_str().is_empty() => p = up,
+                        _ => break,
+                    }
+                }
+                std::fs::create_dir_all(parent)?;
+                created_dirs.extend(missing.into_iter().rev());
+            }
+            let tmp = beside(path, "staged");
+            std::fs::write(&tmp, contents)?;
+            staged.push((tmp, path.clone()));
+            hook(path, Step::Staged)?;
+        }
+        Ok(())
+    }
+
+    /// Renames each staged file over its target and deletes what is to be deleted, each
+    /// replaced or deleted file kept as a backup first (`swapped`: target, backup).
+    fn swap(
+        &self,
+        hook: &mut impl FnMut(&Path, Step) -> io::Result<()>,
+        staged: &[(PathBuf, PathBuf)],
+        swapped: &mut Vec<(PathBuf, Option<PathBuf>)>,
+    ) -> io::Result<()> {
+        for (tmp, target) in staged {
+            let backup = keep(target, &beside(target, "backup"))?;
+            std::fs::rename(tmp, target)?;
+            swapped.push((target.clone(), backup));
+            hook(target, Step::Swapped)?;
+        }
+        for target in &self.deletes {
+            if let Some(backup) = keep(target, &beside(target, "backup"))? {
+                std::fs::remove_file(target)?;
+                swapped.push((target.clone(), Some(backup)));
+                hook(target, Step::Swapped)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A hidden file beside `path` for one step (`staged`, `backup`) of this process.
+fn beside(path: &Path, what: &str) -> PathBuf {
+    let pid = std::process::id();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.{what}-{pid}"))
+}
+
+/// Removes the staged files and the directories staging created (innermost first).
+fn undo_staging(staged: &[(PathBuf, PathBuf)], created_dirs: &[PathBuf]) {
+    for (tmp, _) in staged {
+        let _ = std::fs::remove_file(tmp);
+    }
+    for d in created_dirs.iter().rev() {
+        let _ = std::fs::remove_dir(d);
+    }
+}
+
+/// Puts back what the swap replaced or deleted, last first; a target that did not exist
+/// before is removed.
+fn roll_back(swapped: Vec<(PathBuf, Option<PathBuf>)>) {
+    for (target, backup) in swapped.into_iter().rev() {
+        match backup {
+            Some(b) => {
+                let _ = std::fs::rename(b, &target);
+            }
+            None => {
+                let _ = std::fs::remove_file(&target);
             }
         }
     }

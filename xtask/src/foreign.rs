@@ -165,155 +165,25 @@ pub fn corpus(args: &[String]) -> Result<(), String> {
     if args.is_empty() {
         return Err("usage: cargo xtask corpus DIR...".to_string());
     }
-    let mut docs: Vec<PathBuf> = Vec::new();
-    for dir in args.iter().map(PathBuf::from) {
-        let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
-            .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| {
-                matches!(
-                    p.extension().and_then(|e| e.to_str()),
-                    Some("yaml" | "yml" | "json")
-                )
-            })
-            .collect();
-        found.sort();
-        docs.extend(found);
-    }
+    let docs = corpus_documents(args)?;
     let runtime = runtime()?;
     let work = project::workspace_root().join("target/corpus");
     let _ = std::fs::remove_dir_all(work.join("crates"));
     let mut rows = Vec::new();
     let mut members = Vec::new();
     for doc in &docs {
-        let stem = doc
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let name = format!(
-            "corpus-{}",
-            stem.to_ascii_lowercase()
-                .replace(|c: char| !c.is_ascii_alphanumeric(), "-")
-        );
-        let version = std::fs::read(doc)
-            .ok()
-            .and_then(|b| codegen::load::load_bytes("", &b).ok())
-            .map(|s| s.openapi_version)
-            .unwrap_or_else(|| "?".to_string());
-        let started = Instant::now();
-        let mut row = Row {
-            document: doc
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            version,
-            operations: "-".into(),
-            warnings: Vec::new(),
-            unions_exact: 0,
-            unions_other: 0,
-            generated: false,
-            compiled: false,
-            documented: false,
-            millis: 0,
-            first_error: String::new(),
-        };
-        match generate_spec(doc, None, false) {
-            Ok(g) => {
-                row.generated = true;
-                row.operations = g.api.operations.len().to_string();
-                (row.unions_exact, row.unions_other) = union_counts(&g.api);
-                row.warnings = g.warnings.warnings().map(|w| w.to_string()).collect();
-                let files = standalone::crate_files(
-                    &g,
-                    &runtime,
-                    &CrateOptions {
-                        name: name.clone(),
-                        own_workspace: false,
-                    },
-                );
-                xtask::build::write_files(&work.join("crates").join(&name), &files)
-                    .map_err(|e| e.to_string())?;
-                members.push(name.clone());
-            }
-            Err(d) => {
-                row.first_error = d.errors().next().map(|e| e.to_string()).unwrap_or_default()
-            }
+        let (name, row) = generate_row(doc, &runtime, &work)?;
+        if row.generated {
+            members.push(name.clone());
         }
-        row.millis = started.elapsed().as_millis();
         rows.push((name, row));
     }
     xtask::build::write_workspace(&work, &members)
         .map_err(|e| format!("cannot write {}: {e}", work.display()))?;
     for (name, row) in rows.iter_mut().filter(|(_, r)| r.generated) {
-        let started = Instant::now();
-        let out = xtask::build::cargo(&work)
-            .args([
-                "build",
-                "-p",
-                name.as_str(),
-                "--quiet",
-                "--message-format",
-                "short",
-            ])
-            .env("RUSTFLAGS", "-D warnings")
-            .output()
-            .map_err(|e| format!("cannot run cargo: {e}"))?;
-        row.millis += started.elapsed().as_millis();
-        row.compiled = out.status.success();
-        if !row.compiled {
-            let stderr = String::from_utf8_lossy(&out.stderr);
-            row.first_error = stderr
-                .lines()
-                .find(|l| l.contains("error"))
-                .unwrap_or("cargo build failed")
-                .to_string();
-            continue;
-        }
-        // the docs a user of the crate reads build without warnings too
-        let started = Instant::now();
-        let doc = xtask::build::cargo(&work)
-            .args(["doc", "--no-deps", "-p", name.as_str(), "--quiet"])
-            .env("RUSTDOCFLAGS", "-D warnings")
-            .output()
-            .map_err(|e| format!("cannot run cargo: {e}"))?;
-        row.millis += started.elapsed().as_millis();
-        row.documented = doc.status.success();
-        if !row.documented {
-            row.first_error = String::from_utf8_lossy(&doc.stderr)
-                .lines()
-                .find(|l| l.contains("error"))
-                .unwrap_or("cargo doc failed")
-                .to_string();
-        }
+        build_row(&work, name, row)?;
     }
-    println!(
-        "| document | OpenAPI | operations | generated | warnings | unions exact / with `Other` | compiled | docs | time | first error |"
-    );
-    println!("|---|---|---|---|---|---|---|---|---|---|");
-    for (_, r) in &rows {
-        let mark = |b: bool| if b { "yes" } else { "NO" };
-        println!(
-            "| {} | {} | {} | {} | {} | {} / {} | {} | {} | {} ms | {} |",
-            r.document,
-            r.version,
-            r.operations,
-            mark(r.generated),
-            r.warnings.len(),
-            r.unions_exact,
-            r.unions_other,
-            mark(r.compiled),
-            mark(r.documented),
-            r.millis,
-            r.first_error.replace('|', "\\|")
-        );
-    }
-    // what was generated with a fallback is said, not hidden
-    for (_, r) in rows.iter().filter(|(_, r)| !r.warnings.is_empty()) {
-        println!("\n{}:", r.document);
-        for w in &r.warnings {
-            println!("  {w}");
-        }
-    }
+    print_table(&rows);
     let failed: Vec<&str> = rows
         .iter()
         .filter(|(_, r)| !r.compiled || !r.documented)
@@ -332,5 +202,153 @@ pub fn corpus(args: &[String]) -> Result<(), String> {
             rows.len(),
             failed.join(", ")
         ))
+    }
+}
+
+/// The YAML and JSON documents of each directory, sorted within it.
+fn corpus_documents(args: &[String]) -> Result<Vec<PathBuf>, String> {
+    let mut docs: Vec<PathBuf> = Vec::new();
+    for dir in args.iter().map(PathBuf::from) {
+        let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                matches!(
+                    p.extension().and_then(|e| e.to_str()),
+                    Some("yaml" | "yml" | "json")
+                )
+            })
+            .collect();
+        found.sort();
+        docs.extend(found);
+    }
+    Ok(docs)
+}
+
+/// Generates one document's crate into `work/crates/<name>`: its crate name and its row
+/// (not generated, with the first error, when the generator refuses the document).
+fn generate_row(doc: &Path, runtime: &Runtime, work: &Path) -> Result<(String, Row), String> {
+    let stem = doc
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = format!(
+        "corpus-{}",
+        stem.to_ascii_lowercase()
+            .replace(|c: char| !c.is_ascii_alphanumeric(), "-")
+    );
+    let version = std::fs::read(doc)
+        .ok()
+        .and_then(|b| codegen::load::load_bytes("", &b).ok())
+        .map(|s| s.openapi_version)
+        .unwrap_or_else(|| "?".to_string());
+    let started = Instant::now();
+    let mut row = Row {
+        document: doc
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        version,
+        operations: "-".into(),
+        warnings: Vec::new(),
+        unions_exact: 0,
+        unions_other: 0,
+        generated: false,
+        compiled: false,
+        documented: false,
+        millis: 0,
+        first_error: String::new(),
+    };
+    match generate_spec(doc, None, false) {
+        Ok(g) => {
+            row.generated = true;
+            row.operations = g.api.operations.len().to_string();
+            (row.unions_exact, row.unions_other) = union_counts(&g.api);
+            row.warnings = g.warnings.warnings().map(|w| w.to_string()).collect();
+            let files = standalone::crate_files(
+                &g,
+                runtime,
+                &CrateOptions {
+                    name: name.clone(),
+                    own_workspace: false,
+                },
+            );
+            xtask::build::write_files(&work.join("crates").join(&name), &files)
+                .map_err(|e| e.to_string())?;
+        }
+        Err(d) => row.first_error = d.errors().next().map(|e| e.to_string()).unwrap_or_default(),
+    }
+    row.millis = started.elapsed().as_millis();
+    Ok((name, row))
+}
+
+/// Builds a generated crate with `-D warnings`, then (if it built) its docs with
+/// `-D warnings`; records in `row` whether each passed, the first error, the time taken.
+fn build_row(work: &Path, name: &str, row: &mut Row) -> Result<(), String> {
+    let started = Instant::now();
+    let out = xtask::build::cargo(work)
+        .args(["build", "-p", name, "--quiet", "--message-format", "short"])
+        .env("RUSTFLAGS", "-D warnings")
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    row.millis += started.elapsed().as_millis();
+    row.compiled = out.status.success();
+    if !row.compiled {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        row.first_error = stderr
+            .lines()
+            .find(|l| l.contains("error"))
+            .unwrap_or("cargo build failed")
+            .to_string();
+        return Ok(());
+    }
+    // the docs a user of the crate reads build without warnings too
+    let started = Instant::now();
+    let doc = xtask::build::cargo(work)
+        .args(["doc", "--no-deps", "-p", name, "--quiet"])
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    row.millis += started.elapsed().as_millis();
+    row.documented = doc.status.success();
+    if !row.documented {
+        row.first_error = String::from_utf8_lossy(&doc.stderr)
+            .lines()
+            .find(|l| l.contains("error"))
+            .unwrap_or("cargo doc failed")
+            .to_string();
+    }
+    Ok(())
+}
+
+/// The table of rows, then each document's warnings: what was generated with a fallback is
+/// said, not hidden.
+fn print_table(rows: &[(String, Row)]) {
+    println!(
+        "| document | OpenAPI | operations | generated | warnings | unions exact / with `Other` | compiled | docs | time | first error |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|");
+    for (_, r) in rows {
+        let mark = |b: bool| if b { "yes" } else { "NO" };
+        println!(
+            "| {} | {} | {} | {} | {} | {} / {} | {} | {} | {} ms | {} |",
+            r.document,
+            r.version,
+            r.operations,
+            mark(r.generated),
+            r.warnings.len(),
+            r.unions_exact,
+            r.unions_other,
+            mark(r.compiled),
+            mark(r.documented),
+            r.millis,
+            r.first_error.replace('|', "\\|")
+        );
+    }
+    for (_, r) in rows.iter().filter(|(_, r)| !r.warnings.is_empty()) {
+        println!("\n{}:", r.document);
+        for w in &r.warnings {
+            println!("  {w}");
+        }
     }
 }

@@ -226,12 +226,6 @@ pub fn changelog_with(
     crate_version: &str,
 ) -> String {
     let heading = format!("## Unreleased — spec {spec_version}");
-    let bump_prefix = "Suggested version bump: ";
-    let bump_line = |lines: &[String]| {
-        let breaking = lines.iter().any(|l| l.starts_with("- [breaking] "));
-        let bump = codegen::diff::suggested_bump(true, breaking, crate_version);
-        format!("{bump_prefix}{bump}.")
-    };
     let bullets: Vec<String> = report
         .changes
         .iter()
@@ -247,70 +241,105 @@ pub fn changelog_with(
     if !lines.first().is_some_and(|l| l.starts_with("# ")) {
         lines.splice(0..0, ["# Changelog".to_string(), String::new()]);
     }
-    let is_section = |l: &String| l.starts_with("## ");
     match lines.iter().position(|l| l.starts_with("## Unreleased")) {
-        Some(start) => {
-            let section_end = |lines: &[String]| {
-                lines[start + 1..]
-                    .iter()
-                    .position(is_section)
-                    .map_or(lines.len(), |i| start + 1 + i)
-            };
-            let end = section_end(&lines);
-            lines[start] = heading;
-            // After the last item of the list (and its continuation lines), or right
-            // after the heading when the section has no list.
-            let at = match lines[start..end].iter().rposition(|l| l.starts_with("- ")) {
-                Some(i) => {
-                    let mut at = start + i + 1;
-                    while at < end && lines[at].starts_with("  ") {
-                        at += 1;
-                    }
-                    at
-                }
-                None => {
-                    lines.insert(start + 1, String::new());
-                    start + 2
-                }
-            };
-            lines.splice(at..at, bullets);
-            let end = section_end(&lines);
-            let bump = bump_line(&lines[start..end]);
-            match lines[start..end]
-                .iter()
-                .position(|l| l.starts_with(bump_prefix))
-            {
-                Some(i) => lines[start + i] = bump,
-                None => {
-                    let mut at = end;
-                    while at > start + 1 && lines[at - 1].is_empty() {
-                        at -= 1;
-                    }
-                    lines.splice(at..at, [String::new(), bump]);
-                }
-            }
-        }
-        None => {
-            let at = lines.iter().position(is_section).unwrap_or(lines.len());
-            let mut entry = Vec::new();
-            if at > 0 && !lines[at - 1].is_empty() {
-                entry.push(String::new());
-            }
-            entry.push(heading);
-            entry.push(String::new());
-            let bump = bump_line(&bullets);
-            entry.extend(bullets);
-            entry.push(String::new());
-            entry.push(bump);
-            if at < lines.len() {
-                entry.push(String::new());
-            }
-            lines.splice(at..at, entry);
-        }
+        Some(start) => extend_unreleased(&mut lines, start, heading, bullets, crate_version),
+        None => insert_unreleased(&mut lines, heading, bullets, crate_version),
     }
     let mut out = lines.join("\n");
     out.push('\n');
     out
+}
+
+/// How the changelog's line with the suggested version bump starts.
+const BUMP_PREFIX: &str = "Suggested version bump: ";
+
+/// The suggested version bump line for a section listing `lines`.
+fn bump_line(lines: &[String], crate_version: &str) -> String {
+    let breaking = lines.iter().any(|l| l.starts_with("- [breaking] "));
+    let bump = codegen::diff::suggested_bump(true, breaking, crate_version);
+    format!("{BUMP_PREFIX}{bump}.")
+}
+
+/// A changelog section heading.
+fn is_section(l: &str) -> bool {
+    l.starts_with("## ")
+}
+
+/// The "## Unreleased" section at `start` gets the new heading, `bullets` after the last
+/// item of its list, and its bump line updated (or added at its end).
+fn extend_unreleased(
+    lines: &mut Vec<String>,
+    start: usize,
+    heading: String,
+    bullets: Vec<String>,
+    crate_version: &str,
+) {
+    let section_end = |lines: &[String]| {
+        lines[start + 1..]
+            .iter()
+            .position(|l| is_section(l))
+            .map_or(lines.len(), |i| start + 1 + i)
+    };
+    let end = section_end(lines);
+    lines[start] = heading;
+    // After the last item of the list (and its continuation lines), or right
+    // after the heading when the section has no list.
+    let at = match lines[start..end].iter().rposition(|l| l.starts_with("- ")) {
+        Some(i) => {
+            let mut at = start + i + 1;
+            while at < end && lines[at].starts_with("  ") {
+                at += 1;
+            }
+            at
+        }
+        None => {
+            lines.insert(start + 1, String::new());
+            start + 2
+        }
+    };
+    lines.splice(at..at, bullets);
+    let end = section_end(lines);
+    let bump = bump_line(&lines[start..end], crate_version);
+    match lines[start..end]
+        .iter()
+        .position(|l| l.starts_with(BUMP_PREFIX))
+    {
+        Some(i) => lines[start + i] = bump,
+        None => {
+            let mut at = end;
+            while at > start + 1 && lines[at - 1].is_empty() {
+                at -= 1;
+            }
+            lines.splice(at..at, [String::new(), bump]);
+        }
+    }
+}
+
+/// A new "## Unreleased" section of `bullets` and its bump line, before the first section.
+fn insert_unreleased(
+    lines: &mut Vec<String>,
+    heading: String,
+    bullets: Vec<String>,
+    crate_version: &str,
+) {
+    let at = lines
+        .iter()
+        .position(|l| is_section(l))
+        .unwrap_or(lines.len());
+    let mut entry = Vec::new();
+    if at > 0 && !lines[at - 1].is_empty() {
+        entry.push(String::new());
+    }
+    entry.push(heading);
+    entry.push(String::new());
+    let bump = bump_line(&bullets, crate_version);
+    entry.extend(bullets);
+    entry.push(String::new());
+    entry.push(bump);
+    if at < lines.len() {
+        entry.push(String::new());
+    }
+    lines.splice(at..at, entry);
 }
 
 /// `cargo xtask check`: stale generated files and a stale summary, by name.

@@ -56,9 +56,18 @@ impl Forms<'_> {
 
     /// The boolean forms inside one schema object, and its `prefixItems`.
     pub fn object(&mut self, map: &mut Map<String, Value>, path: &[String]) {
-        let is_false = |v: &Value| *v == Value::Bool(false);
+        self.false_properties(map, path);
+        self.false_all_of_parts(map, path);
+        if map.get("not").is_some_and(is_false) {
+            // excludes nothing
+            map.shift_remove("not");
+        }
+        self.items(map, path);
+    }
 
-        // (one pass each over properties and `required`, however many are `false`)
+    /// Properties that are `false` are left out (and out of `required`), with a warning
+    /// each. One pass each over properties and `required`, however many are `false`.
+    fn false_properties(&mut self, map: &mut Map<String, Value>, path: &[String]) {
         let mut never = Vec::new();
         if let Some(Value::Object(props)) = map.get_mut("properties") {
             props.retain(|k, v| {
@@ -97,30 +106,32 @@ impl Forms<'_> {
                 ),
             );
         }
+    }
 
-        if let Some(Value::Array(parts)) = map.get_mut("allOf") {
-            let mut falses = Vec::new();
-            for (i, part) in parts.iter_mut().enumerate() {
-                if is_false(part) {
-                    *part = Value::Object(Map::new());
-                    falses.push(i);
-                }
-            }
-            for i in falses {
-                self.warn(
-                    path,
-                    &["allOf", &i.to_string()],
-                    "this allOf part is `false`, so no value is valid; the part is ignored"
-                        .to_string(),
-                );
+    /// `allOf` parts that are `false` become `{}`, with a warning each.
+    fn false_all_of_parts(&mut self, map: &mut Map<String, Value>, path: &[String]) {
+        let Some(Value::Array(parts)) = map.get_mut("allOf") else {
+            return;
+        };
+        let mut falses = Vec::new();
+        for (i, part) in parts.iter_mut().enumerate() {
+            if is_false(part) {
+                *part = Value::Object(Map::new());
+                falses.push(i);
             }
         }
-
-        if map.get("not").is_some_and(is_false) {
-            // excludes nothing
-            map.shift_remove("not");
+        for i in falses {
+            self.warn(
+                path,
+                &["allOf", &i.to_string()],
+                "this allOf part is `false`, so no value is valid; the part is ignored".to_string(),
+            );
         }
+    }
 
+    /// `prefixItems` (see [`Forms::tuple`]; an empty list goes), and `items: false`
+    /// without them (the empty list only: a list of JSON values, with a warning).
+    fn items(&mut self, map: &mut Map<String, Value>, path: &[String]) {
         let prefix_len = match map.get("prefixItems") {
             Some(Value::Array(p)) => Some(p.len()),
             _ => None,
@@ -144,6 +155,8 @@ impl Forms<'_> {
         }
     }
 
+    /// `prefixItems` of `n` elements: a tuple when no further items are allowed and Rust
+    /// can have it (recorded in `tuples`), else a list of JSON values with a warning why.
     fn tuple(&mut self, map: &mut Map<String, Value>, path: &[String], n: usize) {
         let closed_by_items = map.get("items") == Some(&Value::Bool(false));
         let max = map.get("maxItems").and_then(Value::as_u64);
@@ -200,4 +213,9 @@ impl Forms<'_> {
             }
         }
     }
+}
+
+/// The schema `false`, which accepts no value.
+fn is_false(v: &Value) -> bool {
+    *v == Value::Bool(false)
 }

@@ -201,15 +201,51 @@ pub(super) fn resolve(doc: &mut Value, moves: &mut PointerMap) {
     if !doc.is_object() {
         return;
     }
+    let Plan { mut rewrite, hoist } = plan(doc);
+    if hoist.is_empty() && rewrite.is_empty() {
+        return;
+    }
+    let keys = hoisted_names(doc, &hoist);
+    // The deepest places first: a place inside another that moves is still where the
+    // references say when it moves.
+    let mut order: Vec<&Vec<String>> = hoist.keys().collect();
+    order.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    for tokens in order {
+        let (section, written) = &hoist[tokens];
+        let key = &keys[tokens];
+        if let Some(reference) = move_into_section(doc, tokens, section, key, moves) {
+            for w in written {
+                rewrite.insert(w.clone(), reference.clone());
+            }
+        }
+    }
+    each_reference(doc, &mut Vec::new(), Pos::Other, &mut |r, _| {
+        if let Some(new) = rewrite.get(r.as_str()) {
+            *r = new.clone();
+        }
+    });
+}
+
+/// What [`resolve`] does to the references of a document.
+struct Plan {
+    /// Reference as written → as it is to be written (its canonical pointer).
+    rewrite: BTreeMap<String, String>,
+    /// Place to move → (the section it moves into, the references to it as written).
+    hoist: BTreeMap<Vec<String>, (&'static str, Vec<String>)>,
+}
+
+/// Each distinct reference that resolves: its place moves into the section it must point
+/// into, or, when it need not move, the reference is written as its canonical pointer.
+fn plan(doc: &mut Value) -> Plan {
     // Every distinct reference as written, with the section it must point into.
     let mut written: BTreeSet<(String, Option<&'static str>)> = BTreeSet::new();
     each_reference(doc, &mut Vec::new(), Pos::Other, &mut |r, section| {
         written.insert((r.clone(), section));
     });
-
-    let mut rewrite: BTreeMap<String, String> = BTreeMap::new();
-    // place → (section, the references to it as written)
-    let mut hoist: BTreeMap<Vec<String>, (&'static str, Vec<String>)> = BTreeMap::new();
+    let mut plan = Plan {
+        rewrite: BTreeMap::new(),
+        hoist: BTreeMap::new(),
+    };
     for (reference, section) in written {
         let Some(tokens) = target(doc, &reference) else {
             continue;
@@ -222,7 +258,8 @@ pub(super) fn resolve(doc: &mut Value, moves: &mut PointerMap) {
             }
         });
         match movable {
-            Some(s) => hoist
+            Some(s) => plan
+                .hoist
                 .entry(tokens)
                 .or_insert_with(|| (s, Vec::new()))
                 .1
@@ -230,18 +267,22 @@ pub(super) fn resolve(doc: &mut Value, moves: &mut PointerMap) {
             None if !tokens.is_empty() => {
                 let canonical = pointer(&tokens);
                 if canonical != reference {
-                    rewrite.insert(reference, canonical);
+                    plan.rewrite.insert(reference, canonical);
                 }
             }
             None => {}
         }
     }
-    if hoist.is_empty() && rewrite.is_empty() {
-        return;
-    }
+    plan
+}
 
-    // Names in the order of the places (stable whatever the order of the references),
-    // never one a section has already; for schemas, never the Rust name of one.
+/// The key each place to move gets in its section: made from its place ([`name_for`]),
+/// in the order of the places (stable whatever the order of the references), never one
+/// the section has already; for schemas, never the Rust name of one.
+fn hoisted_names(
+    doc: &Value,
+    hoist: &BTreeMap<Vec<String>, (&'static str, Vec<String>)>,
+) -> BTreeMap<Vec<String>, String> {
     let same = |section: &str, name: &str| {
         if section == "schemas" {
             ident::type_name(name)
@@ -262,7 +303,7 @@ pub(super) fn resolve(doc: &mut Value, moves: &mut PointerMap) {
     let mut keys: BTreeMap<Vec<String>, String> = BTreeMap::new();
     // the next number to try per name: many places of one name stay linear
     let mut next: BTreeMap<(&'static str, String), usize> = BTreeMap::new();
-    for (tokens, (section, _)) in &hoist {
+    for (tokens, (section, _)) in hoist {
         let base = name_for(doc, tokens);
         let mut name = base.clone();
         let n = next.entry((section, base.clone())).or_insert(2);
@@ -272,57 +313,49 @@ pub(super) fn resolve(doc: &mut Value, moves: &mut PointerMap) {
         }
         keys.insert(tokens.clone(), name);
     }
+    keys
+}
 
-    // The deepest places first: a place inside another that moves is still where the
-    // references say when it moves.
-    let mut order: Vec<&Vec<String>> = hoist.keys().collect();
-    order.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-    for tokens in order {
-        let (section, written) = &hoist[tokens];
-        let key = &keys[tokens];
-        let reference = pointer(["components", section, key.as_str()]);
-        let section_ok = match doc {
-            Value::Object(root) => {
-                let components = root
-                    .entry("components")
-                    .or_insert_with(|| Value::Object(Map::new()));
-                match components {
-                    Value::Object(c) => c
-                        .entry(*section)
-                        .or_insert_with(|| Value::Object(Map::new()))
-                        .is_object(),
-                    _ => false,
-                }
+/// Moves the node at `tokens` to `components/<section>/<key>`, leaves a `$ref` to it
+/// behind and records the move; the new reference, or `None` when nothing could move (the
+/// `components` or the section is not an object, which `openapiv3` refuses anyway).
+fn move_into_section(
+    doc: &mut Value,
+    tokens: &[String],
+    section: &'static str,
+    key: &str,
+    moves: &mut PointerMap,
+) -> Option<String> {
+    let reference = pointer(["components", section, key]);
+    let section_ok = match doc {
+        Value::Object(root) => {
+            let components = root
+                .entry("components")
+                .or_insert_with(|| Value::Object(Map::new()));
+            match components {
+                Value::Object(c) => c
+                    .entry(section)
+                    .or_insert_with(|| Value::Object(Map::new()))
+                    .is_object(),
+                _ => false,
             }
-            _ => false,
-        };
-        if !section_ok {
-            // `openapiv3` refuses such a document; nothing can move
-            continue;
         }
-        let Some(slot) = at_mut(doc, tokens) else {
-            continue;
-        };
-        let mut left = Map::new();
-        left.insert("$ref".into(), Value::String(reference.clone()));
-        let moved = std::mem::replace(slot, Value::Object(left));
-        if let Some(Value::Object(entries)) =
-            doc.get_mut("components").and_then(|c| c.get_mut(*section))
-        {
-            entries.insert(key.clone(), moved);
-        }
-        let to: Vec<&str> = tokens.iter().map(String::as_str).collect();
-        moves.record(&[], &["components", section, key.as_str()], &to);
-        for w in written {
-            rewrite.insert(w.clone(), reference.clone());
-        }
+        _ => false,
+    };
+    if !section_ok {
+        return None;
     }
-
-    each_reference(doc, &mut Vec::new(), Pos::Other, &mut |r, _| {
-        if let Some(new) = rewrite.get(r.as_str()) {
-            *r = new.clone();
-        }
-    });
+    let slot = at_mut(doc, tokens)?;
+    let mut left = Map::new();
+    left.insert("$ref".into(), Value::String(reference.clone()));
+    let moved = std::mem::replace(slot, Value::Object(left));
+    if let Some(Value::Object(entries)) = doc.get_mut("components").and_then(|c| c.get_mut(section))
+    {
+        entries.insert(key.to_string(), moved);
+    }
+    let to: Vec<&str> = tokens.iter().map(String::as_str).collect();
+    moves.record(&[], &["components", section, key], &to);
+    Some(reference)
 }
 
 /// Why a reference that lowering could not resolve does not resolve (loading moved every
@@ -359,84 +392,10 @@ pub(crate) fn why_unresolved(doc: &Value, reference: &str) -> String {
 /// `Filesystem`, `items` → `Item`, `additionalProperties` → `Value`, a response →
 /// `Response` or `Response404`, a request body → `Body`, a parameter → its name).
 fn name_for(doc: &Value, tokens: &[String]) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut cur = Some(doc);
-    let mut i = 0;
-    let next = tokens.get(1).map(String::as_str);
-    match (tokens.first().map(String::as_str), next) {
-        (Some("components"), Some(_)) if tokens.len() > 2 => {
-            parts.push(ident::type_name(&tokens[2]));
-            cur = get(get(get(cur, &tokens[0]), &tokens[1]), &tokens[2]);
-            i = 3;
-        }
-        (Some("paths"), Some(path)) => {
-            let item = get(get(cur, "paths"), path);
-            match tokens.get(2).map(String::as_str) {
-                Some(method) if METHODS.contains(&method) => {
-                    let op = get(item, method);
-                    let id = op
-                        .and_then(|o| o.get("operationId"))
-                        .and_then(Value::as_str)
-                        .map(str::to_string)
-                        .unwrap_or_else(|| format!("{method} {path}"));
-                    parts.push(ident::type_name(&id));
-                    cur = op;
-                    i = 3;
-                }
-                _ => {
-                    parts.push(ident::type_name(path));
-                    cur = item;
-                    i = 2;
-                }
-            }
-        }
-        _ => {}
-    }
+    let (mut parts, mut cur, mut i) = name_root(doc, tokens);
     while i < tokens.len() {
-        let t = tokens[i].as_str();
-        let arg = tokens.get(i + 1).map(String::as_str);
-        let mut step = 2;
-        match (t, arg) {
-            (
-                "properties" | "patternProperties" | "$defs" | "definitions" | "dependentSchemas"
-                | "headers",
-                Some(k),
-            ) => parts.push(ident::type_name(k)),
-            ("prefixItems", Some(n)) => parts.push(format!("Item{n}")),
-            ("allOf", Some(n)) => parts.push(format!("Part{}", index_plus_one(n))),
-            ("oneOf" | "anyOf", Some(n)) => parts.push(format!("Variant{}", index_plus_one(n))),
-            ("responses", Some("200")) => parts.push("Response".to_string()),
-            // `404`, `4XX` → `Response404`, `Response4xx` (no `N` after `Response`)
-            ("responses", Some(code)) if code.starts_with(|c: char| c.is_ascii_digit()) => {
-                let code: String = code
-                    .chars()
-                    .filter(char::is_ascii_alphanumeric)
-                    .map(|c| c.to_ascii_lowercase())
-                    .collect();
-                parts.push(format!("Response{code}"));
-            }
-            ("responses", Some(code)) => parts.push(format!("Response{}", ident::type_name(code))),
-            ("parameters", Some(n)) => {
-                let name = get(get(cur, t), n)
-                    .and_then(|p| p.get("name"))
-                    .and_then(Value::as_str)
-                    .map(ident::type_name)
-                    .unwrap_or_else(|| format!("Parameter{}", index_plus_one(n)));
-                parts.push(name);
-            }
-            // the media type and `schema` add nothing to the name
-            ("content", Some(_)) => {}
-            _ => {
-                step = 1;
-                match t {
-                    "items" => parts.push("Item".to_string()),
-                    "additionalProperties" => parts.push("Value".to_string()),
-                    "requestBody" => parts.push("Body".to_string()),
-                    "schema" => {}
-                    other => parts.push(ident::type_name(other)),
-                }
-            }
-        }
+        let (part, step) = step_name(&tokens[i], tokens.get(i + 1).map(String::as_str), cur);
+        parts.extend(part);
         for t in &tokens[i..(i + step).min(tokens.len())] {
             cur = get(cur, t);
         }
@@ -448,6 +407,81 @@ fn name_for(doc: &Value, tokens: &[String]) -> String {
     } else {
         name
     }
+}
+
+/// The start of a name: the component's name, the operation's (its operationId, or the
+/// method and path) or the path's; with the node reached and how many tokens that took.
+fn name_root<'v>(doc: &'v Value, tokens: &[String]) -> (Vec<String>, Option<&'v Value>, usize) {
+    let cur = Some(doc);
+    let next = tokens.get(1).map(String::as_str);
+    match (tokens.first().map(String::as_str), next) {
+        (Some("components"), Some(_)) if tokens.len() > 2 => (
+            vec![ident::type_name(&tokens[2])],
+            get(get(get(cur, &tokens[0]), &tokens[1]), &tokens[2]),
+            3,
+        ),
+        (Some("paths"), Some(path)) => {
+            let item = get(get(cur, "paths"), path);
+            match tokens.get(2).map(String::as_str) {
+                Some(method) if METHODS.contains(&method) => {
+                    let op = get(item, method);
+                    let id = op
+                        .and_then(|o| o.get("operationId"))
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                        .unwrap_or_else(|| format!("{method} {path}"));
+                    (vec![ident::type_name(&id)], op, 3)
+                }
+                _ => (vec![ident::type_name(path)], item, 2),
+            }
+        }
+        _ => (Vec::new(), cur, 0),
+    }
+}
+
+/// The part of a name one step into a schema adds (`t`, with its argument `arg` when
+/// the step takes one; `cur` is the node the step starts from), and how many tokens the
+/// step is.
+fn step_name(t: &str, arg: Option<&str>, cur: Option<&Value>) -> (Option<String>, usize) {
+    let part = match (t, arg) {
+        (
+            "properties" | "patternProperties" | "$defs" | "definitions" | "dependentSchemas"
+            | "headers",
+            Some(k),
+        ) => ident::type_name(k),
+        ("prefixItems", Some(n)) => format!("Item{n}"),
+        ("allOf", Some(n)) => format!("Part{}", index_plus_one(n)),
+        ("oneOf" | "anyOf", Some(n)) => format!("Variant{}", index_plus_one(n)),
+        ("responses", Some("200")) => "Response".to_string(),
+        // `404`, `4XX` → `Response404`, `Response4xx` (no `N` after `Response`)
+        ("responses", Some(code)) if code.starts_with(|c: char| c.is_ascii_digit()) => {
+            let code: String = code
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .map(|c| c.to_ascii_lowercase())
+                .collect();
+            format!("Response{code}")
+        }
+        ("responses", Some(code)) => format!("Response{}", ident::type_name(code)),
+        ("parameters", Some(n)) => get(get(cur, t), n)
+            .and_then(|p| p.get("name"))
+            .and_then(Value::as_str)
+            .map(ident::type_name)
+            .unwrap_or_else(|| format!("Parameter{}", index_plus_one(n))),
+        // the media type and `schema` add nothing to the name
+        ("content", Some(_)) => return (None, 2),
+        _ => {
+            let part = match t {
+                "items" => Some("Item".to_string()),
+                "additionalProperties" => Some("Value".to_string()),
+                "requestBody" => Some("Body".to_string()),
+                "schema" => None,
+                other => Some(ident::type_name(other)),
+            };
+            return (part, 1);
+        }
+    };
+    (Some(part), 2)
 }
 
 fn get<'v>(v: Option<&'v Value>, t: &str) -> Option<&'v Value> {

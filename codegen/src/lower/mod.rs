@@ -15,6 +15,7 @@ use crate::ir::{
 };
 use crate::load::LoadedSpec;
 use crate::settings::Settings;
+use indexmap::IndexMap;
 use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 use schema::{Resolved, Src};
 use std::collections::{BTreeMap, BTreeSet};
@@ -340,38 +341,51 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// An object given in place at `ptr`, or the one a `$ref` names in
+    /// `components/<section>` (`items`), with its pointer; `None`, with an error, for a
+    /// reference that resolves to nothing (`what` names the kind of object).
+    fn resolve_component<T>(
+        &mut self,
+        r: &'a ReferenceOr<T>,
+        ptr: String,
+        section: &str,
+        items: Option<&'a IndexMap<String, ReferenceOr<T>>>,
+        what: &str,
+    ) -> Option<(&'a T, String)> {
+        let reference = match r {
+            ReferenceOr::Item(item) => return Some((item, ptr)),
+            ReferenceOr::Reference { reference } => reference,
+        };
+        let found = component_key(reference, section).and_then(|k| match items?.get(&k)? {
+            ReferenceOr::Item(item) => Some((
+                item,
+                format!("#/components/{section}/{}", escape_pointer_token(&k)),
+            )),
+            ReferenceOr::Reference { .. } => None,
+        });
+        if found.is_none() {
+            self.error(&ptr, format!("cannot resolve {what} $ref {reference:?}"));
+        }
+        found
+    }
+
+    /// A parameter (see [`Self::resolve_component`]).
     fn resolve_parameter(
         &mut self,
         p: &'a ReferenceOr<Parameter>,
         ptr: &str,
     ) -> Option<(&'a Parameter, String)> {
-        match p {
-            ReferenceOr::Item(p) => Some((p, ptr.to_string())),
-            ReferenceOr::Reference { reference } => {
-                let key = reference.strip_prefix("#/components/parameters/");
-                let found = key.and_then(|k| {
-                    self.spec
-                        .document
-                        .components
-                        .as_ref()?
-                        .parameters
-                        .get(k)
-                        .and_then(|p| match p {
-                            ReferenceOr::Item(p) => Some((
-                                p,
-                                format!("#/components/parameters/{}", escape_pointer_token(k)),
-                            )),
-                            ReferenceOr::Reference { .. } => None,
-                        })
-                });
-                if found.is_none() {
-                    self.error(ptr, format!("cannot resolve parameter $ref {reference:?}"));
-                }
-                found
-            }
-        }
+        let items = self
+            .spec
+            .document
+            .components
+            .as_ref()
+            .map(|c| &c.parameters);
+        self.resolve_component(p, ptr.to_string(), "parameters", items, "parameter")
     }
 
+    /// The operation's parameters, lowered in the order they are declared (path-level ones
+    /// first), then any `{var}` of the path that no parameter declares.
     fn params(
         &mut self,
         path: &str,
@@ -380,6 +394,27 @@ impl<'a> Lowerer<'a> {
         ptr: &str,
         type_name: &str,
     ) -> Vec<Param> {
+        let merged = self.merged_parameters(item, op, ptr);
+        let mut namer = Namer::default();
+        let vars = path_vars(path);
+        let mut out = Vec::new();
+        for (p, pptr) in merged {
+            if let Some(param) = self.param(p, &pptr, path, &vars, type_name, &mut namer) {
+                out.push(param);
+            }
+        }
+        self.add_undeclared_path_vars(path, ptr, &vars, &mut namer, &mut out);
+        out
+    }
+
+    /// The path item's parameters, then the operation's: one of the operation's replaces
+    /// a path-level one of the same name and location. Each with its pointer.
+    fn merged_parameters(
+        &mut self,
+        item: &'a openapiv3::PathItem,
+        op: &'a openapiv3::Operation,
+        ptr: &str,
+    ) -> Vec<(&'a Parameter, String)> {
         let mut merged: Vec<(&'a Parameter, String)> = Vec::new();
         let item_ptr = ptr
             .rsplit_once('/')
@@ -400,78 +435,120 @@ impl<'a> Lowerer<'a> {
                 merged.push((p, pptr));
             }
         }
-        let mut namer = Namer::default();
-        let mut out = Vec::new();
-        let vars = path_vars(path);
-        for (p, pptr) in merged {
-            let data = p.parameter_data_ref();
-            let mut style = ParamStyle::Simple;
-            let location = match p {
-                Parameter::Path { .. } => ParamLocation::Path,
-                Parameter::Query { style: s, .. } => {
-                    style = match s {
-                        openapiv3::QueryStyle::Form if data.explode == Some(false) => {
-                            ParamStyle::Form
-                        }
-                        openapiv3::QueryStyle::Form => ParamStyle::FormExploded,
-                        openapiv3::QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
-                        openapiv3::QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
-                        openapiv3::QueryStyle::DeepObject => ParamStyle::DeepObject,
-                    };
-                    ParamLocation::Query
-                }
-                Parameter::Header { .. } => ParamLocation::Header,
-                Parameter::Cookie { .. } => {
-                    self.warn(
-                        &pptr,
-                        format!(
-                            "cookie parameter {:?} is not supported and is left out of the method",
-                            data.name
-                        ),
-                    );
-                    continue;
-                }
-            };
-            if location == ParamLocation::Path && !vars.contains(&data.name) {
+        merged
+    }
+
+    /// One parameter as the method takes it; `None` (with a warning) for one it cannot
+    /// send: a cookie, or a path parameter the path does not use.
+    fn param(
+        &mut self,
+        p: &'a Parameter,
+        pptr: &str,
+        path: &str,
+        vars: &[String],
+        type_name: &str,
+        namer: &mut Namer,
+    ) -> Option<Param> {
+        let data = p.parameter_data_ref();
+        let (location, style) = self.param_location(p, pptr)?;
+        if location == ParamLocation::Path && !vars.contains(&data.name) {
+            self.warn(
+                pptr,
+                format!(
+                    "path parameter {:?} does not appear in the path {path:?}: it has nowhere to go and is left out of the method",
+                    data.name
+                ),
+            );
+            return None;
+        }
+        let ty = self.param_type(data, pptr, type_name);
+        Some(Param {
+            wire_name: data.name.clone(),
+            rust_name: ident::claim_snake(namer, &ident::snake_name(&data.name)),
+            location,
+            required: data.required || location == ParamLocation::Path,
+            ty,
+            docs: Docs {
+                title: None,
+                summary: None,
+                description: data.description.clone(),
+            },
+            deprecated: data.deprecated.unwrap_or(false),
+            style,
+        })
+    }
+
+    /// Where a parameter goes and how it is written there; `None` (with a warning) for a
+    /// cookie.
+    fn param_location(&mut self, p: &Parameter, pptr: &str) -> Option<(ParamLocation, ParamStyle)> {
+        let data = p.parameter_data_ref();
+        match p {
+            Parameter::Path { .. } => Some((ParamLocation::Path, ParamStyle::Simple)),
+            Parameter::Query { style, .. } => {
+                let style = match style {
+                    openapiv3::QueryStyle::Form if data.explode == Some(false) => ParamStyle::Form,
+                    openapiv3::QueryStyle::Form => ParamStyle::FormExploded,
+                    openapiv3::QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+                    openapiv3::QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+                    openapiv3::QueryStyle::DeepObject => ParamStyle::DeepObject,
+                };
+                Some((ParamLocation::Query, style))
+            }
+            Parameter::Header { .. } => Some((ParamLocation::Header, ParamStyle::Simple)),
+            Parameter::Cookie { .. } => {
                 self.warn(
-                    &pptr,
+                    pptr,
                     format!(
-                        "path parameter {:?} does not appear in the path {path:?}: it has nowhere to go and is left out of the method",
+                        "cookie parameter {:?} is not supported and is left out of the method",
                         data.name
                     ),
                 );
-                continue;
+                None
             }
-            let hint = format!("{type_name}{}", ident::type_name(&data.name));
-            let ty = match &data.format {
-                ParameterSchemaOrContent::Schema(s) => {
-                    self.src(Src::from(s), &format!("{pptr}/schema"), &hint).ty
-                }
-                ParameterSchemaOrContent::Content(_) => {
-                    self.warn(&pptr, format!("parameter {:?} is described with `content`; it is sent as a JSON string", data.name));
-                    TypeRef::String
-                }
-            };
-            let ty = match ty {
-                TypeRef::Secret => TypeRef::String,
-                t => t,
-            };
-            out.push(Param {
-                wire_name: data.name.clone(),
-                rust_name: ident::claim_snake(&mut namer, &ident::snake_name(&data.name)),
-                location,
-                required: data.required || location == ParamLocation::Path,
-                ty,
-                docs: Docs {
-                    title: None,
-                    summary: None,
-                    description: data.description.clone(),
-                },
-                deprecated: data.deprecated.unwrap_or(false),
-                style,
-            });
         }
-        for v in &vars {
+    }
+
+    /// A parameter's type: its schema's (a secret is sent as a plain string), or a string
+    /// (with a warning) for one described with `content`.
+    fn param_type(
+        &mut self,
+        data: &'a openapiv3::ParameterData,
+        pptr: &str,
+        type_name: &str,
+    ) -> TypeRef {
+        let hint = format!("{type_name}{}", ident::type_name(&data.name));
+        let ty = match &data.format {
+            ParameterSchemaOrContent::Schema(s) => {
+                self.src(Src::from(s), &format!("{pptr}/schema"), &hint).ty
+            }
+            ParameterSchemaOrContent::Content(_) => {
+                self.warn(
+                    pptr,
+                    format!(
+                        "parameter {:?} is described with `content`; it is sent as a JSON string",
+                        data.name
+                    ),
+                );
+                TypeRef::String
+            }
+        };
+        match ty {
+            TypeRef::Secret => TypeRef::String,
+            t => t,
+        }
+    }
+
+    /// Every `{var}` of the path that no path parameter declares becomes a required string
+    /// parameter (with a warning).
+    fn add_undeclared_path_vars(
+        &mut self,
+        path: &str,
+        ptr: &str,
+        vars: &[String],
+        namer: &mut Namer,
+        out: &mut Vec<Param>,
+    ) {
+        for v in vars {
             if !out
                 .iter()
                 .any(|p| p.location == ParamLocation::Path && &p.wire_name == v)
@@ -484,7 +561,7 @@ impl<'a> Lowerer<'a> {
                 );
                 out.push(Param {
                     wire_name: v.clone(),
-                    rust_name: ident::claim_snake(&mut namer, &ident::snake_name(v)),
+                    rust_name: ident::claim_snake(namer, &ident::snake_name(v)),
                     location: ParamLocation::Path,
                     required: true,
                     ty: TypeRef::String,
@@ -500,43 +577,18 @@ impl<'a> Lowerer<'a> {
                 });
             }
         }
-        out
     }
 
     fn body(&mut self, op: &'a openapiv3::Operation, ptr: &str, type_name: &str) -> Option<Body> {
         let rb = op.request_body.as_ref()?;
-        let (rb, bptr) = match rb {
-            ReferenceOr::Item(rb) => (rb, format!("{ptr}/requestBody")),
-            ReferenceOr::Reference { reference } => {
-                let key = reference.strip_prefix("#/components/requestBodies/");
-                let found = key.and_then(|k| {
-                    match self
-                        .spec
-                        .document
-                        .components
-                        .as_ref()?
-                        .request_bodies
-                        .get(k)?
-                    {
-                        ReferenceOr::Item(rb) => Some((
-                            rb,
-                            format!("#/components/requestBodies/{}", escape_pointer_token(k)),
-                        )),
-                        _ => None,
-                    }
-                });
-                match found {
-                    Some(f) => f,
-                    None => {
-                        self.error(
-                            &format!("{ptr}/requestBody"),
-                            format!("cannot resolve requestBody $ref {reference:?}"),
-                        );
-                        return None;
-                    }
-                }
-            }
-        };
+        let items = self.spec.document.components.as_ref();
+        let (rb, bptr) = self.resolve_component(
+            rb,
+            format!("{ptr}/requestBody"),
+            "requestBodies",
+            items.map(|c| &c.request_bodies),
+            "requestBody",
+        )?;
         let (ct, media) = pick_content(&rb.content)?;
         let mptr = format!("{bptr}/content/{}", escape_pointer_token(ct));
         let encoding = encoding_of(ct);
@@ -568,53 +620,22 @@ impl<'a> Lowerer<'a> {
         })
     }
 
+    /// The operation's responses, typed per status: the successes, and the errors (each a
+    /// variant of the operation's error enum); a raw-bytes success when none is documented.
     fn responses(
         &mut self,
         op: &'a openapiv3::Operation,
         ptr: &str,
         type_name: &str,
     ) -> (Vec<Response>, Vec<ErrorResponse>) {
-        let mut entries: Vec<(StatusMatch, &'a ReferenceOr<openapiv3::Response>, String)> =
-            Vec::new();
-        for (code, r) in &op.responses.responses {
-            let (status, tok) = match code {
-                StatusCode::Code(c) => (StatusMatch::Code(*c), c.to_string()),
-                StatusCode::Range(r) => (StatusMatch::Range(*r), format!("{r}XX")),
-            };
-            entries.push((status, r, format!("{ptr}/responses/{tok}")));
-        }
-        if let Some(d) = &op.responses.default {
-            entries.push((StatusMatch::Default, d, format!("{ptr}/responses/default")));
-        }
+        let entries = response_entries(op, ptr);
         let success_count = entries.iter().filter(|(s, _, _)| is_success(s)).count();
         let mut success = Vec::new();
         let mut errors = Vec::new();
         let mut variant_namer = Namer::default();
         for (status, r, rptr) in entries {
-            let (resp, rptr) = match r {
-                ReferenceOr::Item(resp) => (resp, rptr),
-                ReferenceOr::Reference { reference } => {
-                    let key = reference.strip_prefix("#/components/responses/");
-                    let found = key.and_then(|k| {
-                        match self.spec.document.components.as_ref()?.responses.get(k)? {
-                            ReferenceOr::Item(resp) => Some((
-                                resp,
-                                format!("#/components/responses/{}", escape_pointer_token(k)),
-                            )),
-                            _ => None,
-                        }
-                    });
-                    match found {
-                        Some(f) => f,
-                        None => {
-                            self.error(
-                                &rptr,
-                                format!("cannot resolve response $ref {reference:?}"),
-                            );
-                            continue;
-                        }
-                    }
-                }
+            let Some((resp, rptr)) = self.resolve_response(r, rptr) else {
+                continue;
             };
             let ok = is_success(&status);
             let variant = variant_namer.claim(&status_variant(&status));
@@ -627,27 +648,7 @@ impl<'a> Lowerer<'a> {
             } else {
                 format!("{type_name}{variant}Body")
             };
-            let (encoding, ty) = match pick_content(&resp.content) {
-                None => (ResponseEncoding::Empty, None),
-                Some((ct, media)) => {
-                    let mptr = format!("{rptr}/content/{}", escape_pointer_token(ct));
-                    match encoding_of(ct) {
-                        BodyEncoding::Json => {
-                            let ty = match &media.schema {
-                                Some(s) => {
-                                    self.src(Src::from(s), &format!("{mptr}/schema"), &hint).ty
-                                }
-                                None => TypeRef::Json,
-                            };
-                            (ResponseEncoding::Json, Some(ty))
-                        }
-                        BodyEncoding::Text => (ResponseEncoding::Text, Some(TypeRef::String)),
-                        BodyEncoding::Form | BodyEncoding::Bytes => {
-                            (ResponseEncoding::Bytes, Some(TypeRef::Bytes))
-                        }
-                    }
-                }
-            };
+            let (encoding, ty) = self.response_body(resp, &rptr, &hint);
             if ok {
                 success.push(Response {
                     status,
@@ -675,6 +676,44 @@ impl<'a> Lowerer<'a> {
             });
         }
         (success, errors)
+    }
+
+    /// A response given in place, or the one a `$ref` names in `components/responses`, with
+    /// its pointer; `None` (with an error) for a reference that resolves to nothing.
+    fn resolve_response(
+        &mut self,
+        r: &'a ReferenceOr<openapiv3::Response>,
+        rptr: String,
+    ) -> Option<(&'a openapiv3::Response, String)> {
+        let items = self.spec.document.components.as_ref().map(|c| &c.responses);
+        self.resolve_component(r, rptr, "responses", items, "response")
+    }
+
+    /// How a response's body is decoded, from the content type picked, and its type (`None`
+    /// for no content).
+    fn response_body(
+        &mut self,
+        resp: &'a openapiv3::Response,
+        rptr: &str,
+        hint: &str,
+    ) -> (ResponseEncoding, Option<TypeRef>) {
+        let Some((ct, media)) = pick_content(&resp.content) else {
+            return (ResponseEncoding::Empty, None);
+        };
+        let mptr = format!("{rptr}/content/{}", escape_pointer_token(ct));
+        match encoding_of(ct) {
+            BodyEncoding::Json => {
+                let ty = match &media.schema {
+                    Some(s) => self.src(Src::from(s), &format!("{mptr}/schema"), hint).ty,
+                    None => TypeRef::Json,
+                };
+                (ResponseEncoding::Json, Some(ty))
+            }
+            BodyEncoding::Text => (ResponseEncoding::Text, Some(TypeRef::String)),
+            BodyEncoding::Form | BodyEncoding::Bytes => {
+                (ResponseEncoding::Bytes, Some(TypeRef::Bytes))
+            }
+        }
     }
 
     /// Marks input types, boxes recursive fields, checks that every name resolves.
@@ -1185,6 +1224,36 @@ fn strongly_connected(graph: &BTreeMap<String, Vec<String>>) -> BTreeMap<String,
         .collect()
 }
 
+/// The key a `#/components/<section>/KEY` reference names in that section, its JSON
+/// pointer escapes undone (`~1` is `/`, `~0` is `~`); `None` for a reference elsewhere.
+pub(super) fn component_key(reference: &str, section: &str) -> Option<String> {
+    let key = reference
+        .strip_prefix("#/components/")?
+        .strip_prefix(section)?
+        .strip_prefix('/')?;
+    Some(key.replace("~1", "/").replace("~0", "~"))
+}
+
+/// An operation's responses in document order, the default last: status, response (or
+/// reference) and pointer.
+fn response_entries<'a>(
+    op: &'a openapiv3::Operation,
+    ptr: &str,
+) -> Vec<(StatusMatch, &'a ReferenceOr<openapiv3::Response>, String)> {
+    let mut entries = Vec::new();
+    for (code, r) in &op.responses.responses {
+        let (status, tok) = match code {
+            StatusCode::Code(c) => (StatusMatch::Code(*c), c.to_string()),
+            StatusCode::Range(r) => (StatusMatch::Range(*r), format!("{r}XX")),
+        };
+        entries.push((status, r, format!("{ptr}/responses/{tok}")));
+    }
+    if let Some(d) = &op.responses.default {
+        entries.push((StatusMatch::Default, d, format!("{ptr}/responses/default")));
+    }
+    entries
+}
+
 fn is_success(s: &StatusMatch) -> bool {
     match s {
         StatusMatch::Code(c) => (200..300).contains(c),
@@ -1354,5 +1423,44 @@ mod tests {
             vec!["iamGetApiTokensV2"]
         );
         assert_eq!(path_vars("/a/{b}/c/{d}"), vec!["b", "d"]);
+    }
+
+    /// Keys with `/` or `~` are written `~1` and `~0` in a `$ref` (RFC 6901).
+    #[test]
+    fn component_references_with_pointer_escapes_resolve() {
+        let spec = crate::load::load_bytes(
+            "escapes.json",
+            serde_json::json!({
+                "openapi": "3.0.3",
+                "info": {"title": "t", "version": "1"},
+                "paths": {"/a": {"post": {
+                    "operationId": "postA",
+                    "parameters": [{"$ref": "#/components/parameters/page~1size"}],
+                    "requestBody": {"$ref": "#/components/requestBodies/new~0thing"},
+                    "responses": {"200": {"$ref": "#/components/responses/ok~1done"}}
+                }}},
+                "components": {
+                    "parameters": {"page/size": {
+                        "name": "page_size", "in": "query", "schema": {"type": "integer"}
+                    }},
+                    "requestBodies": {"new~thing": {
+                        "content": {"text/plain": {"schema": {"type": "string"}}}
+                    }},
+                    "responses": {"ok/done": {
+                        "description": "done",
+                        "content": {"text/plain": {"schema": {"type": "string"}}}
+                    }}
+                }
+            })
+            .to_string()
+            .as_bytes(),
+        )
+        .unwrap();
+        let (api, warnings) = lower(&spec, &Settings::default()).unwrap();
+        assert_eq!(warnings.items.len(), 0, "{warnings}");
+        let op = &api.operations[0];
+        assert_eq!(op.params[0].wire_name, "page_size");
+        assert_eq!(op.body.as_ref().unwrap().content_type, "text/plain");
+        assert_eq!(op.success[0].description, "done");
     }
 }

@@ -67,6 +67,90 @@ struct Prop<'a> {
     owner: String,
 }
 
+/// `allOf` parts merged so far.
+struct Merged<'a> {
+    /// One per wire name, in the order first declared.
+    props: Vec<Prop<'a>>,
+    required: BTreeSet<String>,
+    additional: Option<&'a AdditionalProperties>,
+    /// Parts that are not objects, with their pointers.
+    others: Vec<(Src<'a>, String)>,
+    docs: Docs,
+}
+
+impl<'a> Merged<'a> {
+    /// Adds one part (already resolved to `schema`, viewed as `pv`): an annotation-only
+    /// inline part gives its description, an object its properties (overriding in place),
+    /// `required` and `additionalProperties`; anything else but a nested `allOf` is one of
+    /// the `others`.
+    fn add_part(
+        &mut self,
+        part: &'a ReferenceOr<Schema>,
+        schema: &'a Schema,
+        pv: &View<'a>,
+        schema_ptr: String,
+        part_owner: String,
+    ) {
+        if pv.is_annotation_only() {
+            if matches!(part, ReferenceOr::Item(_))
+                && schema.schema_data.description.is_some()
+                && self.docs.description.is_none()
+            {
+                self.docs.description = schema.schema_data.description.clone();
+            }
+            return;
+        }
+        if pv.is_object_like() {
+            for (k, p) in pv.properties.into_iter().flatten() {
+                let prop = Prop {
+                    wire: k.clone(),
+                    src: Src::from(p),
+                    ptr: format!(
+                        "{schema_ptr}/properties/{}",
+                        crate::diagnostics::escape_pointer_token(k)
+                    ),
+                    owner: part_owner.clone(),
+                };
+                // A later part overrides in place: one field per wire name.
+                match self.props.iter_mut().find(|x| &x.wire == k) {
+                    Some(existing) => *existing = prop,
+                    None => self.props.push(prop),
+                }
+            }
+            self.required.extend(pv.required.iter().cloned());
+            if pv.additional.is_some() {
+                self.additional = pv.additional;
+            }
+            if self.docs.description.is_none() {
+                self.docs.description = schema.schema_data.description.clone();
+            }
+        } else if pv.all_of.is_empty() {
+            self.others.push((Src::from(part), schema_ptr));
+        }
+    }
+
+    /// The `allOf` schema's own `properties` (beside its `allOf`) come last and override
+    /// the parts', moved to the end; its `required` adds to theirs.
+    fn add_own_properties(&mut self, v: &View<'a>, ptr: &str, owner: &str) {
+        let Some(extra) = v.properties.filter(|p| !p.is_empty()) else {
+            return;
+        };
+        for (k, p) in extra {
+            self.props.retain(|x| &x.wire != k);
+            self.props.push(Prop {
+                wire: k.clone(),
+                src: Src::from(p),
+                ptr: format!(
+                    "{ptr}/properties/{}",
+                    crate::diagnostics::escape_pointer_token(k)
+                ),
+                owner: owner.to_string(),
+            });
+        }
+        self.required.extend(v.required.iter().cloned());
+    }
+}
+
 /// Where a union is lowered.
 struct UnionSite<'s, 'a> {
     /// `oneOf` or `anyOf`.
@@ -104,7 +188,6 @@ fn discriminator_tag(
         })
 }
 
-const COMPONENT_PREFIX: &str = "#/components/schemas/";
 /// Longest chain of references followed before giving up.
 const MAX_REF_CHAIN: usize = 128;
 
@@ -113,6 +196,32 @@ fn docs_of(s: &Schema) -> Docs {
         title: s.schema_data.title.clone(),
         summary: None,
         description: s.schema_data.description.clone(),
+    }
+}
+
+/// `ty` with a schema's flags (nullable, deprecated, read-only, write-only) and `docs`.
+fn resolved(s: &Schema, ty: TypeRef, docs: Docs) -> Resolved {
+    Resolved {
+        ty,
+        nullable: s.schema_data.nullable,
+        docs,
+        deprecated: s.schema_data.deprecated,
+        read_only: s.schema_data.read_only,
+        write_only: s.schema_data.write_only,
+    }
+}
+
+/// Whether a field must be present and may be `null`, from `required` and its type.
+fn presence(is_required: bool, r: &Resolved) -> Presence {
+    // A required write-only value never comes back: responses decode it with its
+    // `Default`, or, for types without one, it is optional.
+    let defaultable = !matches!(r.ty, TypeRef::Named(_) | TypeRef::Tuple(_));
+    match (is_required, r.nullable) {
+        (true, false) if r.write_only && !defaultable => Presence::Optional,
+        (true, false) => Presence::Required,
+        (true, true) => Presence::RequiredNullable,
+        (false, false) => Presence::Optional,
+        (false, true) => Presence::OptionalNullable,
     }
 }
 
@@ -126,8 +235,7 @@ impl<'a> Lowerer<'a> {
         &self,
         reference: &str,
     ) -> Option<(&'a str, &'a ReferenceOr<Schema>)> {
-        let key = reference.strip_prefix(COMPONENT_PREFIX)?;
-        let key = key.replace("~1", "/").replace("~0", "~");
+        let key = super::component_key(reference, "schemas")?;
         let comps = self.spec.document.components.as_ref()?;
         comps
             .schemas
@@ -172,62 +280,11 @@ impl<'a> Lowerer<'a> {
             .get(key)
             .cloned()
             .unwrap_or_else(|| ident::type_name(key));
-        // A component that becomes a named type needs no lowering to be referred to: its
-        // name is known. It is lowered in its own turn, so long chains of references do
-        // not recurse.
-        if !self.in_progress.is_empty() {
-            if let Some(ReferenceOr::Item(s)) = self
-                .spec
-                .document
-                .components
-                .as_ref()
-                .and_then(|c| c.schemas.get(key))
-            {
-                if becomes_named_type(s) {
-                    let mut r = Resolved::plain(TypeRef::Named(name));
-                    r.nullable = s.schema_data.nullable;
-                    r.deprecated = s.schema_data.deprecated;
-                    r.read_only = s.schema_data.read_only;
-                    r.write_only = s.schema_data.write_only;
-                    r.docs = docs_of(s);
-                    return r;
-                }
-            }
+        if let Some(r) = self.named_before_lowering(key, &name) {
+            return r;
         }
         if let Some(pos) = self.in_progress.iter().position(|k| k == key) {
-            // Every schema on the cycle only refers on (a `$ref`, a one-branch oneOf, an
-            // allOf of one reference): nothing would ever hold a value.
-            let comps = self.spec.document.components.as_ref();
-            let bare_ref = self.in_progress[pos..].iter().all(|k| {
-                comps
-                    .and_then(|c| c.schemas.get(k))
-                    .is_some_and(only_refers)
-            });
-            if bare_ref {
-                let mut chain = self.in_progress[pos..].to_vec();
-                chain.push(key.to_string());
-                // a schema moved into components for a pointer `$ref` is named by its place
-                for k in &mut chain {
-                    let at = crate::diagnostics::pointer(["components", "schemas", k.as_str()]);
-                    let source = self.spec.source_pointer(&at);
-                    if source != at {
-                        *k = source;
-                    }
-                }
-                let ptr = crate::diagnostics::pointer(["components", "schemas", key]);
-                self.error(
-                    &ptr,
-                    format!(
-                        "a cycle made only of $ref cannot be represented: {}",
-                        chain.join(" → ")
-                    ),
-                );
-                self.ref_cycle_reported = true;
-                return Resolved::plain(TypeRef::Json);
-            }
-            // Recursion through a named type: the name is enough here; `finish` checks
-            // that the type really exists.
-            return Resolved::plain(TypeRef::Named(name));
+            return self.component_on_cycle(key, pos, name);
         }
         let ptr = crate::diagnostics::pointer(["components", "schemas", key]);
         if self.in_progress.len() >= MAX_REF_CHAIN {
@@ -247,13 +304,88 @@ impl<'a> Lowerer<'a> {
             return Resolved::plain(TypeRef::Json);
         };
         self.in_progress.push(key.to_string());
-        let resolved = match schema {
+        let resolved = self.lower_component(schema, key, &name, &ptr);
+        self.in_progress.pop();
+        self.component_types
+            .insert(key.to_string(), resolved.clone());
+        resolved
+    }
+
+    /// A component that becomes a named type needs no lowering to be referred to from
+    /// inside another: its name is known. It is lowered in its own turn, so long chains of
+    /// references do not recurse. `None` for any other.
+    fn named_before_lowering(&self, key: &str, name: &str) -> Option<Resolved> {
+        if self.in_progress.is_empty() {
+            return None;
+        }
+        let comps = self.spec.document.components.as_ref()?;
+        match comps.schemas.get(key)? {
+            ReferenceOr::Item(s) if becomes_named_type(s) => {
+                Some(resolved(s, TypeRef::Named(name.to_string()), docs_of(s)))
+            }
+            _ => None,
+        }
+    }
+
+    /// A component reached again while it is being lowered (`in_progress[pos]`): its name,
+    /// unless the cycle is made only of references (an error: nothing would hold a value).
+    fn component_on_cycle(&mut self, key: &str, pos: usize, name: String) -> Resolved {
+        // Every schema on the cycle only refers on (a `$ref`, a one-branch oneOf, an
+        // allOf of one reference): nothing would ever hold a value.
+        let comps = self.spec.document.components.as_ref();
+        let bare_ref = self.in_progress[pos..].iter().all(|k| {
+            comps
+                .and_then(|c| c.schemas.get(k))
+                .is_some_and(only_refers)
+        });
+        if bare_ref {
+            self.report_ref_cycle(key, pos);
+            return Resolved::plain(TypeRef::Json);
+        }
+        // Recursion through a named type: the name is enough here; `finish` checks
+        // that the type really exists.
+        Resolved::plain(TypeRef::Named(name))
+    }
+
+    /// The error for a cycle made only of `$ref`, the chain named by places in the file.
+    fn report_ref_cycle(&mut self, key: &str, pos: usize) {
+        let mut chain = self.in_progress[pos..].to_vec();
+        chain.push(key.to_string());
+        // a schema moved into components for a pointer `$ref` is named by its place
+        for k in &mut chain {
+            let at = crate::diagnostics::pointer(["components", "schemas", k.as_str()]);
+            let source = self.spec.source_pointer(&at);
+            if source != at {
+                *k = source;
+            }
+        }
+        let ptr = crate::diagnostics::pointer(["components", "schemas", key]);
+        self.error(
+            &ptr,
+            format!(
+                "a cycle made only of $ref cannot be represented: {}",
+                chain.join(" → ")
+            ),
+        );
+        self.ref_cycle_reported = true;
+    }
+
+    /// Lowers the component `key` named `name`: its schema, or for a component that is a
+    /// `$ref`, the target's type (an alias if the name was claimed and no type holds it).
+    fn lower_component(
+        &mut self,
+        schema: &'a ReferenceOr<Schema>,
+        key: &str,
+        name: &str,
+        ptr: &str,
+    ) -> Resolved {
+        match schema {
             ReferenceOr::Reference { reference } => {
-                let target = self.reference(reference, &ptr);
-                if self.type_names.is_taken(&name) && !self.types.contains_key(&name) {
+                let target = self.reference(reference, ptr);
+                if self.type_names.is_taken(name) && !self.types.contains_key(name) {
                     self.add_type(TypeDef {
-                        name: name.clone(),
-                        pointer: ptr.clone(),
+                        name: name.to_string(),
+                        pointer: ptr.to_string(),
                         docs: Docs::default(),
                         deprecated: false,
                         is_input: false,
@@ -262,12 +394,8 @@ impl<'a> Lowerer<'a> {
                 }
                 target
             }
-            ReferenceOr::Item(s) => self.schema(s, &ptr, &name, Some(key)),
-        };
-        self.in_progress.pop();
-        self.component_types
-            .insert(key.to_string(), resolved.clone());
-        resolved
+            ReferenceOr::Item(s) => self.schema(s, ptr, name, Some(key)),
+        }
     }
 
     /// Resolves a `$ref` to a schema.
@@ -306,7 +434,8 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Lowers one schema. `component` is its key when it is a component schema, in which
-    /// case `name` is already claimed for it.
+    /// case `name` is already claimed for it. The first kind that applies decides: an
+    /// `allOf`, a `oneOf`/`anyOf`, a string enum, an object, else a scalar or an array.
     fn schema(
         &mut self,
         s: &'a Schema,
@@ -315,136 +444,169 @@ impl<'a> Lowerer<'a> {
         component: Option<&str>,
     ) -> Resolved {
         let v = view(s);
-        let docs = docs_of(s);
-        let nullable = s.schema_data.nullable;
-        let deprecated = s.schema_data.deprecated;
-        let out = |ty: TypeRef, docs: Docs| Resolved {
-            ty,
-            nullable,
-            docs,
-            deprecated,
-            read_only: s.schema_data.read_only,
-            write_only: s.schema_data.write_only,
-        };
-
         if !v.all_of.is_empty() {
-            let mut r = self.all_of(s, &v, ptr, name, component);
-            r.nullable |= nullable;
-            r.deprecated |= deprecated;
-            r.read_only |= s.schema_data.read_only;
-            if docs.description.is_some() {
-                r.docs.description = docs.description.clone();
-            }
-            return r;
+            return self.all_of_schema(s, &v, ptr, name, component);
         }
         if !v.one_of.is_empty() || !v.any_of.is_empty() {
-            let (branches, key) = if v.one_of.is_empty() {
-                (v.any_of, "anyOf")
-            } else {
-                (v.one_of, "oneOf")
-            };
-            if branches.len() == 1 {
-                let mut r = self.src(Src::from(&branches[0]), &format!("{ptr}/{key}/0"), name);
-                r.nullable |= nullable;
-                if docs.description.is_some() {
-                    r.docs.description = docs.description.clone();
-                }
-                if let Some(c) = component {
-                    self.alias_if_unnamed(c, name, ptr, &r, &docs, deprecated);
-                }
-                return r;
-            }
-            let type_name = match component {
-                Some(_) => name.to_string(),
-                None => self.inline_name(name),
-            };
-            // The 3.1 way of documenting (and deprecating) enum values one by one.
-            if let Some(variants) = string_constants(branches) {
-                self.add_type(TypeDef {
-                    name: type_name.clone(),
-                    pointer: ptr.to_string(),
-                    docs: docs.clone(),
-                    deprecated,
-                    is_input: false,
-                    kind: TypeKind::StringEnum(variants),
-                });
-                return out(TypeRef::Named(type_name), docs);
-            }
-            self.one_of(s, branches, key, ptr, &type_name, component);
-            return out(TypeRef::Named(type_name), docs);
+            return self.union_schema(s, &v, ptr, name, component);
         }
         if !v.enumeration.is_empty()
             && (v.ty == Some("string")
                 || v.ty.is_none() && v.enumeration.iter().all(|e| e.is_string() || e.is_null()))
         {
-            let type_name = match component {
-                Some(_) => name.to_string(),
-                None => self.inline_name(name),
-            };
-            let has_null = v.enumeration.iter().any(|e| e.is_null());
-            let mut variants = Vec::new();
-            let mut namer = Namer::with_reserved(&["Unknown"]);
-            let mut seen = BTreeSet::new();
-            for e in &v.enumeration {
-                let Some(wire) = e.as_str() else { continue };
-                if !seen.insert(wire.to_string()) {
-                    continue;
-                }
-                variants.push(EnumVariant {
-                    rust_name: namer.claim(&ident::type_name(wire)),
-                    wire: wire.to_string(),
-                    deprecated: false,
-                    docs: Docs::default(),
-                });
+            return self.string_enum_schema(s, &v, ptr, name, component);
+        }
+        if v.is_object_like() {
+            return self.object_schema(s, v, ptr, name, component);
+        }
+        let ty = self.scalar_or_array(&v, ptr, name);
+        self.unnamed(s, ty, ptr, name, component)
+    }
+
+    /// The name of the type a schema becomes: its component's, or a new one from `hint`.
+    fn own_name(&mut self, hint: &str, component: Option<&str>) -> String {
+        match component {
+            Some(_) => hint.to_string(),
+            None => self.inline_name(hint),
+        }
+    }
+
+    /// A schema that becomes no type of its own: `ty` with the schema's flags and docs (a
+    /// component still gets an alias, see [`Self::alias_if_unnamed`]).
+    fn unnamed(
+        &mut self,
+        s: &Schema,
+        ty: TypeRef,
+        ptr: &str,
+        name: &str,
+        component: Option<&str>,
+    ) -> Resolved {
+        let docs = docs_of(s);
+        let r = resolved(s, ty, docs.clone());
+        if let Some(c) = component {
+            self.alias_if_unnamed(c, name, ptr, &r, &docs, s.schema_data.deprecated);
+        }
+        r
+    }
+
+    /// An `allOf` schema: the merge (see [`Self::all_of`]) with this schema's own flags and
+    /// description on top.
+    fn all_of_schema(
+        &mut self,
+        s: &'a Schema,
+        v: &View<'a>,
+        ptr: &str,
+        name: &str,
+        component: Option<&str>,
+    ) -> Resolved {
+        let docs = docs_of(s);
+        let mut r = self.all_of(s, v, ptr, name, component);
+        r.nullable |= s.schema_data.nullable;
+        r.deprecated |= s.schema_data.deprecated;
+        r.read_only |= s.schema_data.read_only;
+        if docs.description.is_some() {
+            r.docs.description = docs.description.clone();
+        }
+        r
+    }
+
+    /// A `oneOf` (or else `anyOf`) schema: its one branch's type, a string enum when every
+    /// branch is a documented string constant, else a union type.
+    fn union_schema(
+        &mut self,
+        s: &'a Schema,
+        v: &View<'a>,
+        ptr: &str,
+        name: &str,
+        component: Option<&str>,
+    ) -> Resolved {
+        let docs = docs_of(s);
+        let (branches, key) = if v.one_of.is_empty() {
+            (v.any_of, "anyOf")
+        } else {
+            (v.one_of, "oneOf")
+        };
+        if branches.len() == 1 {
+            let mut r = self.src(Src::from(&branches[0]), &format!("{ptr}/{key}/0"), name);
+            r.nullable |= s.schema_data.nullable;
+            if docs.description.is_some() {
+                r.docs.description = docs.description.clone();
             }
+            if let Some(c) = component {
+                self.alias_if_unnamed(c, name, ptr, &r, &docs, s.schema_data.deprecated);
+            }
+            return r;
+        }
+        let type_name = self.own_name(name, component);
+        // The 3.1 way of documenting (and deprecating) enum values one by one.
+        if let Some(variants) = string_constants(branches) {
             self.add_type(TypeDef {
                 name: type_name.clone(),
                 pointer: ptr.to_string(),
                 docs: docs.clone(),
-                deprecated,
+                deprecated: s.schema_data.deprecated,
                 is_input: false,
                 kind: TypeKind::StringEnum(variants),
             });
-            let mut r = out(TypeRef::Named(type_name), docs);
-            r.nullable |= has_null;
-            return r;
+            return resolved(s, TypeRef::Named(type_name), docs);
         }
-        if v.is_object_like() {
-            let has_props = v.properties.is_some_and(|p| !p.is_empty());
-            if has_props {
-                let type_name = match component {
-                    Some(_) => name.to_string(),
-                    None => self.inline_name(name),
-                };
-                let owner = component
-                    .map(str::to_string)
-                    .unwrap_or_else(|| type_name.clone());
-                let props = v
-                    .properties
-                    .into_iter()
-                    .flatten()
-                    .map(|(k, p)| Prop {
-                        wire: k.clone(),
-                        src: Src::from(p),
-                        ptr: format!(
-                            "{ptr}/properties/{}",
-                            crate::diagnostics::escape_pointer_token(k)
-                        ),
-                        owner: owner.clone(),
-                    })
-                    .collect();
-                let required = v.required.iter().cloned().collect();
-                self.build_struct(
-                    &type_name,
-                    ptr,
-                    props,
-                    required,
-                    v.additional,
-                    docs.clone(),
-                    deprecated,
-                );
-                return out(TypeRef::Named(type_name), docs);
+        self.one_of(s, branches, key, ptr, &type_name, component);
+        resolved(s, TypeRef::Named(type_name), docs)
+    }
+
+    /// A string `enum`: a string enum type of its distinct values (a `null` among them
+    /// makes it nullable).
+    fn string_enum_schema(
+        &mut self,
+        s: &'a Schema,
+        v: &View<'a>,
+        ptr: &str,
+        name: &str,
+        component: Option<&str>,
+    ) -> Resolved {
+        let docs = docs_of(s);
+        let type_name = self.own_name(name, component);
+        let has_null = v.enumeration.iter().any(|e| e.is_null());
+        let mut variants = Vec::new();
+        let mut namer = Namer::with_reserved(&["Unknown"]);
+        let mut seen = BTreeSet::new();
+        for e in &v.enumeration {
+            let Some(wire) = e.as_str() else { continue };
+            if !seen.insert(wire.to_string()) {
+                continue;
             }
+            variants.push(EnumVariant {
+                rust_name: namer.claim(&ident::type_name(wire)),
+                wire: wire.to_string(),
+                deprecated: false,
+                docs: Docs::default(),
+            });
+        }
+        self.add_type(TypeDef {
+            name: type_name.clone(),
+            pointer: ptr.to_string(),
+            docs: docs.clone(),
+            deprecated: s.schema_data.deprecated,
+            is_input: false,
+            kind: TypeKind::StringEnum(variants),
+        });
+        let mut r = resolved(s, TypeRef::Named(type_name), docs);
+        r.nullable |= has_null;
+        r
+    }
+
+    /// An object: a struct when it has properties, else a map of its
+    /// `additionalProperties` schema, else a free-form JSON object.
+    fn object_schema(
+        &mut self,
+        s: &'a Schema,
+        v: View<'a>,
+        ptr: &str,
+        name: &str,
+        component: Option<&str>,
+    ) -> Resolved {
+        let has_props = v.properties.is_some_and(|p| !p.is_empty());
+        if !has_props {
             let ty = match v.additional {
                 Some(AdditionalProperties::Schema(inner)) => {
                     let inner_ptr = format!("{ptr}/additionalProperties");
@@ -453,13 +615,45 @@ impl<'a> Lowerer<'a> {
                 }
                 _ => TypeRef::JsonObject,
             };
-            let r = out(ty, docs.clone());
-            if let Some(c) = component {
-                self.alias_if_unnamed(c, name, ptr, &r, &docs, deprecated);
-            }
-            return r;
+            return self.unnamed(s, ty, ptr, name, component);
         }
-        let ty = match v.ty {
+        let docs = docs_of(s);
+        let type_name = self.own_name(name, component);
+        let owner = component
+            .map(str::to_string)
+            .unwrap_or_else(|| type_name.clone());
+        let props = v
+            .properties
+            .into_iter()
+            .flatten()
+            .map(|(k, p)| Prop {
+                wire: k.clone(),
+                src: Src::from(p),
+                ptr: format!(
+                    "{ptr}/properties/{}",
+                    crate::diagnostics::escape_pointer_token(k)
+                ),
+                owner: owner.clone(),
+            })
+            .collect();
+        let required = v.required.iter().cloned().collect();
+        self.build_struct(
+            &type_name,
+            ptr,
+            props,
+            required,
+            v.additional,
+            docs.clone(),
+            s.schema_data.deprecated,
+        );
+        resolved(s, TypeRef::Named(type_name), docs)
+    }
+
+    /// The type of a schema that is neither a union, an enum nor an object: an array (a
+    /// tuple for closed `prefixItems`), a scalar by `type` and `format`, or free-form JSON
+    /// (with a warning for a `type` or integer `format` it does not know).
+    fn scalar_or_array(&mut self, v: &View<'a>, ptr: &str, name: &str) -> TypeRef {
+        match v.ty {
             // `prefixItems` with no further items: a tuple (see `load::json_schema`)
             Some("array") if self.spec.tuples.contains_key(ptr) => {
                 let spec = self.spec;
@@ -521,12 +715,7 @@ impl<'a> Lowerer<'a> {
                 self.warn(ptr, format!("unknown type {other:?}; expected one of string, integer, number, boolean, array, object: generated as free-form JSON"));
                 TypeRef::Json
             }
-        };
-        let r = out(ty, docs.clone());
-        if let Some(c) = component {
-            self.alias_if_unnamed(c, name, ptr, &r, &docs, deprecated);
         }
-        r
     }
 
     /// A component schema that lowers to an unnamed type still gets a `pub type` alias,
@@ -563,6 +752,8 @@ impl<'a> Lowerer<'a> {
         });
     }
 
+    /// A struct type of `props` (each lowered in turn), its `additionalProperties`, and a
+    /// warning for each `required` name that is not a property.
     #[allow(clippy::too_many_arguments)]
     fn build_struct(
         &mut self,
@@ -589,79 +780,11 @@ impl<'a> Lowerer<'a> {
                 }),
             });
         let mut namer = Namer::default();
-        let mut fields = Vec::new();
-        for p in props {
-            let hint = format!("{type_name}{}", upper_first(&p.wire));
-            let mut r = self.src(p.src, &p.ptr, &hint);
-            let is_required = required.contains(&p.wire);
-            // A required write-only value never comes back: responses decode it with its
-            // `Default`, or, for types without one, it is optional.
-            let defaultable = !matches!(r.ty, TypeRef::Named(_) | TypeRef::Tuple(_));
-            let presence = match (is_required, r.nullable) {
-                (true, false) if r.write_only && !defaultable => Presence::Optional,
-                (true, false) => Presence::Required,
-                (true, true) => Presence::RequiredNullable,
-                (false, false) => Presence::Optional,
-                (false, true) => Presence::OptionalNullable,
-            };
-            let lowered = p.wire.to_ascii_lowercase();
-            let mut configured = false;
-            for key in [
-                format!("{}.{}", p.owner, p.wire),
-                format!("{type_name}.{}", p.wire),
-            ] {
-                if self.settings.secret_fields.contains(&key) {
-                    configured = true;
-                    self.settings_used.insert(format!("secret_fields.{key}"));
-                }
-            }
-            let named = lowered.contains("password") || lowered.contains("secret");
-            let secret_by_name = r.ty == TypeRef::String && named && !configured;
-            if r.ty == TypeRef::String && (configured || named) {
-                r.ty = TypeRef::Secret;
-            }
-            let mut field_docs = r.docs.clone();
-            field_docs.title = None;
-            if let Src::Schema(s) = p.src {
-                if s.schema_data.description.is_some() {
-                    field_docs.description = s.schema_data.description.clone();
-                }
-            }
-            // a description the settings give instead of the document's
-            for key in [
-                format!("{}.{}", p.owner, p.wire),
-                format!("{type_name}.{}", p.wire),
-            ] {
-                if let Some(text) = self.settings.descriptions.get(&key) {
-                    field_docs.description = Some(text.clone());
-                    self.settings_used.insert(format!("descriptions.{key}"));
-                }
-            }
-            fields.push(Field {
-                rust_name: ident::claim_snake(&mut namer, &ident::snake_name(&p.wire)),
-                wire_name: p.wire,
-                ty: r.ty,
-                presence,
-                docs: field_docs,
-                deprecated: r.deprecated,
-                boxed: false,
-                read_only: r.read_only,
-                write_only: r.write_only,
-                secret_by_name,
-            });
-        }
-        let additional = match additional {
-            Some(AdditionalProperties::Schema(inner)) => {
-                let r = self.src(
-                    Src::from(&**inner),
-                    &format!("{ptr}/additionalProperties"),
-                    &format!("{type_name}Value"),
-                );
-                Some(r.ty)
-            }
-            Some(AdditionalProperties::Any(true)) => Some(TypeRef::Json),
-            _ => None,
-        };
+        let fields: Vec<Field> = props
+            .into_iter()
+            .map(|p| self.field(type_name, p, &required, &mut namer))
+            .collect();
+        let additional = self.struct_additional(additional, ptr, type_name);
         for req in &required {
             if !fields.iter().any(|f| &f.wire_name == req) {
                 self.warn(
@@ -685,6 +808,101 @@ impl<'a> Lowerer<'a> {
         );
     }
 
+    /// One property of the struct `type_name` as a field: its type (a string made secret
+    /// by the settings or by its name), presence and docs.
+    fn field(
+        &mut self,
+        type_name: &str,
+        p: Prop<'a>,
+        required: &BTreeSet<String>,
+        namer: &mut Namer,
+    ) -> Field {
+        let hint = format!("{type_name}{}", upper_first(&p.wire));
+        let mut r = self.src(p.src, &p.ptr, &hint);
+        let presence = presence(required.contains(&p.wire), &r);
+        let lowered = p.wire.to_ascii_lowercase();
+        let configured = self.secret_configured(type_name, &p);
+        let named = lowered.contains("password") || lowered.contains("secret");
+        let secret_by_name = r.ty == TypeRef::String && named && !configured;
+        if r.ty == TypeRef::String && (configured || named) {
+            r.ty = TypeRef::Secret;
+        }
+        let docs = self.field_docs(type_name, &p, &r);
+        Field {
+            rust_name: ident::claim_snake(namer, &ident::snake_name(&p.wire)),
+            wire_name: p.wire,
+            ty: r.ty,
+            presence,
+            docs,
+            deprecated: r.deprecated,
+            boxed: false,
+            read_only: r.read_only,
+            write_only: r.write_only,
+            secret_by_name,
+        }
+    }
+
+    /// Whether the settings' `secret_fields` name the property (as `Owner.wire`, where it
+    /// was declared, or `Struct.wire`); marks the entries used.
+    fn secret_configured(&mut self, type_name: &str, p: &Prop<'a>) -> bool {
+        let mut configured = false;
+        for key in [
+            format!("{}.{}", p.owner, p.wire),
+            format!("{type_name}.{}", p.wire),
+        ] {
+            if self.settings.secret_fields.contains(&key) {
+                configured = true;
+                self.settings_used.insert(format!("secret_fields.{key}"));
+            }
+        }
+        configured
+    }
+
+    /// A field's docs: its type's without the title, the property's own description over
+    /// the type's, a description the settings give over both (marked used).
+    fn field_docs(&mut self, type_name: &str, p: &Prop<'a>, r: &Resolved) -> Docs {
+        let mut field_docs = r.docs.clone();
+        field_docs.title = None;
+        if let Src::Schema(s) = p.src {
+            if s.schema_data.description.is_some() {
+                field_docs.description = s.schema_data.description.clone();
+            }
+        }
+        // a description the settings give instead of the document's
+        for key in [
+            format!("{}.{}", p.owner, p.wire),
+            format!("{type_name}.{}", p.wire),
+        ] {
+            if let Some(text) = self.settings.descriptions.get(&key) {
+                field_docs.description = Some(text.clone());
+                self.settings_used.insert(format!("descriptions.{key}"));
+            }
+        }
+        field_docs
+    }
+
+    /// The type of a struct's other properties: its `additionalProperties` schema's, any
+    /// JSON for `true`, none (not kept) otherwise.
+    fn struct_additional(
+        &mut self,
+        additional: Option<&'a AdditionalProperties>,
+        ptr: &str,
+        type_name: &str,
+    ) -> Option<TypeRef> {
+        match additional {
+            Some(AdditionalProperties::Schema(inner)) => {
+                let r = self.src(
+                    Src::from(&**inner),
+                    &format!("{ptr}/additionalProperties"),
+                    &format!("{type_name}Value"),
+                );
+                Some(r.ty)
+            }
+            Some(AdditionalProperties::Any(true)) => Some(TypeRef::Json),
+            _ => None,
+        }
+    }
+
     /// Merges `allOf` parts: later parts override earlier ones property by property, so
     /// every wire name appears once (Gcore's `TokenResponse` redefines `client_user`).
     fn all_of(
@@ -699,54 +917,60 @@ impl<'a> Lowerer<'a> {
         if let (Some((i, reference)), None) =
             (single_ref(v), v.properties.filter(|p| !p.is_empty()))
         {
-            let mut r = self.reference(reference, &format!("{ptr}/allOf/{i}"));
-            if let Some(d) = &s.schema_data.description {
-                r.docs.description = Some(d.clone());
-            }
-            if let Some(c) = component {
-                let docs = r.docs.clone();
-                self.alias_if_unnamed(c, name, ptr, &r, &docs, s.schema_data.deprecated);
-            }
-            return r;
+            return self.annotated_reference(s, reference, i, ptr, name, component);
         }
-        let mut props: Vec<Prop<'a>> = Vec::new();
-        let mut required = BTreeSet::new();
-        let mut additional = None;
-        let mut others: Vec<(Src<'a>, String)> = Vec::new();
-        let mut docs = docs_of(s);
         let owner = component
             .map(str::to_string)
             .unwrap_or_else(|| name.to_string());
+        let mut merged = Merged {
+            props: Vec::new(),
+            required: BTreeSet::new(),
+            additional: None,
+            others: Vec::new(),
+            docs: docs_of(s),
+        };
         let mut seen_refs = BTreeSet::new();
-        self.collect_all_of(
-            v.all_of,
-            ptr,
-            &owner,
-            &mut props,
-            &mut required,
-            &mut additional,
-            &mut others,
-            &mut docs,
-            &mut seen_refs,
-            0,
-        );
-        if let Some(extra) = v.properties.filter(|p| !p.is_empty()) {
-            for (k, p) in extra {
-                props.retain(|x| &x.wire != k);
-                props.push(Prop {
-                    wire: k.clone(),
-                    src: Src::from(p),
-                    ptr: format!(
-                        "{ptr}/properties/{}",
-                        crate::diagnostics::escape_pointer_token(k)
-                    ),
-                    owner: owner.clone(),
-                });
-            }
-            required.extend(v.required.iter().cloned());
+        self.collect_all_of(v.all_of, ptr, &owner, &mut merged, &mut seen_refs, 0);
+        merged.add_own_properties(v, ptr, &owner);
+        self.merged_type(s, merged, ptr, name, component)
+    }
+
+    /// `allOf: [$ref, {annotations}]`: the referenced schema, with this schema's
+    /// description.
+    fn annotated_reference(
+        &mut self,
+        s: &'a Schema,
+        reference: &str,
+        i: usize,
+        ptr: &str,
+        name: &str,
+        component: Option<&str>,
+    ) -> Resolved {
+        let mut r = self.reference(reference, &format!("{ptr}/allOf/{i}"));
+        if let Some(d) = &s.schema_data.description {
+            r.docs.description = Some(d.clone());
         }
-        if props.is_empty() && others.len() == 1 {
-            let (src, p) = others.remove(0);
+        if let Some(c) = component {
+            let docs = r.docs.clone();
+            self.alias_if_unnamed(c, name, ptr, &r, &docs, s.schema_data.deprecated);
+        }
+        r
+    }
+
+    /// What merged `allOf` parts become: the one non-object part alone, a free-form object
+    /// when nothing is declared, else a struct (non-object parts beside object ones are
+    /// left out, with a warning).
+    fn merged_type(
+        &mut self,
+        s: &'a Schema,
+        mut merged: Merged<'a>,
+        ptr: &str,
+        name: &str,
+        component: Option<&str>,
+    ) -> Resolved {
+        let docs = merged.docs;
+        if merged.props.is_empty() && merged.others.len() == 1 {
+            let (src, p) = merged.others.remove(0);
             let mut r = self.src(src, &p, name);
             if docs.description.is_some() {
                 r.docs.description = docs.description.clone();
@@ -756,17 +980,14 @@ impl<'a> Lowerer<'a> {
             }
             return r;
         }
-        if !others.is_empty() {
+        if !merged.others.is_empty() {
             self.warn(
                 ptr,
                 "allOf mixes an object with a non-object schema; only the object properties are generated".to_string(),
             );
         }
-        let type_name = match component {
-            Some(_) => name.to_string(),
-            None => self.inline_name(name),
-        };
-        if props.is_empty() && additional.is_none() {
+        let type_name = self.own_name(name, component);
+        if merged.props.is_empty() && merged.additional.is_none() {
             let r = Resolved {
                 docs: docs.clone(),
                 ..Resolved::plain(TypeRef::JsonObject)
@@ -779,9 +1000,9 @@ impl<'a> Lowerer<'a> {
         self.build_struct(
             &type_name,
             ptr,
-            props,
-            required,
-            additional,
+            merged.props,
+            merged.required,
+            merged.additional,
             docs.clone(),
             s.schema_data.deprecated,
         );
@@ -791,61 +1012,27 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Merges `parts` into `merged`, parts nested in parts (inline or referenced) first;
+    /// a reference already being merged is a cycle and left out (with a warning).
     fn collect_all_of(
         &mut self,
         parts: &'a [ReferenceOr<Schema>],
         ptr: &str,
         owner: &str,
-        props: &mut Vec<Prop<'a>>,
-        required: &mut BTreeSet<String>,
-        additional: &mut Option<&'a AdditionalProperties>,
-        others: &mut Vec<(Src<'a>, String)>,
-        docs: &mut Docs,
+        merged: &mut Merged<'a>,
         seen_refs: &mut BTreeSet<String>,
         depth: usize,
     ) {
         if depth > MAX_REF_CHAIN {
-            // once: every schema of a long chain would hit the same bound
-            if !self.all_of_depth_reported {
-                self.all_of_depth_reported = true;
-                self.error(
-                    ptr,
-                    format!("allOf nests deeper than {MAX_REF_CHAIN} levels (through $ref or inline parts); flatten the chain"),
-                );
-            }
+            self.report_all_of_depth(ptr);
             return;
         }
         for (i, part) in parts.iter().enumerate() {
             let part_ptr = format!("{ptr}/allOf/{i}");
-            let (schema, schema_ptr, part_owner) = match part {
-                ReferenceOr::Reference { reference } => match self.component_schema(reference) {
-                    Some((key, ReferenceOr::Item(target))) => {
-                        if !seen_refs.insert(key.to_string()) {
-                            self.warn(
-                                &part_ptr,
-                                format!("allOf includes {reference:?} in a cycle: the repeated part adds nothing and is left out"),
-                            );
-                            continue;
-                        }
-                        let target_view = view(target);
-                        if !target_view.is_object_like() && target_view.all_of.is_empty() {
-                            others.push((Src::Ref(reference), part_ptr));
-                            seen_refs.remove(key);
-                            continue;
-                        }
-                        (
-                            target,
-                            crate::diagnostics::pointer(["components", "schemas", key]),
-                            key.to_string(),
-                        )
-                    }
-                    _ => {
-                        others.push((Src::Ref(reference), part_ptr));
-                        continue;
-                    }
-                },
-                ReferenceOr::Item(s) => (s, part_ptr.clone(), owner.to_string()),
+            let Some((schema, schema_ptr, part_owner)) =
+                self.all_of_part(part, part_ptr, owner, merged, seen_refs)
+            else {
+                continue;
             };
             let pv = view(schema);
             if !pv.all_of.is_empty() {
@@ -853,63 +1040,70 @@ impl<'a> Lowerer<'a> {
                     pv.all_of,
                     &schema_ptr,
                     &part_owner,
-                    props,
-                    required,
-                    additional,
-                    others,
-                    docs,
+                    merged,
                     seen_refs,
                     depth + 1,
                 );
             }
-            if pv.is_annotation_only() {
-                if matches!(part, ReferenceOr::Item(_))
-                    && schema.schema_data.description.is_some()
-                    && docs.description.is_none()
-                {
-                    docs.description = schema.schema_data.description.clone();
-                }
-                continue;
-            }
-            if pv.is_object_like() {
-                for (k, p) in pv.properties.into_iter().flatten() {
-                    let prop = Prop {
-                        wire: k.clone(),
-                        src: Src::from(p),
-                        ptr: format!(
-                            "{schema_ptr}/properties/{}",
-                            crate::diagnostics::escape_pointer_token(k)
-                        ),
-                        owner: part_owner.clone(),
-                    };
-                    // A later part overrides in place: one field per wire name.
-                    match props.iter_mut().find(|x| &x.wire == k) {
-                        Some(existing) => *existing = prop,
-                        None => props.push(prop),
-                    }
-                }
-                required.extend(pv.required.iter().cloned());
-                if pv.additional.is_some() {
-                    *additional = pv.additional;
-                }
-                if docs.description.is_none() {
-                    docs.description = schema.schema_data.description.clone();
-                }
-            } else if pv.all_of.is_empty() {
-                others.push((
-                    match part {
-                        ReferenceOr::Reference { reference } => Src::Ref(reference),
-                        ReferenceOr::Item(s) => Src::Schema(s),
-                    },
-                    schema_ptr,
-                ));
-            }
+            merged.add_part(part, schema, &pv, schema_ptr, part_owner);
             if let ReferenceOr::Reference { reference } = part {
                 if let Some((key, _)) = self.component_schema(reference) {
                     seen_refs.remove(key);
                 }
             }
         }
+    }
+
+    /// The `allOf` depth bound was passed: an error, once (every schema of a long chain
+    /// would hit the same bound).
+    fn report_all_of_depth(&mut self, ptr: &str) {
+        if !self.all_of_depth_reported {
+            self.all_of_depth_reported = true;
+            self.error(
+                ptr,
+                format!("allOf nests deeper than {MAX_REF_CHAIN} levels (through $ref or inline parts); flatten the chain"),
+            );
+        }
+    }
+
+    /// One `allOf` part as a schema to merge, with its pointer and the component its
+    /// properties are declared in; `None` for a part that is not merged: a reference in a
+    /// cycle (with a warning), or one to a non-object schema or to nothing (kept in
+    /// `merged.others`). A referenced part stays in `seen_refs` while it is merged.
+    fn all_of_part(
+        &mut self,
+        part: &'a ReferenceOr<Schema>,
+        part_ptr: String,
+        owner: &str,
+        merged: &mut Merged<'a>,
+        seen_refs: &mut BTreeSet<String>,
+    ) -> Option<(&'a Schema, String, String)> {
+        let reference = match part {
+            ReferenceOr::Item(s) => return Some((s, part_ptr, owner.to_string())),
+            ReferenceOr::Reference { reference } => reference,
+        };
+        let Some((key, ReferenceOr::Item(target))) = self.component_schema(reference) else {
+            merged.others.push((Src::Ref(reference), part_ptr));
+            return None;
+        };
+        if !seen_refs.insert(key.to_string()) {
+            self.warn(
+                &part_ptr,
+                format!("allOf includes {reference:?} in a cycle: the repeated part adds nothing and is left out"),
+            );
+            return None;
+        }
+        let target_view = view(target);
+        if !target_view.is_object_like() && target_view.all_of.is_empty() {
+            merged.others.push((Src::Ref(reference), part_ptr));
+            seen_refs.remove(key);
+            return None;
+        }
+        Some((
+            target,
+            crate::diagnostics::pointer(["components", "schemas", key]),
+            key.to_string(),
+        ))
     }
 
     /// Lowers a `oneOf`/`anyOf` (`key`) into the union `type_name`: its variants, then how

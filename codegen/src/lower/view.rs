@@ -3,7 +3,7 @@
 
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
+    AdditionalProperties, AnySchema, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
     VariantOrUnknownOrEmpty,
 };
 use serde_json::Value;
@@ -45,6 +45,8 @@ fn values<T: Clone + Into<Value>>(enumeration: &[Option<T>]) -> Vec<Value> {
         .collect()
 }
 
+/// The view of a schema, from whichever of `openapiv3`'s typed kinds or its `AnySchema`
+/// holds it.
 pub fn view(schema: &Schema) -> View<'_> {
     let mut v = View {
         schema,
@@ -105,28 +107,32 @@ pub fn view(schema: &Schema) -> View<'_> {
         SchemaKind::AnyOf { any_of } => v.any_of = any_of,
         SchemaKind::AllOf { all_of } => v.all_of = all_of,
         SchemaKind::Not { .. } => {}
-        SchemaKind::Any(a) => {
-            v.ty = a.typ.as_deref();
-            v.format = a.format.clone();
-            if !a.properties.is_empty() || v.ty == Some("object") {
-                v.properties = Some(&a.properties);
-            }
-            v.required = &a.required;
-            v.additional = a.additional_properties.as_ref();
-            v.items = a.items.as_ref();
-            v.enumeration = a.enumeration.clone();
-            v.one_of = &a.one_of;
-            v.any_of = &a.any_of;
-            v.all_of = &a.all_of;
-            if v.ty.is_none() && v.properties.is_some() {
-                v.ty = Some("object");
-            }
-            if v.ty.is_none() && v.items.is_some() {
-                v.ty = Some("array");
-            }
-        }
+        SchemaKind::Any(a) => view_any(&mut v, a),
     }
     v
+}
+
+/// `openapiv3`'s catch-all `AnySchema` read into `v`; an untyped schema with properties is
+/// an object, one with `items` an array.
+fn view_any<'a>(v: &mut View<'a>, a: &'a AnySchema) {
+    v.ty = a.typ.as_deref();
+    v.format = a.format.clone();
+    if !a.properties.is_empty() || v.ty == Some("object") {
+        v.properties = Some(&a.properties);
+    }
+    v.required = &a.required;
+    v.additional = a.additional_properties.as_ref();
+    v.items = a.items.as_ref();
+    v.enumeration = a.enumeration.clone();
+    v.one_of = &a.one_of;
+    v.any_of = &a.any_of;
+    v.all_of = &a.all_of;
+    if v.ty.is_none() && v.properties.is_some() {
+        v.ty = Some("object");
+    }
+    if v.ty.is_none() && v.items.is_some() {
+        v.ty = Some("array");
+    }
 }
 
 impl View<'_> {
