@@ -116,9 +116,18 @@ fn settings_files_are_read_and_checked_against_the_document() {
 #[test]
 fn hooks_are_rust_paths_checked_when_the_settings_are_read() {
     for (text, says) in [
-        ("hooks:\n  mask_text: \"crate::auth::\"\n", "is not a Rust path"),
-        ("hooks:\n  mask_text: \"crate auth\"\n", "is not a Rust path"),
-        ("hooks:\n  mask_text: \"crate::f::<u8>\"\n", "give a plain path"),
+        (
+            "hooks:\n  mask_text: \"crate::auth::\"\n",
+            "is not a Rust path",
+        ),
+        (
+            "hooks:\n  mask_text: \"crate auth\"\n",
+            "is not a Rust path",
+        ),
+        (
+            "hooks:\n  mask_text: \"crate::f::<u8>\"\n",
+            "give a plain path",
+        ),
         ("hooks:\n  explain: crate::f\n", "unknown field `explain`"),
     ] {
         let e = codegen::Settings::from_yaml(text, "s.yaml")
@@ -133,7 +142,12 @@ fn hooks_are_rust_paths_checked_when_the_settings_are_read() {
     .unwrap();
     let path = gcore_iam_tests::workspace_root().join("tests/fixtures/valid/bodies.yaml");
     let generated = gcore_iam_tests::generate_fixture_with(&path, &settings).unwrap();
-    let api = &generated.files.iter().find(|f| f.path == "api.rs").unwrap().contents;
+    let api = &generated
+        .files
+        .iter()
+        .find(|f| f.path == "api.rs")
+        .unwrap()
+        .contents;
     assert!(api.contains("mask_text: Some(crate::mask)"), "{api}");
     assert!(
         api.contains("explain_auth_failure: Some(crate::auth::explain)"),

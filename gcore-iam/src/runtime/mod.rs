@@ -13,6 +13,7 @@ pub(crate) mod credentials;
 pub(crate) mod error;
 pub(crate) mod nullable;
 pub(crate) mod operation;
+pub(crate) mod paginate;
 pub(crate) mod redact;
 pub(crate) mod secret;
 pub(crate) mod service;
@@ -23,5 +24,6 @@ pub use operation::{
     Deprecation, Failure, OperationInfo, Request, Response, encode_path, format_matches,
     json_path_at, object_entries, param_string,
 };
+pub use paginate::{Page, offset_stream};
 pub(crate) use redact::Redaction;
 pub(crate) use service::Service;
