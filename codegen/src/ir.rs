@@ -34,7 +34,9 @@ pub struct Api {
     /// [`crate::Settings::client_constructors`]).
     pub client_constructors: bool,
     /// Keys whose string values the runtime masks for this API: the wire names of its
-    /// secret fields and [`crate::Settings::secret_keys`], sorted, each once.
+    /// secret fields (`format: password`, named like a secret, in the settings'
+    /// `secret_fields`) and write-only strings, and [`crate::Settings::secret_keys`],
+    /// sorted, each once.
     pub secret_keys: Vec<String>,
     /// The runtime's hooks into the crate's own code ([`crate::Settings::hooks`]).
     pub hooks: Hooks,

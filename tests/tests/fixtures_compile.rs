@@ -217,6 +217,25 @@ fn standalone_crates_copy_the_runtime_whole() {
     );
 }
 
+/// The generated `SERVICE` tells the runtime which keys hold secrets in this API: its
+/// secret fields (by format, by name) and write-only strings, and none of the settings'
+/// unless given; the masking that reads them is the runtime's (`redact.rs`).
+#[test]
+fn the_generated_service_names_the_descriptions_secret_fields() {
+    let root = gcore_iam_tests::workspace_root();
+    let keys = |fixture: &str| {
+        let path = root.join("tests/fixtures/valid").join(fixture);
+        let generated =
+            gcore_iam_tests::generate_fixture_with(&path, &codegen::Settings::default())
+                .unwrap_or_else(|d| panic!("{d}"));
+        generated.api.secret_keys
+    };
+    assert_eq!(keys("read_write_only.yaml"), ["password"]);
+    // `password` of the error-only body holds a message, so it is not a secret field there
+    assert_eq!(keys("formats.yaml"), ["api_secret", "pw"]);
+    assert_eq!(keys("bodies.yaml"), Vec::<String>::new());
+}
+
 /// gcore-iam declares the runtime and re-exports its names as standalone crates do, so a
 /// path such as `Client` or `runtime::OperationInfo` is the same in both.
 #[test]

@@ -721,7 +721,7 @@ impl<'a> Lowerer<'a> {
                 secret_keys.extend(
                     s.fields
                         .iter()
-                        .filter(|f| f.ty.holds_secret())
+                        .filter(|f| f.ty.holds_secret() || f.write_only && f.ty == TypeRef::String)
                         .map(|f| f.wire_name.clone()),
                 );
             }

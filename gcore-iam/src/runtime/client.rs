@@ -1,4 +1,5 @@
-//! [`Client`]: configuration, authentication, retries and tracing for every call.
+//! [`Client`]: sends an operation's request and brings back its response, for every call
+//! alike (base URL, credentials, timeouts, retries paid from a shared budget, tracing).
 
 use super::credentials::{Credentials, IntoCredentials};
 use super::error::{ConfigError, Error};

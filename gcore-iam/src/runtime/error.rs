@@ -1,5 +1,6 @@
-//! Errors of a call: [`Error`], whose HTTP case is an [`ApiError`] with the typed body the
-//! API description documents for that status, and [`ConfigError`] for building a client.
+//! The errors the runtime reports: of a call ([`Error`], whose HTTP case is an [`ApiError`]
+//! with the typed body the API description documents for that status) or of building a
+//! client ([`ConfigError`]).
 
 use super::redact::{Redaction, fmt_with};
 use super::secret::SecretString;
