@@ -33,6 +33,21 @@ pub struct Api {
     /// Emit `Client::new` and `IntoCredentials` for strings (see
     /// [`crate::Settings::client_constructors`]).
     pub client_constructors: bool,
+    /// Keys whose string values the runtime masks for this API: the wire names of its
+    /// secret fields (`format: password`, named like a secret, in the settings'
+    /// `secret_fields`) and write-only strings, and [`crate::Settings::secret_keys`],
+    /// sorted, each once.
+    pub secret_keys: Vec<String>,
+    /// The runtime's hooks into the crate's own code ([`crate::Settings::hooks`]).
+    pub hooks: Hooks,
+}
+
+/// Functions of the crate's own code the runtime calls, each as the segments of its
+/// Rust path (`["crate", "auth", "explain"]`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Hooks {
+    pub explain_auth_failure: Option<Vec<String>>,
+    pub mask_text: Option<Vec<String>>,
 }
 
 /// One entry of `components.securitySchemes` that the runtime can send.

@@ -30,6 +30,44 @@ fn title_prefix_pairs<'de, D: serde::Deserializer<'de>>(
     Ok(prefixes.into_iter().map(|p| (p.title, p.prefix)).collect())
 }
 
+/// Functions of the crate's own code (outside the runtime) that the runtime calls through
+/// the generated `SERVICE`, each a Rust path such as `crate::auth::explain_auth_failure`:
+/// how the runtime learns what one API adds without importing it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Hooks {
+    /// `fn(status: u16, body: &[u8]) -> Option<Box<dyn std::error::Error + Send + Sync>>`:
+    /// explains a 401 or 403; the explanation's `Display` is shown as a hint.
+    #[serde(deserialize_with = "rust_path")]
+    pub explain_auth_failure: Option<Vec<String>>,
+    /// `fn(&str) -> String`: masks the API's own secret shapes in any text the client
+    /// shows from a response, before the generic rules.
+    #[serde(deserialize_with = "rust_path")]
+    pub mask_text: Option<Vec<String>>,
+}
+
+/// A Rust path (`crate::auth::explain`), checked with `syn`, as its segments.
+fn rust_path<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Vec<String>>, D::Error> {
+    let text: String = serde::Deserialize::deserialize(deserializer)?;
+    let path: syn::Path = syn::parse_str(&text)
+        .map_err(|e| serde::de::Error::custom(format!("{text:?} is not a Rust path ({e})")))?;
+    if path.leading_colon.is_some()
+        || path
+            .segments
+            .iter()
+            .any(|s| !matches!(s.arguments, syn::PathArguments::None))
+    {
+        return Err(serde::de::Error::custom(format!(
+            "{text:?}: give a plain path to a function, such as `crate::auth::explain`"
+        )));
+    }
+    Ok(Some(
+        path.segments.iter().map(|s| s.ident.to_string()).collect(),
+    ))
+}
+
 /// Settings for one generation run. A settings file (see [`Settings::from_yaml`]) names
 /// the same fields; those it leaves out keep their [`Default`].
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -53,6 +91,12 @@ pub struct Settings {
     /// `Schema.property` pairs (component names as in the spec) whose string values are
     /// secrets; properties named like `password` or `secret` always are.
     pub secret_fields: BTreeSet<String>,
+    /// Further keys whose string values the runtime masks in any text it shows from a
+    /// response (beside the generic ones and the names of secret fields): keys of bodies
+    /// the description does not model.
+    pub secret_keys: Vec<String>,
+    /// Functions of the crate's own code the runtime calls (see [`Hooks`]).
+    pub hooks: Hooks,
     /// Method names the hand-written client already has.
     pub reserved_methods: Vec<String>,
     /// Descriptions to use instead of the document's, keyed by `Schema.property`
@@ -75,6 +119,8 @@ impl Default for Settings {
             content_rules: BTreeMap::new(),
             variant_names: BTreeMap::new(),
             secret_fields: BTreeSet::new(),
+            secret_keys: Vec::new(),
+            hooks: Hooks::default(),
             reserved_methods: Vec::new(),
             descriptions: BTreeMap::new(),
             client_constructors: true,
@@ -98,6 +144,10 @@ impl Settings {
     /// variant_names: {"Invalid role": InvalidRole}   # variant title → Rust name
     /// ambiguity_accepted: [UpdateUserEmailError]     # warned about, never refused
     /// secret_fields: [Token.access]                  # Schema.property holding a secret
+    /// secret_keys: [jwt]                             # other keys whose values are masked
+    /// hooks:                                         # functions the runtime calls
+    ///   explain_auth_failure: crate::auth::explain   #   fn(u16, &[u8]) -> Option<Box<dyn Error + Send + Sync>>
+    ///   mask_text: crate::auth::mask                 #   fn(&str) -> String
     /// reserved_methods: [all_users]                  # names your own code gives methods
     /// descriptions: {Group.id: "The role's id."}     # Schema.property → its docs
     /// ```

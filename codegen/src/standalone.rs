@@ -1,31 +1,45 @@
 //! A generated client as a crate of its own: `Cargo.toml`, a README, the runtime copied
-//! from gcore-iam (one source for both) without its Gcore-only parts, a `lib.rs`, and the
-//! generated modules. Used by `cargo xtask generate`, `cargo xtask corpus` and the fixture
-//! compile test.
+//! whole from gcore-iam (`gcore-iam/src/runtime/`, every file as it is: one source for
+//! both), a `lib.rs`, and the generated modules. Used by `cargo xtask generate`,
+//! `cargo xtask corpus` and the fixture compile test.
 
 use crate::ir::{Api, SecuritySchemeKind};
 use crate::{Generated, GeneratedFile};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// Marks lines of gcore-iam's runtime (any of its files) that only gcore-iam has: Gcore's
-/// key format, its 401 messages, its environment variables. A standalone crate leaves
-/// them out; the marker lines are matched trimmed, so regions can be indented.
-pub const IAM_ONLY_START: &str = "// region: gcore-iam only";
-pub const IAM_ONLY_END: &str = "// endregion: gcore-iam only";
+/// The runtime's directory below a crate's `src/`: what a standalone crate copies.
+pub const RUNTIME_DIR: &str = "runtime";
 
-/// Runtime modules of gcore-iam that are specific to Gcore's APIs and not copied:
-/// `auth.rs` (Gcore API keys, `Client::new`/`from_env`, 401 hints), `pagination.rs`
-/// (IAM's user listing) and the layer that speaks Gcore's vocabulary over the generated
-/// types: `roles.rs`, `dates.rs`, `tokens.rs`, `rotation.rs`.
-pub const IAM_ONLY_MODULES: &[&str] = &[
-    "auth.rs",
-    "pagination.rs",
-    "roles.rs",
-    "dates.rs",
-    "tokens.rs",
-    "rotation.rs",
-];
+/// A standalone crate's `lib.rs` after its docs: the runtime, the generated modules and
+/// the names users reach. gcore-iam's `lib.rs` holds the same text (a test checks it),
+/// so both crates show the same paths.
+pub const LIB_RS_BODY: &str = "\
+// The generic runtime (names no API; standalone crates copy it whole) and the code
+// generated from the API description, which calls it.
+pub mod runtime;
+
+// Generated from the API description by the generator; do not edit the files below
+// `generated/`. The allowances are the ones generated code needs, named one by one:
+// builders of deprecated operations and types refer to them.
+#[rustfmt::skip]
+#[allow(clippy::large_enum_variant, clippy::too_many_arguments, deprecated)]
+mod generated {
+    pub mod api;
+    pub mod operations;
+    pub mod types;
+}
+
+pub use generated::api::{
+    API_TITLE, DEFAULT_SERVER, OPENAPI_VERSION, SECURITY_SCHEMES, SPEC_SHA256, SPEC_VERSION,
+};
+pub use generated::{operations, types};
+pub use runtime::client::{Client, ClientBuilder, RetryBudget, RetryPolicy};
+pub use runtime::credentials::{Credentials, IntoCredentials};
+pub use runtime::error::{ApiError, ConfigError, DecodeError, Error};
+pub use runtime::nullable::Nullable;
+pub use runtime::secret::SecretString;
+";
 
 /// The runtime's dependencies, as a standalone `Cargo.toml` writes them. Kept equal to
 /// gcore-iam's `[dependencies]` by a test.
@@ -56,89 +70,35 @@ pub const RUNTIME_DEPENDENCIES: &[(&str, &str)] = &[
     ("url", r#""2""#),
 ];
 
-/// The hand-written runtime, read from gcore-iam's `src/`.
+/// The generic runtime, read from gcore-iam's `src/runtime/`.
 #[derive(Debug, Clone)]
 pub struct Runtime {
-    /// `(file name, contents)` of each runtime module a standalone crate copies, its
-    /// gcore-iam-only regions already left out.
+    /// `(path below src/, contents)` of every file of the runtime, sorted by path: what
+    /// a standalone crate copies, byte for byte.
     pub modules: Vec<(String, String)>,
-    /// gcore-iam's `lib.rs`, as it is (see [`standalone_lib_rs`]).
-    pub lib_rs: String,
 }
 
 impl Runtime {
-    /// Reads the runtime from `src` (gcore-iam's `src/` directory). Fails on a file
-    /// whose gcore-iam-only regions do not pair up.
+    /// Reads the runtime from `src` (gcore-iam's `src/` directory): every file below
+    /// `src/runtime/`.
     pub fn read(src: &Path) -> std::io::Result<Runtime> {
+        fn walk(dir: &Path, rel: &str, out: &mut Vec<(String, String)>) -> std::io::Result<()> {
+            for entry in std::fs::read_dir(dir)? {
+                let entry = entry?;
+                let name = entry.file_name().to_string_lossy().into_owned();
+                let path = format!("{rel}/{name}");
+                if entry.file_type()?.is_dir() {
+                    walk(&entry.path(), &path, out)?;
+                } else {
+                    out.push((path, std::fs::read_to_string(entry.path())?));
+                }
+            }
+            Ok(())
+        }
         let mut modules = Vec::new();
-        for entry in std::fs::read_dir(src)? {
-            let entry = entry?;
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if entry.file_type()?.is_file()
-                && name.ends_with(".rs")
-                && name != "lib.rs"
-                && !IAM_ONLY_MODULES.contains(&name.as_str())
-            {
-                let text = std::fs::read_to_string(entry.path())?;
-                let stripped = strip_iam_only(&text).map_err(|e| {
-                    std::io::Error::new(
-                        std::io::ErrorKind::InvalidData,
-                        format!("{}: {e}", entry.path().display()),
-                    )
-                })?;
-                modules.push((name, stripped));
-            }
-        }
+        walk(&src.join(RUNTIME_DIR), RUNTIME_DIR, &mut modules)?;
         modules.sort();
-        let lib_rs = std::fs::read_to_string(src.join("lib.rs"))?;
-        strip_iam_only(&lib_rs).map_err(|e| {
-            std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                format!("{}: {e}", src.join("lib.rs").display()),
-            )
-        })?;
-        Ok(Runtime { modules, lib_rs })
-    }
-}
-
-/// A region marker without its pair, by 1-based line.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum RegionError {
-    #[error("line {line}: {IAM_ONLY_START} inside the region opened on line {opened}")]
-    Nested { line: usize, opened: usize },
-    #[error("line {line}: {IAM_ONLY_END} without a region to close")]
-    NotOpen { line: usize },
-    #[error("line {line}: {IAM_ONLY_START} is never closed")]
-    NeverClosed { line: usize },
-}
-
-/// `text` without its gcore-iam-only regions (marker lines included), or which line
-/// leaves a region unpaired.
-pub fn strip_iam_only(text: &str) -> Result<String, RegionError> {
-    let mut out = String::with_capacity(text.len());
-    let mut open: Option<usize> = None;
-    for (i, line) in text.lines().enumerate() {
-        let trimmed = line.trim();
-        if trimmed == IAM_ONLY_START {
-            if let Some(start) = open {
-                return Err(RegionError::Nested {
-                    line: i + 1,
-                    opened: start + 1,
-                });
-            }
-            open = Some(i);
-        } else if trimmed == IAM_ONLY_END {
-            if open.take().is_none() {
-                return Err(RegionError::NotOpen { line: i + 1 });
-            }
-        } else if open.is_none() {
-            out.push_str(line);
-            out.push('\n');
-        }
-    }
-    match open {
-        Some(start) => Err(RegionError::NeverClosed { line: start + 1 }),
-        None => Ok(out),
+        Ok(Runtime { modules })
     }
 }
 
@@ -185,7 +145,7 @@ pub fn crate_files(
     });
     files.push(GeneratedFile {
         path: "src/lib.rs".into(),
-        contents: standalone_lib_rs(&runtime.lib_rs, &generated.api),
+        contents: standalone_lib_rs(&generated.api),
     });
     for (name, contents) in &runtime.modules {
         files.push(GeneratedFile {
@@ -202,9 +162,9 @@ pub fn crate_files(
     files
 }
 
-/// gcore-iam's `lib.rs` without its gcore-iam-only regions and with crate docs of its
-/// own: the API's title, how to authenticate, where requests go.
-pub fn standalone_lib_rs(lib_rs: &str, api: &Api) -> String {
+/// The crate's `lib.rs`: docs of its own (the API's title, how to authenticate, where
+/// requests go), then [`LIB_RS_BODY`].
+pub fn standalone_lib_rs(api: &Api) -> String {
     let title = crate::emit::docs::sanitize(&one_line(&api.title), &BTreeMap::new());
     let mut docs = vec![
         format!("Client for {title}, generated from its OpenAPI description."),
@@ -229,14 +189,7 @@ pub fn standalone_lib_rs(lib_rs: &str, api: &Api) -> String {
         })
         .collect();
     out.push('\n');
-    let body: String = lib_rs
-        .lines()
-        .skip_while(|l| l.starts_with("//!"))
-        .skip_while(|l| l.trim().is_empty())
-        .map(|l| format!("{l}\n"))
-        .collect();
-    // regions paired up when the runtime was read
-    out.push_str(&strip_iam_only(&body).unwrap_or(body));
+    out.push_str(LIB_RS_BODY);
     out
 }
 

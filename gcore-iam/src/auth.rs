@@ -1,13 +1,14 @@
 //! Gcore's permanent API tokens: parsing them up front, sending them as
-//! `Authorization: APIKey <token>`, reading them from `GCORE_API_KEY`, and explaining
-//! Gcore's 401 messages.
+//! `Authorization: APIKey <token>`, reading them from `GCORE_API_KEY`, masking them and
+//! explaining Gcore's 401 messages.
 //!
-//! Gcore-only: standalone crates generated for other APIs do not copy this module
-//! (`codegen::standalone::IAM_ONLY_MODULES`); they get a generic `Client::new` and
-//! `IntoCredentials` for strings from the generator instead.
+//! Part of the Gcore layer, on top of the runtime: the runtime calls
+//! [`explain_auth_failure`] and [`mask_api_keys`] only because `generator-settings.yaml`
+//! names them as hooks, which the generated `SERVICE` passes to it. Standalone crates
+//! generated for other APIs get a generic `Client::new` and `IntoCredentials` for strings
+//! from the generator instead.
 
-use crate::credentials::{Credentials, IntoCredentials};
-use crate::{Client, ConfigError, SecretString};
+use crate::{ApiError, Client, ConfigError, Credentials, IntoCredentials, SecretString};
 use std::fmt;
 
 /// Gcore's API: the server of Gcore's API description, where a [`Client`] sends requests
@@ -39,8 +40,88 @@ impl Client {
     /// The API key's token id (not a secret); empty when the client was built with other
     /// [`Credentials`] (a bearer token, say).
     pub fn api_key_id(&self) -> &str {
-        self.inner.credentials.key_id().unwrap_or_default()
+        self.inner.credentials.public_id().unwrap_or_default()
     }
+}
+
+/// `Authorization: APIKey <token>`, as Gcore expects a permanent API token; `Debug` shows
+/// the token id only.
+impl From<ApiKey> for Credentials {
+    fn from(key: ApiKey) -> Credentials {
+        Credentials::header(
+            "authorization",
+            &format!("APIKey {}", key.expose_secret()),
+            format!("APIKey {key}"),
+            "the API key",
+        )
+        .with_public_id(key.id().to_string())
+    }
+}
+
+impl From<ApiKeyError> for ConfigError {
+    fn from(e: ApiKeyError) -> Self {
+        ConfigError::InvalidCredentials(Box::new(e))
+    }
+}
+
+impl ConfigError {
+    /// Why the API key is not a Gcore permanent token, if that is the problem.
+    pub fn api_key_error(&self) -> Option<&ApiKeyError> {
+        match self {
+            ConfigError::InvalidCredentials(e) => e.downcast_ref(),
+            _ => None,
+        }
+    }
+}
+
+impl<E> ApiError<E> {
+    /// One of Gcore's documented authentication failures, if this is one.
+    pub fn auth_failure(&self) -> Option<&AuthFailure> {
+        self.auth_explanation()?.downcast_ref()
+    }
+}
+
+/// The runtime's hook for a 401 or 403 (named in `generator-settings.yaml`): Gcore's
+/// documented messages, as an [`AuthFailure`] whose `Display` is the hint.
+pub(crate) fn explain_auth_failure(
+    _status: u16,
+    body: &[u8],
+) -> Option<Box<dyn std::error::Error + Send + Sync>> {
+    AuthFailure::from_body(body).map(|a| Box::new(a) as _)
+}
+
+/// The runtime's hook for masking text (named in `generator-settings.yaml`): Gcore's
+/// token shapes, `<digits>_<8+ token chars>` and `<digits>$<…>`, keep their id only.
+pub(crate) fn mask_api_keys(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_digit() && (i == 0 || !chars[i - 1].is_ascii_alphanumeric()) {
+            let mut j = i;
+            while j < chars.len() && chars[j].is_ascii_digit() {
+                j += 1;
+            }
+            if j < chars.len() && (chars[j] == '_' || chars[j] == '$') {
+                let mut k = j + 1;
+                while k < chars.len() && (chars[k].is_ascii_alphanumeric() || chars[k] == '-') {
+                    k += 1;
+                }
+                if k - j > 8 {
+                    out.extend(&chars[i..=j]);
+                    out.push_str("****");
+                    i = k;
+                    continue;
+                }
+            }
+            out.extend(&chars[i..j]);
+            i = j;
+            continue;
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out
 }
 
 /// A Gcore permanent API token, parsed and checked ([`ApiKey::parse`]): a problem (a
@@ -183,17 +264,6 @@ impl ApiKey {
     pub fn expose_secret(&self) -> &str {
         self.token.expose_secret()
     }
-
-    /// The `Authorization` header value, marked sensitive (not logged by HTTP layers).
-    pub(crate) fn header_value(&self) -> reqwest::header::HeaderValue {
-        let mut v = reqwest::header::HeaderValue::from_str(&format!(
-            "APIKey {}",
-            self.token.expose_secret()
-        ))
-        .unwrap_or_else(|_| reqwest::header::HeaderValue::from_static("APIKey invalid"));
-        v.set_sensitive(true);
-        v
-    }
 }
 
 impl std::str::FromStr for ApiKey {
@@ -243,7 +313,7 @@ impl AuthFailure {
             } else if let Some(id) = detail.strip_prefix("Bad permanent token:") {
                 // the id, but should a server echo a whole token, it is masked
                 AuthFailure::BadPermanentToken {
-                    token_id: crate::error::redact_text(id.trim()),
+                    token_id: mask_api_keys(id.trim()),
                 }
             } else if detail.starts_with("Token is invalid or expired") {
                 AuthFailure::InvalidOrExpired
@@ -279,6 +349,9 @@ impl fmt::Display for AuthFailure {
         f.write_str(&self.hint())
     }
 }
+
+/// So that the runtime can carry it in an [`ApiError`] without knowing its type.
+impl std::error::Error for AuthFailure {}
 
 #[cfg(test)]
 mod tests {
@@ -338,18 +411,32 @@ mod tests {
     #[test]
     fn never_prints_the_secret() {
         let key = ApiKey::parse("42_a1b2c3d4e5f6").unwrap();
+        let credentials = Credentials::from(key.clone());
         for shown in [
             format!("{key}"),
             format!("{key:?}"),
-            format!("{:?}", key.header_value()),
+            format!("{credentials:?}"),
         ] {
             assert!(!shown.contains("a1b2c3"), "{shown}");
         }
-        assert!(key.header_value().is_sensitive());
+        assert!(format!("{credentials:?}").contains("APIKey 42_****"));
+        assert_eq!(credentials.public_id(), Some("42"));
+    }
+
+    #[test]
+    fn the_masking_hook_keeps_only_the_token_id() {
         assert_eq!(
-            key.header_value().to_str().unwrap(),
-            "APIKey 42_a1b2c3d4e5f6"
+            mask_api_keys("id 42_a1b2c3d4e5f6 and 7$zzzzzzzzzz"),
+            "id 42_**** and 7$****"
         );
+        for keep in [
+            "Bad permanent token: 29841",
+            "export GCORE_API_KEY='29841$…'",
+            "created 2026-11-24T10:00:00Z, attempts: 3",
+            "v2_api and 12_short",
+        ] {
+            assert_eq!(mask_api_keys(keep), keep);
+        }
     }
 
     #[test]
@@ -365,10 +452,10 @@ mod tests {
             DEFAULT_BASE_URL
         );
         assert_eq!(crate::DEFAULT_SERVER, Some(DEFAULT_BASE_URL));
-        assert!(matches!(
-            Client::new("Bearer 42_x").unwrap_err(),
-            ConfigError::ApiKey(_)
-        ));
+        assert_eq!(
+            Client::new("Bearer 42_x").unwrap_err().api_key_error(),
+            Some(&ApiKeyError::BearerScheme)
+        );
         let bearer = Client::builder(Credentials::bearer("eyJ.jwt"))
             .build()
             .unwrap();

@@ -2,7 +2,7 @@
 //! [`format_date`], a token's [`Expiry`], and [`UnreadableDate`] for a text that is not a
 //! date.
 //!
-//! Gcore-only: not copied into standalone crates (`codegen::standalone::IAM_ONLY_MODULES`).
+//! Part of the Gcore layer, on top of the runtime: not copied into standalone crates.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use std::fmt;

@@ -42,12 +42,9 @@
 //! documentation says, reporting any failure as the state the account is left in
 //! ([`RotationError`]).
 
-mod client;
-mod credentials;
-mod error;
-mod nullable;
+// The generic runtime (names no API; standalone crates copy it whole) and the code
+// generated from the API description, which calls it.
 pub mod runtime;
-mod secret;
 
 // Generated from the API description by the generator; do not edit the files below
 // `generated/`. The allowances are the ones generated code needs, named one by one:
@@ -60,17 +57,18 @@ mod generated {
     pub mod types;
 }
 
-pub use client::{Client, ClientBuilder, RetryBudget, RetryPolicy};
-pub use credentials::{Credentials, IntoCredentials};
-pub use error::{ApiError, ConfigError, DecodeError, Error};
 pub use generated::api::{
     API_TITLE, DEFAULT_SERVER, OPENAPI_VERSION, SECURITY_SCHEMES, SPEC_SHA256, SPEC_VERSION,
 };
 pub use generated::{operations, types};
-pub use nullable::Nullable;
-pub use secret::SecretString;
+pub use runtime::client::{Client, ClientBuilder, RetryBudget, RetryPolicy};
+pub use runtime::credentials::{Credentials, IntoCredentials};
+pub use runtime::error::{ApiError, ConfigError, DecodeError, Error};
+pub use runtime::nullable::Nullable;
+pub use runtime::secret::SecretString;
 
-// region: gcore-iam only
+// The Gcore layer: what Gcore's documentation says and the description cannot, on top of
+// the runtime and the generated code.
 mod auth;
 mod dates;
 mod pagination;
@@ -84,4 +82,3 @@ pub use chrono;
 pub use dates::{Expiry, UnreadableDate, format_date, parse_date};
 pub use roles::Role;
 pub use rotation::{RotateToken, RotatedToken, RotationCause, RotationError};
-// endregion: gcore-iam only

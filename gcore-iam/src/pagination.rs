@@ -1,10 +1,12 @@
-//! Paging through the users list (`limit`/`offset`, envelope with `count` and `results`).
+//! Paging through the users list (`limit`/`offset`, envelope with `count` and `results`),
+//! on the runtime's [`offset_stream`](crate::runtime::offset_stream).
 
 use crate::operations::GetUsersError;
+use crate::runtime::{Page, offset_stream};
 use crate::types::User;
 use crate::{Client, Error};
 use futures_core::Stream;
-use futures_util::{StreamExt, TryStreamExt, stream};
+use futures_util::TryStreamExt;
 
 impl Client {
     /// Every user of the account as a stream, fetching `page_size` users per request
@@ -15,18 +17,16 @@ impl Client {
         page_size: i64,
     ) -> impl Stream<Item = Result<User, Error<GetUsersError>>> + Send + '_ {
         let page_size = page_size.max(1);
-        stream::try_unfold(Some(0i64), move |offset| async move {
-            let Some(offset) = offset else {
-                return Ok::<_, Error<GetUsersError>>(None);
-            };
-            let page = self.get_users().limit(page_size).offset(offset).await?;
-            let got = page.results.len() as i64;
-            let next = (got > 0 && offset + got < page.count).then_some(offset + got);
-            Ok(Some((page.results, next)))
+        offset_stream(move |offset| {
+            let request = self.get_users().limit(page_size).offset(offset);
+            async move {
+                let page = request.await?;
+                Ok(Page {
+                    items: page.results,
+                    total: Some(page.count),
+                })
+            }
         })
-        .map_ok(|users| stream::iter(users.into_iter().map(Ok)))
-        .try_flatten()
-        .boxed()
     }
 
     /// Every user of the account, fetched `page_size` at a time.

@@ -1,6 +1,6 @@
 //! Gcore's roles (the description's `Group`) by name: [`Role`].
 //!
-//! Gcore-only: not copied into standalone crates (`codegen::standalone::IAM_ONLY_MODULES`).
+//! Part of the Gcore layer, on top of the runtime: not copied into standalone crates.
 
 use crate::types::{Group, GroupName};
 use std::fmt;

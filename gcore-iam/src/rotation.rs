@@ -2,7 +2,7 @@
 //! nobody: [`Client::rotate_token`], its outcome [`RotatedToken`] and [`RotationError`],
 //! whose variants name the state the account is left in.
 //!
-//! Gcore-only: not copied into standalone crates (`codegen::standalone::IAM_ONLY_MODULES`).
+//! Part of the Gcore layer, on top of the runtime: not copied into standalone crates.
 
 use crate::dates::{Expiry, UnreadableDate};
 use crate::operations::{

@@ -5,7 +5,7 @@
 //! strings, a role is a `Group`); the methods here read them, and a date that does not
 //! parse is an [`UnreadableDate`] for that one method, never a failed response.
 //!
-//! Gcore-only: not copied into standalone crates (`codegen::standalone::IAM_ONLY_MODULES`).
+//! Part of the Gcore layer, on top of the runtime: not copied into standalone crates.
 
 use crate::dates::{Expiry, UnreadableDate, parse_date};
 use crate::operations::GetApiTokensV2Error;

@@ -115,14 +115,17 @@ fn standalone_crates_depend_on_what_the_runtime_uses() {
 
 /// A standalone crate is a client of its own API: no file of it, for any fixture, names
 /// Gcore (its key format, environment variables, hints and server stay in gcore-iam's
-/// `// region: gcore-iam only` parts and `auth.rs`).
+/// Gcore layer, outside `src/runtime/`).
 #[test]
 fn standalone_crates_carry_no_gcore_text() {
     let root = gcore_iam_tests::workspace_root();
     let runtime = Runtime::read(&root.join("gcore-iam/src")).unwrap();
     assert!(
-        runtime.modules.iter().all(|(name, _)| name != "auth.rs"),
-        "auth.rs is Gcore-only"
+        runtime
+            .modules
+            .iter()
+            .all(|(path, _)| path.starts_with("runtime/") && !path.ends_with("auth.rs")),
+        "only the runtime is copied"
     );
     let mut fixtures: Vec<_> = std::fs::read_dir(root.join("tests/fixtures/valid"))
         .unwrap()
@@ -161,28 +164,88 @@ fn standalone_crates_carry_no_gcore_text() {
     assert!(mentions.is_empty(), "{}", mentions.join("\n"));
 }
 
-/// An unpaired region marker is refused with its line, never copied half-stripped.
+/// Standalone crates get the runtime verbatim: every file of `gcore-iam/src/runtime/`,
+/// byte for byte, at the same path, and nothing else of gcore-iam's own code.
 #[test]
-fn unpaired_gcore_iam_only_regions_are_refused() {
-    let ok = "a\n  // region: gcore-iam only\nb\n  // endregion: gcore-iam only\nc\n";
-    assert_eq!(standalone::strip_iam_only(ok).unwrap(), "a\nc\n");
-    for (text, want) in [
-        (
-            "a\n// region: gcore-iam only\nb\n",
-            "line 2: // region: gcore-iam only is never closed",
-        ),
-        (
-            "a\n// endregion: gcore-iam only\n",
-            "line 2: // endregion: gcore-iam only without a region to close",
-        ),
-        (
-            "// region: gcore-iam only\n// region: gcore-iam only\n",
-            "line 2: // region: gcore-iam only inside the region opened on line 1",
-        ),
-    ] {
+fn standalone_crates_copy_the_runtime_whole() {
+    let root = gcore_iam_tests::workspace_root();
+    let runtime = Runtime::read(&root.join("gcore-iam/src")).unwrap();
+    let mut on_disk = Vec::new();
+    let mut dirs = vec![root.join("gcore-iam/src/runtime")];
+    while let Some(dir) = dirs.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else {
+                on_disk.push(p);
+            }
+        }
+    }
+    assert!(on_disk.len() >= 5, "{on_disk:?}");
+    let spec = root.join("tests/fixtures/valid/bodies.yaml");
+    let generated = gcore_iam_tests::generate_fixture_with(&spec, &codegen::Settings::default())
+        .unwrap_or_else(|d| panic!("{d}"));
+    let files = standalone::crate_files(
+        &generated,
+        &runtime,
+        &CrateOptions {
+            name: "client".to_string(),
+            own_workspace: true,
+        },
+    );
+    for path in &on_disk {
+        let rel = path.strip_prefix(root.join("gcore-iam")).unwrap();
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        let copied = files
+            .iter()
+            .find(|f| f.path == rel)
+            .unwrap_or_else(|| panic!("{rel} is not copied"));
         assert_eq!(
-            standalone::strip_iam_only(text).unwrap_err().to_string(),
-            want
+            copied.contents.as_bytes(),
+            std::fs::read(path).unwrap(),
+            "{rel} is edited"
         );
     }
+    let src_files = files.iter().filter(|f| f.path.starts_with("src/")).count();
+    // the runtime, lib.rs and the three generated modules
+    assert_eq!(
+        src_files,
+        on_disk.len() + 4,
+        "{:?}",
+        files.iter().map(|f| &f.path).collect::<Vec<_>>()
+    );
+}
+
+/// The generated `SERVICE` tells the runtime which keys hold secrets in this API: its
+/// secret fields (by format, by name) and write-only strings, and none of the settings'
+/// unless given; the masking that reads them is the runtime's (`redact.rs`).
+#[test]
+fn the_generated_service_names_the_descriptions_secret_fields() {
+    let root = gcore_iam_tests::workspace_root();
+    let keys = |fixture: &str| {
+        let path = root.join("tests/fixtures/valid").join(fixture);
+        let generated =
+            gcore_iam_tests::generate_fixture_with(&path, &codegen::Settings::default())
+                .unwrap_or_else(|d| panic!("{d}"));
+        generated.api.secret_keys
+    };
+    assert_eq!(keys("read_write_only.yaml"), ["password"]);
+    // `password` of the error-only body holds a message, so it is not a secret field there
+    assert_eq!(keys("formats.yaml"), ["api_secret", "pw"]);
+    assert_eq!(keys("bodies.yaml"), Vec::<String>::new());
+}
+
+/// gcore-iam declares the runtime and re-exports its names as standalone crates do, so a
+/// path such as `Client` or `runtime::OperationInfo` is the same in both.
+#[test]
+fn gcore_iam_declares_and_re_exports_the_runtime_as_standalone_crates_do() {
+    let lib =
+        std::fs::read_to_string(gcore_iam_tests::workspace_root().join("gcore-iam/src/lib.rs"))
+            .unwrap();
+    assert!(
+        lib.contains(standalone::LIB_RS_BODY),
+        "gcore-iam/src/lib.rs lacks codegen::standalone::LIB_RS_BODY:\n{}",
+        standalone::LIB_RS_BODY
+    );
 }

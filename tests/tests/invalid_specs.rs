@@ -110,3 +110,48 @@ fn settings_files_are_read_and_checked_against_the_document() {
     // gcore-iam's own settings are such a file, and every name in it matches
     xtask::project::iam_settings(&root).unwrap();
 }
+
+/// A hook is a plain Rust path to a function: anything else is refused with its place,
+/// before anything is generated; a valid one is emitted into the generated `SERVICE`.
+#[test]
+fn hooks_are_rust_paths_checked_when_the_settings_are_read() {
+    for (text, says) in [
+        (
+            "hooks:\n  mask_text: \"crate::auth::\"\n",
+            "is not a Rust path",
+        ),
+        (
+            "hooks:\n  mask_text: \"crate auth\"\n",
+            "is not a Rust path",
+        ),
+        (
+            "hooks:\n  mask_text: \"crate::f::<u8>\"\n",
+            "give a plain path",
+        ),
+        ("hooks:\n  explain: crate::f\n", "unknown field `explain`"),
+    ] {
+        let e = codegen::Settings::from_yaml(text, "s.yaml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("s.yaml:2:") && e.contains(says), "{text}: {e}");
+    }
+    let settings = codegen::Settings::from_yaml(
+        "hooks:\n  explain_auth_failure: crate::auth::explain\n  mask_text: crate::mask\nsecret_keys: [jwt]\n",
+        "s.yaml",
+    )
+    .unwrap();
+    let path = gcore_iam_tests::workspace_root().join("tests/fixtures/valid/bodies.yaml");
+    let generated = gcore_iam_tests::generate_fixture_with(&path, &settings).unwrap();
+    let api = &generated
+        .files
+        .iter()
+        .find(|f| f.path == "api.rs")
+        .unwrap()
+        .contents;
+    assert!(api.contains("mask_text: Some(crate::mask)"), "{api}");
+    assert!(
+        api.contains("explain_auth_failure: Some(crate::auth::explain)"),
+        "{api}"
+    );
+    assert!(api.contains("\"jwt\""), "{api}");
+}

@@ -3,6 +3,10 @@
 //! `use <module>`) has no cycle, `emit` never names `openapiv3`, and `ir` names no token
 //! type. The graph is printed, so a failure shows the whole picture. Generated code inside
 //! `quote!`, comments and string literals do not count.
+//!
+//! The same for gcore-iam's runtime (`gcore-iam/src/runtime/`): its modules depend on each
+//! other without a cycle, and it imports nothing outside its own tree (not the Gcore
+//! layer, not the generated code), which only ever build on it.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -215,4 +219,155 @@ fn the_graph_reader_sees_a_cycle_and_ignores_generated_code() {
         cycle(&g),
         Some(vec!["a".to_string(), "b".to_string(), "a".to_string()])
     );
+}
+
+/// The runtime's modules (`runtime/<module>.rs`) and what each names of the others
+/// (`super::x`, `crate::runtime::x`), and, under `"outside"`, every `crate::` path that
+/// leaves the runtime.
+fn runtime_graph(dir: &Path) -> BTreeMap<String, BTreeSet<String>> {
+    let mut files = Vec::new();
+    rust_files(dir, &mut files);
+    let module = |f: &Path| module_of(dir, f);
+    let modules: BTreeSet<String> = files.iter().map(|f| module(f)).collect();
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for f in &files {
+        let from = module(f);
+        let code = code_only(&std::fs::read_to_string(f).unwrap());
+        let entry = out.entry(from.clone()).or_default();
+        for w in code
+            .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+            .filter(|w| !w.is_empty())
+        {
+            let parts: Vec<&str> = w.split("::").collect();
+            let named = match parts.as_slice() {
+                ["crate", "runtime", m, ..] => Some(m.to_string()),
+                ["crate", other, ..] => Some(format!("outside: crate::{other}")),
+                ["super", "super", "super", ..] => Some(format!("outside: {w}")),
+                ["super", "super", m, ..] => Some(m.to_string()),
+                ["super", m, ..] if from != "mod" => Some(m.to_string()),
+                ["super", other, ..] => Some(format!("outside: super::{other}")),
+                ["self", m, ..] if from == "mod" => Some(m.to_string()),
+                [m, ..] if from == "mod" && modules.contains(*m) => Some(m.to_string()),
+                _ => None,
+            };
+            if let Some(n) = named {
+                if n != from && (n.starts_with("outside") || modules.contains(&n)) {
+                    entry.insert(n);
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_runtime_depends_on_nothing_outside_it_and_its_modules_form_no_cycle() {
+    let dir = gcore_iam_tests::workspace_root().join("gcore-iam/src/runtime");
+    let g = runtime_graph(&dir);
+    println!("the runtime's modules and what they use (mod.rs only declares and re-exports):");
+    for (m, uses) in &g {
+        println!(
+            "  {m} -> {}",
+            uses.iter().cloned().collect::<Vec<_>>().join(", ")
+        );
+    }
+    let outside: Vec<String> = g
+        .iter()
+        .flat_map(|(m, uses)| {
+            uses.iter()
+                .filter(|u| u.starts_with("outside"))
+                .map(move |u| format!("{m}: {u}"))
+        })
+        .collect();
+    assert!(
+        outside.is_empty(),
+        "the runtime imports from outside src/runtime/ (the layer or generated code must plug into it instead): {outside:?}"
+    );
+    // mod.rs declares every module, so it is left out of the cycle check
+    let mut inner = g.clone();
+    inner.remove("mod");
+    assert_eq!(cycle(&inner), None, "a cycle between the runtime's modules");
+    for m in [
+        "client",
+        "credentials",
+        "error",
+        "operation",
+        "redact",
+        "service",
+    ] {
+        assert!(g.contains_key(m), "no module {m}: {g:?}");
+    }
+    assert!(
+        g["client"].contains("operation") && g["operation"].contains("error"),
+        "{g:?}"
+    );
+}
+
+#[test]
+fn the_gcore_layer_and_generated_code_build_on_the_runtime_never_the_reverse() {
+    let src = gcore_iam_tests::workspace_root().join("gcore-iam/src");
+    let g = graph(&src, &[]);
+    println!("gcore-iam's modules and what they use:");
+    for (m, uses) in &g {
+        println!(
+            "  {m} -> {}",
+            uses.iter().cloned().collect::<Vec<_>>().join(", ")
+        );
+    }
+    assert_eq!(
+        g["runtime"],
+        BTreeSet::new(),
+        "the runtime names {:?}",
+        g["runtime"]
+    );
+    assert!(
+        g["generated"].contains("runtime") && g["generated"].contains("auth"),
+        "{g:?}"
+    );
+}
+
+/// The runtime names no vendor: standalone crates copy it as it is, so a mention of Gcore
+/// (in code, docs or tests) would ship in every other API's client.
+#[test]
+fn the_runtime_never_mentions_gcore() {
+    let dir = gcore_iam_tests::workspace_root().join("gcore-iam/src/runtime");
+    let mut files = Vec::new();
+    rust_files(&dir, &mut files);
+    assert!(files.len() >= 5, "{files:?}");
+    let mut mentions = Vec::new();
+    for f in &files {
+        for (i, line) in std::fs::read_to_string(f).unwrap().lines().enumerate() {
+            if line.to_ascii_lowercase().contains("gcore") {
+                mentions.push(format!("{}:{}: {line}", f.display(), i + 1));
+            }
+        }
+    }
+    assert!(mentions.is_empty(), "{}", mentions.join("\n"));
+}
+
+#[test]
+fn the_runtime_graph_reader_sees_imports_that_leave_the_runtime() {
+    let dir = std::env::temp_dir().join(format!("runtime-graph-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("mod.rs"),
+        "pub(crate) mod a;\npub(crate) mod b;\npub use a::X;\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("a.rs"), "use super::b::Y;\nuse crate::auth::Z;\n").unwrap();
+    std::fs::write(dir.join("b.rs"), "use crate::runtime::a::X;\n").unwrap();
+    let g = runtime_graph(&dir);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        g["a"].contains("b") && g["a"].contains("outside: crate::auth"),
+        "{g:?}"
+    );
+    assert!(g["b"].contains("a"), "{g:?}");
+    let mut inner = g.clone();
+    inner.remove("mod");
+    for uses in inner.values_mut() {
+        uses.retain(|u| !u.starts_with("outside"));
+    }
+    assert!(cycle(&inner).is_some(), "{g:?}");
 }

@@ -153,11 +153,19 @@ fn every_public_client_method_of_the_runtime_is_reserved() {
     let runtime = codegen::standalone::Runtime::read(&src).unwrap();
     let iam = project::iam_settings(&project::workspace_root()).unwrap();
     let mut missing = Vec::new();
-    for entry in std::fs::read_dir(&src).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "rs") {
-            continue;
+    let mut files = Vec::new();
+    let mut dirs = vec![src.clone()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
         }
+    }
+    for path in files {
         let text = std::fs::read_to_string(&path).unwrap();
         // the methods of every `impl Client` block, up to the block's closing brace
         for block in text.split("\nimpl Client {").skip(1) {
@@ -177,7 +185,7 @@ fn every_public_client_method_of_the_runtime_is_reserved() {
                 let copied = runtime
                     .modules
                     .iter()
-                    .any(|(file, _)| path.file_name().is_some_and(|n| n == file.as_str()));
+                    .any(|(file, _)| src.join(file) == path);
                 let reserved = codegen::RUNTIME_CLIENT_METHODS.contains(&name.as_str())
                     || !copied && iam.reserved_methods.contains(&name);
                 if !reserved {

@@ -221,6 +221,18 @@ fn emit_api(api: &Api) -> TokenStream {
             }
         }
     });
+    let secret_keys = &api.secret_keys;
+    let hook = |segments: &Option<Vec<String>>| match segments {
+        Some(segments) => {
+            let segments = segments
+                .iter()
+                .map(|s| proc_macro2::Ident::new(s, proc_macro2::Span::call_site()));
+            quote!(Some(#(#segments)::*))
+        }
+        None => quote!(None),
+    };
+    let explain_auth_failure = hook(&api.hooks.explain_auth_failure);
+    let mask_text = hook(&api.hooks.mask_text);
     let constructors = if api.client_constructors {
         client_constructors(api)
     } else {
@@ -244,6 +256,27 @@ fn emit_api(api: &Api) -> TokenStream {
         /// its security requirements name first. [`crate::Credentials::for_scheme`] makes
         /// credentials for one of them.
         pub const SECURITY_SCHEMES: &[crate::runtime::SecurityScheme] = &[#(#schemes),*];
+        /// What the runtime needs to know of this API: its server, the keys whose values it
+        /// masks (the description's secret fields), and the crate's own hooks.
+        pub(crate) static SERVICE: crate::runtime::Service = crate::runtime::Service {
+            default_server: DEFAULT_SERVER,
+            redaction: crate::runtime::Redaction {
+                secret_keys: &[#(#secret_keys),*],
+                mask_text: #mask_text,
+            },
+            explain_auth_failure: #explain_auth_failure,
+        };
+
+        impl crate::Client {
+            /// A builder for base URL, timeouts, retries (and their budget), user agent and
+            /// HTTP client, with these credentials: [`crate::Credentials`], or anything else
+            /// that implements [`crate::IntoCredentials`] (a string, sent as the API
+            /// expects a key). A problem with them is reported by
+            /// [`crate::ClientBuilder::build`].
+            pub fn builder(credentials: impl crate::IntoCredentials) -> crate::ClientBuilder {
+                crate::ClientBuilder::new(&SERVICE, credentials)
+            }
+        }
 
         #constructors
     }

@@ -754,6 +754,18 @@ impl<'a> Lowerer<'a> {
             }
             url
         });
+        let mut secret_keys: BTreeSet<String> = self.settings.secret_keys.iter().cloned().collect();
+        for t in self.types.values() {
+            if let TypeKind::Struct(s) = &t.kind {
+                secret_keys.extend(
+                    s.fields
+                        .iter()
+                        .filter(|f| f.ty.holds_secret() || f.write_only && f.ty == TypeRef::String)
+                        .map(|f| f.wire_name.clone()),
+                );
+            }
+        }
+        let secret_keys = secret_keys.into_iter().collect();
         let api = Api {
             title: doc.info.title.clone(),
             spec_version: doc.info.version.clone(),
@@ -766,6 +778,11 @@ impl<'a> Lowerer<'a> {
             operations,
             security_schemes,
             client_constructors: self.settings.client_constructors,
+            secret_keys,
+            hooks: crate::ir::Hooks {
+                explain_auth_failure: self.settings.hooks.explain_auth_failure.clone(),
+                mask_text: self.settings.hooks.mask_text.clone(),
+            },
         };
         Ok((api, self.diags))
     }
@@ -1102,6 +1119,16 @@ impl TypeRef {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Whether a value of this type is or holds a secret string (a list of them, say).
+    fn holds_secret(&self) -> bool {
+        match self {
+            TypeRef::Secret => true,
+            TypeRef::Vec(i) | TypeRef::Map(i) => i.holds_secret(),
+            TypeRef::Tuple(elements) => elements.iter().any(TypeRef::holds_secret),
+            _ => false,
         }
     }
 

@@ -26,3 +26,33 @@ pub const SECURITY_SCHEMES: &[crate::runtime::SecurityScheme] = &[
         ),
     },
 ];
+/// What the runtime needs to know of this API: its server, the keys whose values it
+/// masks (the description's secret fields), and the crate's own hooks.
+pub(crate) static SERVICE: crate::runtime::Service = crate::runtime::Service {
+    default_server: DEFAULT_SERVER,
+    redaction: crate::runtime::Redaction {
+        secret_keys: &[
+            "access",
+            "double",
+            "jwt",
+            "new",
+            "old",
+            "one_time_password",
+            "password",
+            "refresh",
+            "token",
+        ],
+        mask_text: Some(crate::auth::mask_api_keys),
+    },
+    explain_auth_failure: Some(crate::auth::explain_auth_failure),
+};
+impl crate::Client {
+    /// A builder for base URL, timeouts, retries (and their budget), user agent and
+    /// HTTP client, with these credentials: [`crate::Credentials`], or anything else
+    /// that implements [`crate::IntoCredentials`] (a string, sent as the API
+    /// expects a key). A problem with them is reported by
+    /// [`crate::ClientBuilder::build`].
+    pub fn builder(credentials: impl crate::IntoCredentials) -> crate::ClientBuilder {
+        crate::ClientBuilder::new(&SERVICE, credentials)
+    }
+}

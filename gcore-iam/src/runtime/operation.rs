@@ -1,22 +1,22 @@
-//! The plumbing generated code calls: operation metadata, request assembly and response
-//! decoding. Users do not need this module; it is public so generated code can reach it.
+//! One operation's round trip as generated code drives it: what it is
+//! ([`OperationInfo`]), the [`Request`] it assembles and the [`Response`] it decodes.
 
-// region: gcore-iam only
-use crate::auth::AuthFailure;
-// endregion: gcore-iam only
-use crate::error::{ApiError, ApiInfo, DecodeError, Error, excerpt, is_secret_key, redact_text};
+use super::error::{ApiError, ApiInfo, DecodeError, Error};
+use super::redact::Redaction;
+use super::secret::SecretString;
+use super::service::Service;
 use std::time::Duration;
 
 /// What the generated code knows about one operation.
 #[derive(Debug, Clone, Copy)]
 pub struct OperationInfo {
-    /// The operationId in the API description (`iamCreateApiTokenV2`).
+    /// The operationId in the API description (`createPet`).
     pub operation_id: &'static str,
-    /// The Rust method (`create_api_token_v2`).
+    /// The Rust method (`create_pet`).
     pub rust_name: &'static str,
     /// `GET`, `POST`, ….
     pub method: &'static str,
-    /// The path template (`/iam/v2/clients/{clientId}/tokens`).
+    /// The path template (`/stores/{storeId}/pets`).
     pub path_template: &'static str,
     /// Set for operations the description marks deprecated.
     pub deprecation: Option<Deprecation>,
@@ -35,47 +35,12 @@ impl OperationInfo {
     }
 }
 
-/// One of the API description's security schemes (`components.securitySchemes`) that
-/// the client can send; the generated `SECURITY_SCHEMES` lists them.
-/// [`crate::Credentials::for_scheme`] makes credentials for one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct SecurityScheme {
-    /// Its name in the API description.
-    pub name: &'static str,
-    /// How the secret is sent.
-    pub kind: SchemeKind,
-    /// The API description's words about it.
-    pub description: Option<&'static str>,
-}
-
-/// How a [`SecurityScheme`] sends the secret.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum SchemeKind {
-    /// An API key as the value of this header.
-    ApiKeyHeader {
-        /// The header's name.
-        header: &'static str,
-    },
-    /// An API key as the value of this query parameter.
-    ApiKeyQuery {
-        /// The parameter's name.
-        parameter: &'static str,
-    },
-    /// `Authorization: Bearer <token>` (HTTP bearer, and the access token of OAuth 2 and
-    /// OpenID Connect schemes).
-    Bearer,
-    /// `Authorization: Basic base64(<user>:<password>)`.
-    Basic,
-}
-
 /// A deprecated operation's removal date and replacement.
 #[derive(Debug, Clone, Copy)]
 pub struct Deprecation {
     /// `YYYY-MM-DD`, when the description gives one.
     pub removal_date: Option<&'static str>,
-    /// The replacing Rust method (`create_api_token_v2`).
+    /// The replacing Rust method (`create_pet`).
     pub replacement: Option<&'static str>,
 }
 
@@ -174,20 +139,7 @@ impl Request {
     }
 }
 
-/// Sends `req` and turns the response into the operation's result with `decode`: the one
-/// `async fn` every operation goes through. Operations build their request before it
-/// and decode after it in plain functions, so the compiler checks one async body, not
-/// one per operation.
-pub async fn call<T, E>(
-    client: &crate::Client,
-    req: Request,
-    decode: fn(Response) -> Result<T, Error<E>>,
-) -> Result<T, Error<E>> {
-    let resp = client.execute(req).await?;
-    decode(resp)
-}
-
-/// How [`crate::Client::execute`] fails before there is a response: the [`Error`]
+/// How `Client::execute` fails before there is a response: the [`Error`]
 /// variants that do not depend on an operation's error type. Generated code turns it into
 /// the operation's `Error` with `?`.
 #[doc(hidden)]
@@ -291,6 +243,7 @@ enum Refusal {
 /// length: never header values or the body.
 pub struct Response {
     pub(crate) op: &'static OperationInfo,
+    pub(crate) service: &'static Service,
     pub(crate) status: u16,
     pub(crate) headers: reqwest::header::HeaderMap,
     pub(crate) body: Vec<u8>,
@@ -339,13 +292,12 @@ impl Response {
         DecodeError {
             operation: self.op.operation_id,
             status: self.status,
-            message: decode_message(&path, &message),
+            message: decode_message(&self.service.redaction, &path, &message),
             path,
-            excerpt: excerpt(&self.body),
-            raw: Box::new(crate::SecretString::new(String::from_utf8_lossy(
-                &self.body,
-            ))),
+            excerpt: self.service.redaction.excerpt(&self.body),
+            raw: Box::new(SecretString::new(String::from_utf8_lossy(&self.body))),
             server_acted: !self.op.is_idempotent(),
+            redaction: &self.service.redaction,
         }
     }
 
@@ -402,17 +354,17 @@ impl Response {
             operation: self.op.operation_id,
             method: self.op.method,
             status: self.status,
-            raw: excerpt(&self.body),
+            raw: self.service.redaction.excerpt(&self.body),
             request_id: request_id(&self.headers),
             retry_after: retry_after(&self.headers),
-            // region: gcore-iam only
-            auth: if matches!(self.status, 401 | 403) {
-                AuthFailure::from_body(&self.body)
-            } else {
-                None
+            auth: match self.service.explain_auth_failure {
+                Some(explain) if matches!(self.status, 401 | 403) => {
+                    explain(self.status, &self.body)
+                }
+                _ => None,
             },
-            // endregion: gcore-iam only
             attempts: self.attempts,
+            redaction: &self.service.redaction,
         }))
     }
 
@@ -535,14 +487,14 @@ pub fn json_path_at(body: &[u8], line: usize, column: usize) -> String {
     }
 }
 
-fn decode_message(path: &str, message: &str) -> String {
+fn decode_message(redaction: &Redaction, path: &str, message: &str) -> String {
     let field = path
         .rsplit(['.', '['])
         .next()
         .unwrap_or_default()
         .trim_end_matches(']');
-    if !is_secret_key(field) {
-        return redact_text(message);
+    if !redaction.is_secret_key(field) {
+        return redaction.text(message);
     }
     let mut out = String::with_capacity(message.len());
     let mut quote: Option<char> = None;
@@ -565,7 +517,7 @@ fn decode_message(path: &str, message: &str) -> String {
     if quote.is_some() {
         out.push_str("[redacted]");
     }
-    redact_text(&out)
+    redaction.text(&out)
 }
 
 pub(crate) fn request_id(headers: &reqwest::header::HeaderMap) -> Option<String> {
@@ -781,26 +733,41 @@ mod tests {
 
     #[test]
     fn decode_messages_mask_the_quoted_value_of_secret_fields_and_tokens() {
+        let generic = &Redaction::GENERIC;
+        let api = &Redaction {
+            secret_keys: &["refresh"],
+            mask_text: None,
+        };
         assert_eq!(
             decode_message(
+                generic,
                 "id",
-                r#"invalid type: string "77_leakyleakyleaky", expected i64"#
+                r#"invalid type: string "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOjF9.c2lnbmF0dXJl", expected i64"#
             ),
-            r#"invalid type: string "77_****", expected i64"#
+            r#"invalid type: string "eyJ****", expected i64"#
         );
         assert_eq!(
             decode_message(
+                generic,
                 "client_user.password",
                 r#"invalid type: string "hunter2", expected i64"#
             ),
             r#"invalid type: string "[redacted]", expected i64"#
         );
         assert_eq!(
-            decode_message("refresh", "unknown variant `hunter2`, expected `a`"),
+            decode_message(api, "refresh", "unknown variant `hunter2`, expected `a`"),
             "unknown variant `[redacted]`, expected `[redacted]`"
         );
         assert_eq!(
-            decode_message("results[3].email", "missing field `email`"),
+            decode_message(
+                generic,
+                "refresh",
+                "unknown variant `hunter2`, expected `a`"
+            ),
+            "unknown variant `hunter2`, expected `a`"
+        );
+        assert_eq!(
+            decode_message(generic, "results[3].email", "missing field `email`"),
             "missing field `email`"
         );
     }

@@ -1,26 +1,59 @@
-//! [`Credentials`]: what a [`crate::Client`] sends on every request to authenticate, as one
-//! of the API description's security schemes says.
+//! [`Credentials`]: what a client sends on every request to authenticate, as one of the
+//! API description's security schemes ([`SecurityScheme`]) says.
 
-use crate::error::ConfigError;
-use crate::runtime::{SchemeKind, SecurityScheme};
-use crate::secret::SecretString;
+use super::error::ConfigError;
+use super::secret::SecretString;
 use reqwest::header::{HeaderName, HeaderValue};
 use std::fmt;
 
-/// What a [`crate::Client`] sends on every request to authenticate: nothing, an API key in
+/// One of the API description's security schemes (`components.securitySchemes`) that
+/// the client can send; the generated `SECURITY_SCHEMES` lists them.
+/// [`Credentials::for_scheme`] makes credentials for one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SecurityScheme {
+    /// Its name in the API description.
+    pub name: &'static str,
+    /// How the secret is sent.
+    pub kind: SchemeKind,
+    /// The API description's words about it.
+    pub description: Option<&'static str>,
+}
+
+/// How a [`SecurityScheme`] sends the secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SchemeKind {
+    /// An API key as the value of this header.
+    ApiKeyHeader {
+        /// The header's name.
+        header: &'static str,
+    },
+    /// An API key as the value of this query parameter.
+    ApiKeyQuery {
+        /// The parameter's name.
+        parameter: &'static str,
+    },
+    /// `Authorization: Bearer <token>` (HTTP bearer, and the access token of OAuth 2 and
+    /// OpenID Connect schemes).
+    Bearer,
+    /// `Authorization: Basic base64(<user>:<password>)`.
+    Basic,
+}
+
+/// What a client sends on every request to authenticate: nothing, an API key in
 /// a header or a query parameter, a bearer token, or a user name and password.
 ///
 /// Secrets stay out of `Debug` (it shows where they go, not what they are) and header
 /// values are marked sensitive, so HTTP layers do not log them. A value that cannot be
 /// sent (empty, or with a line break inside) is reported by
-/// [`crate::ClientBuilder::build`], before any request.
+/// `ClientBuilder::build`, before any request.
 #[derive(Clone)]
 pub struct Credentials {
     kind: Kind,
-    // region: gcore-iam only
-    /// The Gcore API token's id, for [`crate::Client::api_key_id`].
-    key_id: Option<String>,
-    // endregion: gcore-iam only
+    /// What identifies the credentials without being secret (an API key's id), when the
+    /// API's layer knows it.
+    public_id: Option<String>,
 }
 
 #[derive(Clone)]
@@ -46,9 +79,7 @@ impl Credentials {
     fn new(kind: Kind) -> Credentials {
         Credentials {
             kind,
-            // region: gcore-iam only
-            key_id: None,
-            // endregion: gcore-iam only
+            public_id: None,
         }
     }
 
@@ -146,7 +177,9 @@ impl Credentials {
         matches!(self.kind, Kind::None)
     }
 
-    fn header(name: &str, value: &str, shown: String, what: &str) -> Credentials {
+    /// The header `name` with `value`, marked sensitive; `Debug` shows `shown` instead,
+    /// and a value that cannot be sent is reported by `build` as a problem with `what`.
+    pub(crate) fn header(name: &str, value: &str, shown: String, what: &str) -> Credentials {
         let Ok(name) = HeaderName::from_bytes(name.as_bytes()) else {
             return Credentials::invalid(format!("{name:?} is not a valid HTTP header name"));
         };
@@ -177,28 +210,19 @@ impl Credentials {
         }
     }
 
-    // region: gcore-iam only
-    /// The Gcore API token's id, when these credentials are one.
-    pub(crate) fn key_id(&self) -> Option<&str> {
-        self.key_id.as_deref()
+    /// These credentials, known by `id`: what identifies them without being secret (an
+    /// API key's id, an account name). It is never sent; [`Credentials::public_id`]
+    /// gives it back.
+    pub fn with_public_id(mut self, id: impl Into<String>) -> Credentials {
+        self.public_id = Some(id.into());
+        self
     }
-    // endregion: gcore-iam only
-}
 
-// region: gcore-iam only
-/// `Authorization: APIKey <token>`, as Gcore expects a permanent API token.
-impl From<crate::ApiKey> for Credentials {
-    fn from(key: crate::ApiKey) -> Credentials {
-        let mut credentials = Credentials::new(Kind::Header {
-            name: reqwest::header::AUTHORIZATION,
-            value: key.header_value(),
-            shown: format!("APIKey {key}"),
-        });
-        credentials.key_id = Some(key.id().to_string());
-        credentials
+    /// What identifies the credentials without being secret, if it was given.
+    pub fn public_id(&self) -> Option<&str> {
+        self.public_id.as_deref()
     }
 }
-// endregion: gcore-iam only
 
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -222,7 +246,7 @@ impl fmt::Debug for Credentials {
     }
 }
 
-/// What [`crate::Client::builder`] accepts as credentials: [`Credentials`] themselves and,
+/// What `Client::builder` accepts as credentials: [`Credentials`] themselves and,
 /// where the crate knows how the API expects one, a string (see the implementations).
 pub trait IntoCredentials {
     /// The credentials, or why they cannot be used.

@@ -1,8 +1,11 @@
-//! [`Client`]: configuration, authentication, retries and tracing for every call.
+//! [`Client`]: sends an operation's request and brings back its response, for every call
+//! alike (base URL, credentials, timeouts, retries paid from a shared budget, tracing).
 
-use crate::credentials::{Credentials, IntoCredentials};
-use crate::error::{ConfigError, debug_redacted, fmt_with};
-use crate::runtime::{Failure, OperationInfo, Request, Response};
+use super::credentials::{Credentials, IntoCredentials};
+use super::error::{ConfigError, Error};
+use super::operation::{Failure, OperationInfo, Request, Response, retry_after};
+use super::redact::fmt_with;
+use super::service::Service;
 use std::collections::HashSet;
 use std::fmt;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -161,6 +164,8 @@ pub struct Client {
 }
 
 pub(crate) struct Inner {
+    /// The API the client speaks to: its secrets, its explanation of auth failures.
+    service: &'static Service,
     http: reqwest::Client,
     base_url: String,
     /// Sent on every request; header values marked sensitive, made once.
@@ -178,7 +183,7 @@ pub(crate) struct Inner {
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug_redacted(
+        self.inner.service.redaction.debug(
             f,
             &fmt_with(|f| {
                 f.debug_struct("Client")
@@ -193,8 +198,9 @@ impl fmt::Debug for Client {
     }
 }
 
-/// Builds a [`Client`]; see [`Client::builder`].
+/// Builds a [`Client`]; see `Client::builder`.
 pub struct ClientBuilder {
+    service: &'static Service,
     credentials: Result<Credentials, ConfigError>,
     /// `None` when the API description names no server and none was set.
     base_url: Option<String>,
@@ -211,7 +217,7 @@ pub struct ClientBuilder {
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug_redacted(
+        self.service.redaction.debug(
             f,
             &fmt_with(|f| {
                 f.debug_struct("ClientBuilder")
@@ -231,7 +237,7 @@ impl fmt::Debug for ClientBuilder {
 
 impl ClientBuilder {
     /// The API's base URL (default: the API description's first server,
-    /// [`crate::DEFAULT_SERVER`]). Paths of operations are appended to it.
+    /// `DEFAULT_SERVER`). Paths of operations are appended to it.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
@@ -337,7 +343,7 @@ impl ClientBuilder {
             // the caller's client keeps its own user agent unless one was set here
             Some(c) => (c, user_agent),
             None => (
-                reqwest::Client::builder()
+                reqwest::ClientBuilder::new()
                     .connect_timeout(self.connect_timeout)
                     .user_agent(user_agent.unwrap_or_else(|| {
                         reqwest::header::HeaderValue::from_static(DEFAULT_USER_AGENT)
@@ -349,6 +355,7 @@ impl ClientBuilder {
         };
         Ok(Client {
             inner: Arc::new(Inner {
+                service: self.service,
                 http,
                 base_url,
                 credentials,
@@ -362,15 +369,17 @@ impl ClientBuilder {
     }
 }
 
-impl Client {
-    /// A builder for base URL, timeouts, retries (and their budget), user agent and HTTP client, with these
-    /// credentials: [`Credentials`], or anything else that implements
-    /// [`IntoCredentials`] (a string, sent as the API expects a key). A problem with them
-    /// is reported by [`ClientBuilder::build`].
-    pub fn builder(credentials: impl IntoCredentials) -> ClientBuilder {
+impl ClientBuilder {
+    /// A builder for a client of `service` with these credentials: what the generated
+    /// `Client::builder` calls.
+    pub(crate) fn new(
+        service: &'static Service,
+        credentials: impl IntoCredentials,
+    ) -> ClientBuilder {
         ClientBuilder {
+            service,
             credentials: credentials.into_credentials(),
-            base_url: crate::DEFAULT_SERVER.map(str::to_string),
+            base_url: service.default_server.map(str::to_string),
             timeout: Some(Duration::from_secs(30)),
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
@@ -380,7 +389,9 @@ impl Client {
             allow_insecure_http: false,
         }
     }
+}
 
+impl Client {
     /// A client like this one (base URL, HTTP client and its proxy or TLS settings,
     /// timeouts, retries, user agent) that sends other credentials: to act as another
     /// user, or to check that new credentials work before switching to them. Its retry
@@ -392,6 +403,7 @@ impl Client {
         let inner = &self.inner;
         Ok(Client {
             inner: Arc::new(Inner {
+                service: inner.service,
                 http: inner.http.clone(),
                 base_url: inner.base_url.clone(),
                 credentials: credentials.into_credentials()?,
@@ -498,7 +510,7 @@ impl Client {
                         && matches!(status, 429 | 502 | 503 | 504)
                         && self.spend(&mut spent, budget.config.retry_cost)
                     {
-                        let wait = retry.delay(attempt - 1, crate::runtime::retry_after(&headers));
+                        let wait = retry.delay(attempt - 1, retry_after(&headers));
                         tracing::debug!(status, wait_ms = wait.as_millis() as u64, "retrying");
                         drop(_enter);
                         tokio::time::sleep(wait).await;
@@ -513,6 +525,7 @@ impl Client {
                     }
                     return Ok(Response {
                         op,
+                        service: self.inner.service,
                         status,
                         headers,
                         body,
@@ -662,6 +675,19 @@ fn readable(when: chrono::DateTime<chrono::Utc>) -> String {
     }
 }
 
+/// Sends `req` and turns the response into the operation's result with `decode`: the one
+/// `async fn` every operation goes through. Operations build their request before it
+/// and decode after it in plain functions, so the compiler checks one async body, not
+/// one per operation.
+pub async fn call<T, E>(
+    client: &Client,
+    req: Request,
+    decode: fn(Response) -> Result<T, Error<E>>,
+) -> Result<T, Error<E>> {
+    let resp = client.execute(req).await?;
+    decode(resp)
+}
+
 async fn read_body(mut resp: reqwest::Response) -> Result<Vec<u8>, reqwest::Error> {
     let expected = resp
         .content_length()
@@ -761,27 +787,36 @@ mod tests {
         Credentials::bearer("topsecretvalue")
     }
 
+    static TEST_SERVICE: Service = Service {
+        default_server: Some("https://api.example.com"),
+        redaction: super::super::redact::Redaction::GENERIC,
+        explain_auth_failure: None,
+    };
+
     #[test]
     fn refuses_plain_http_to_remote_hosts_before_any_traffic() {
-        let e = Client::builder(credentials())
+        let e = ClientBuilder::new(&TEST_SERVICE, credentials())
             .base_url("http://api.example.com")
             .build()
             .unwrap_err();
         assert!(e.to_string().contains("clear text"), "{e}");
         for ok in ["http://127.0.0.1:9", "http://localhost:9", "http://[::1]:9"] {
             assert!(
-                Client::builder(credentials()).base_url(ok).build().is_ok(),
+                ClientBuilder::new(&TEST_SERVICE, credentials())
+                    .base_url(ok)
+                    .build()
+                    .is_ok(),
                 "{ok}"
             );
         }
         assert!(
-            Client::builder(credentials())
+            ClientBuilder::new(&TEST_SERVICE, credentials())
                 .base_url("http://example.com")
                 .allow_insecure_http(true)
                 .build()
                 .is_ok()
         );
-        let e = Client::builder(credentials())
+        let e = ClientBuilder::new(&TEST_SERVICE, credentials())
             .base_url("ftp://example.com")
             .build()
             .unwrap_err();
@@ -790,21 +825,25 @@ mod tests {
 
     #[test]
     fn a_relative_server_or_no_server_at_all_asks_for_a_base_url() {
-        let e = Client::builder(credentials())
+        let e = ClientBuilder::new(&TEST_SERVICE, credentials())
             .base_url("/api/v3")
             .build()
             .unwrap_err();
         assert!(e.to_string().contains("ClientBuilder::base_url"), "{e}");
-        let mut b = Client::builder(credentials());
-        b.base_url = None;
-        let e = b.build().unwrap_err();
+        static NO_SERVER: Service = Service {
+            default_server: None,
+            ..TEST_SERVICE
+        };
+        let e = ClientBuilder::new(&NO_SERVER, credentials())
+            .build()
+            .unwrap_err();
         assert!(matches!(e, ConfigError::MissingBaseUrl), "{e:?}");
         assert!(e.to_string().contains("names no server"), "{e}");
     }
 
     #[test]
     fn unusable_credentials_fail_the_build_before_any_traffic() {
-        let e = Client::builder(Credentials::bearer("a\nb"))
+        let e = ClientBuilder::new(&TEST_SERVICE, Credentials::bearer("a\nb"))
             .base_url("http://127.0.0.1:9")
             .build()
             .unwrap_err();
@@ -813,7 +852,7 @@ mod tests {
 
     #[test]
     fn client_and_builder_debug_show_no_secret() {
-        let b = Client::builder(credentials()).base_url("http://127.0.0.1:9");
+        let b = ClientBuilder::new(&TEST_SERVICE, credentials()).base_url("http://127.0.0.1:9");
         assert!(!format!("{b:?}").contains("topsecret"));
         let c = b.build().unwrap();
         assert!(!format!("{c:?}").contains("topsecret"));

@@ -1,21 +1,18 @@
-//! Errors of a call: [`Error`], whose HTTP case is an [`ApiError`] with the typed body the
-//! API description documents for that status, and [`ConfigError`] for building a client.
+//! The errors the runtime reports: of a call ([`Error`], whose HTTP case is an [`ApiError`]
+//! with the typed body the API description documents for that status) or of building a
+//! client ([`ConfigError`]).
 
-// region: gcore-iam only
-use crate::auth::{ApiKeyError, AuthFailure};
-// endregion: gcore-iam only
+use super::redact::{Redaction, fmt_with};
+use super::secret::SecretString;
 use std::fmt;
 use std::time::Duration;
 
-/// Longest excerpt of a response body kept in an error.
-pub(crate) const EXCERPT_BYTES: usize = 512;
-
 /// What went wrong with one call. `E` is the operation's error enum (for example
-/// `operations::CreateApiTokenV2Error`), holding the documented error bodies.
+/// `operations::CreatePetError`), holding the documented error bodies.
 ///
-/// `Debug` and `Display` never show a secret: token-shaped values, JWTs, URL passwords and
-/// string values under secret-looking keys (`token`, `password`, `secret`, `access`,
-/// `refresh`, …) are masked, in the typed body too.
+/// `Debug` and `Display` never show a secret: JWTs, URL passwords, string values under
+/// secret keys (`token`, `password`, `secret`, … and the fields the API description marks
+/// secret) and the API's own secret shapes are masked, in the typed body too.
 #[non_exhaustive]
 pub enum Error<E> {
     /// The request could not be built (its body could not be serialised); nothing was sent.
@@ -86,10 +83,11 @@ pub(crate) struct ApiInfo {
     pub(crate) raw: String,
     pub(crate) request_id: Option<String>,
     pub(crate) retry_after: Option<Duration>,
-    // region: gcore-iam only
-    pub(crate) auth: Option<AuthFailure>,
-    // endregion: gcore-iam only
+    /// What the API's hook made of a 401 or 403 ([`super::service::Service`]).
+    pub(crate) auth: Option<Box<dyn std::error::Error + Send + Sync>>,
     pub(crate) attempts: u32,
+    /// How the API's secrets are masked.
+    pub(crate) redaction: &'static Redaction,
 }
 
 /// A success response whose body does not decode. `Debug` and `Display` mask secrets, as
@@ -112,9 +110,11 @@ pub struct DecodeError {
     /// The start of the body, secrets redacted.
     pub excerpt: String,
     /// The whole body, unredacted: never shown by `Debug` or `Display`.
-    pub(crate) raw: Box<crate::SecretString>,
+    pub(crate) raw: Box<SecretString>,
     /// Whether the request was a POST or PATCH, which the server has now carried out.
     pub(crate) server_acted: bool,
+    /// How the API's secrets are masked.
+    pub(crate) redaction: &'static Redaction,
 }
 
 impl<E> ApiError<E> {
@@ -147,12 +147,12 @@ impl<E> ApiError<E> {
     pub fn attempts(&self) -> u32 {
         self.info.attempts
     }
-    // region: gcore-iam only
-    /// One of Gcore's documented authentication failures, if this is one.
-    pub fn auth_failure(&self) -> Option<&AuthFailure> {
-        self.info.auth.as_ref()
+    /// The API's explanation of this 401 or 403, when its crate has one and recognised
+    /// the body: its `Display` is the hint `Display` of this error shows, and the crate
+    /// may offer it as a type of its own (`downcast_ref`).
+    pub fn auth_explanation(&self) -> Option<&(dyn std::error::Error + Send + Sync + 'static)> {
+        self.info.auth.as_deref()
     }
-    // endregion: gcore-iam only
     /// Field errors of a validation body (`{"errors": {"client_user": {"role": ["…"]}}}`)
     /// as `("client_user.role", "…")` pairs.
     pub fn field_errors(&self) -> Vec<(String, String)> {
@@ -281,15 +281,28 @@ fn is_unsafe_method(method: &str) -> bool {
     matches!(method, "POST" | "PATCH")
 }
 
+impl<E> Error<E> {
+    /// How secrets are masked in this error: as its API says once the server answered,
+    /// by the generic rules before.
+    fn redaction(&self) -> &'static Redaction {
+        match self {
+            Error::Api(e) => e.info.redaction,
+            Error::Decode(d) => d.redaction,
+            _ => &Redaction::GENERIC,
+        }
+    }
+}
+
 impl<E> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write_redacted(f, format_args!("{}", fmt_with(|f| self.display_plain(f))))
+        self.redaction()
+            .write(f, format_args!("{}", fmt_with(|f| self.display_plain(f))))
     }
 }
 
 impl<E: fmt::Debug> fmt::Debug for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug_redacted(
+        self.redaction().debug(
             f,
             &fmt_with(|f| match self {
                 Error::Build { operation, message } => f
@@ -408,13 +421,15 @@ impl<E> Error<E> {
 
 impl<E> fmt::Display for ApiError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write_redacted(f, format_args!("{}", fmt_with(|f| self.display_plain(f))))
+        self.info
+            .redaction
+            .write(f, format_args!("{}", fmt_with(|f| self.display_plain(f))))
     }
 }
 
 impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug_redacted(
+        self.info.redaction.debug(
             f,
             &fmt_with(|f| {
                 f.debug_struct("ApiError")
@@ -425,9 +440,7 @@ impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
                     .field("raw", &self.info.raw)
                     .field("request_id", &self.info.request_id)
                     .field("retry_after", &self.info.retry_after)
-                    // region: gcore-iam only
                     .field("auth", &self.info.auth)
-                    // endregion: gcore-iam only
                     .field("attempts", &self.info.attempts)
                     .finish()
             }),
@@ -457,11 +470,9 @@ impl<E> ApiError<E> {
         if detail.is_none() && self.field_errors().is_empty() && !self.info.raw.is_empty() {
             write!(f, ": {}", self.info.raw)?;
         }
-        // region: gcore-iam only
         if let Some(a) = &self.info.auth {
-            write!(f, "\n  hint: {}", a.hint())?;
+            write!(f, "\n  hint: {a}")?;
         }
-        // endregion: gcore-iam only
         if self.info.status >= 500 && is_unsafe_method(self.info.method) {
             write!(f, "\n  {OUTCOME_UNKNOWN}")?;
         }
@@ -474,13 +485,14 @@ impl<E> ApiError<E> {
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write_redacted(f, format_args!("{}", fmt_with(|f| self.display_plain(f))))
+        self.redaction
+            .write(f, format_args!("{}", fmt_with(|f| self.display_plain(f))))
     }
 }
 
 impl fmt::Debug for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug_redacted(
+        self.redaction.debug(
             f,
             &fmt_with(|f| {
                 f.debug_struct("DecodeError")
@@ -501,9 +513,9 @@ impl DecodeError {
     /// The whole body as the server sent it (invalid UTF-8 replaced), as a secret: it may
     /// hold a value the server gives only once, such as a created credential, which the
     /// typed result would have carried. Read it on purpose with
-    /// [`crate::SecretString::expose_secret`] (for instance into `serde_json::Value`);
+    /// [`SecretString::expose_secret`] (for instance into `serde_json::Value`);
     /// `Debug` and `Display` of this error never show it.
-    pub fn raw_body(&self) -> &crate::SecretString {
+    pub fn raw_body(&self) -> &SecretString {
         &self.raw
     }
 
@@ -544,15 +556,14 @@ impl std::error::Error for DecodeError {}
 /// (a password in the base URL, say), as for [`Error`].
 #[non_exhaustive]
 pub enum ConfigError {
-    // region: gcore-iam only
     /// An environment variable is missing.
     MissingEnv {
         /// Its name.
         var: &'static str,
     },
-    /// The API key is not a Gcore permanent token.
-    ApiKey(ApiKeyError),
-    // endregion: gcore-iam only
+    /// The credentials were refused by a check of the API's own before any request (a
+    /// key of the wrong format, say): the error says why, without the secret.
+    InvalidCredentials(Box<dyn std::error::Error + Send + Sync>),
     /// The credentials cannot be sent (an empty token, a line break in a key, an invalid
     /// header name).
     Credentials {
@@ -574,21 +585,21 @@ pub enum ConfigError {
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write_redacted(f, format_args!("{}", fmt_with(|f| self.display_plain(f))))
+        Redaction::GENERIC.write(f, format_args!("{}", fmt_with(|f| self.display_plain(f))))
     }
 }
 
 impl fmt::Debug for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        debug_redacted(
+        Redaction::GENERIC.debug(
             f,
             &fmt_with(|f| match self {
-                // region: gcore-iam only
                 ConfigError::MissingEnv { var } => {
                     f.debug_struct("MissingEnv").field("var", var).finish()
                 }
-                ConfigError::ApiKey(e) => f.debug_tuple("ApiKey").field(e).finish(),
-                // endregion: gcore-iam only
+                ConfigError::InvalidCredentials(e) => {
+                    f.debug_tuple("InvalidCredentials").field(e).finish()
+                }
                 ConfigError::Credentials { reason } => f
                     .debug_struct("Credentials")
                     .field("reason", reason)
@@ -609,13 +620,10 @@ impl ConfigError {
     /// `Display` before masking.
     fn display_plain(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            // region: gcore-iam only
-            ConfigError::MissingEnv { var } => write!(
-                f,
-                "{var} is not set: export {var}='<id>_<secret>' (a Gcore permanent API token)"
-            ),
-            ConfigError::ApiKey(e) => fmt::Display::fmt(e, f),
-            // endregion: gcore-iam only
+            ConfigError::MissingEnv { var } => {
+                write!(f, "{var} is not set: export it with the credentials to send")
+            }
+            ConfigError::InvalidCredentials(e) => fmt::Display::fmt(e, f),
             ConfigError::Credentials { reason } => {
                 write!(f, "the credentials cannot be used: {reason}")
             }
@@ -631,294 +639,10 @@ impl ConfigError {
 impl std::error::Error for ConfigError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            // region: gcore-iam only
-            ConfigError::ApiKey(e) => Some(e),
-            // endregion: gcore-iam only
+            ConfigError::InvalidCredentials(e) => Some(&**e),
             ConfigError::Http(e) => Some(e),
             _ => None,
         }
-    }
-}
-
-// region: gcore-iam only
-impl From<ApiKeyError> for ConfigError {
-    fn from(e: ApiKeyError) -> Self {
-        ConfigError::ApiKey(e)
-    }
-}
-// endregion: gcore-iam only
-
-/// Whether a JSON key or field name holds a secret: its string value is masked in
-/// excerpts, `Debug` and `Display`.
-pub(crate) fn is_secret_key(key: &str) -> bool {
-    const SECRET_KEYS: &[&str] = &[
-        "token",
-        "password",
-        "secret",
-        "access",
-        "refresh",
-        "double",
-        "old",
-        "new",
-        "one_time_password",
-        "authorization",
-        "jwt",
-    ];
-    let k = key.to_ascii_lowercase();
-    SECRET_KEYS.contains(&k.as_str())
-        || k.ends_with("_token")
-        || k.ends_with("-token")
-        || k.contains("password")
-        || k.contains("secret")
-}
-
-/// A bounded, secret-free excerpt of a body: JSON string values under keys that hold
-/// secrets ([`is_secret_key`]) are replaced, and token-shaped values are masked
-/// ([`redact_text`]).
-pub(crate) fn excerpt(body: &[u8]) -> String {
-    fn redact(v: &mut serde_json::Value) {
-        match v {
-            serde_json::Value::Object(m) => {
-                for (k, v) in m.iter_mut() {
-                    if is_secret_key(k) && v.is_string() {
-                        *v = serde_json::Value::String(REDACTED.into());
-                    } else {
-                        redact(v);
-                    }
-                }
-            }
-            serde_json::Value::Array(items) => items.iter_mut().for_each(redact),
-            _ => {}
-        }
-    }
-    let text = match serde_json::from_slice::<serde_json::Value>(body) {
-        Ok(mut v) => {
-            redact(&mut v);
-            v.to_string()
-        }
-        Err(_) => String::from_utf8_lossy(&body[..body.len().min(EXCERPT_BYTES * 2)]).into_owned(),
-    };
-    let masked = redact_text(&text);
-    if masked.len() <= EXCERPT_BYTES {
-        masked
-    } else {
-        let mut end = EXCERPT_BYTES;
-        while !masked.is_char_boundary(end) {
-            end -= 1;
-        }
-        format!("{}…", &masked[..end])
-    }
-}
-
-/// What a masked value is replaced with.
-const REDACTED: &str = "[redacted]";
-
-/// Masks the secrets in any text (a `Debug` or `Display` rendering, serde's message, a
-/// body): token-shaped values (`<digits>_<secret>`, `<digits>$<secret>`), JWTs, the password
-/// of a URL, and quoted values after a secret-looking key (`"token": "…"`,
-/// `password: Some("…")`, `token=…`).
-pub(crate) fn redact_text(text: &str) -> String {
-    redact_keyed_values(&redact_url_passwords(&mask_tokens(text)))
-}
-
-/// `Debug` of `value` (keeping `{:#?}`), secrets masked.
-pub(crate) fn debug_redacted(f: &mut fmt::Formatter<'_>, value: &dyn fmt::Debug) -> fmt::Result {
-    let text = if f.alternate() {
-        format!("{value:#?}")
-    } else {
-        format!("{value:?}")
-    };
-    f.write_str(&redact_text(&text))
-}
-
-/// Writes `args`, secrets masked.
-pub(crate) fn write_redacted(f: &mut fmt::Formatter<'_>, args: fmt::Arguments<'_>) -> fmt::Result {
-    f.write_str(&redact_text(&fmt::format(args)))
-}
-
-/// A value whose `Debug` and `Display` are the closure.
-pub(crate) struct FmtWith<F>(F);
-
-/// See [`FmtWith`].
-pub(crate) fn fmt_with<F: Fn(&mut fmt::Formatter<'_>) -> fmt::Result>(f: F) -> FmtWith<F> {
-    FmtWith(f)
-}
-
-impl<F: Fn(&mut fmt::Formatter<'_>) -> fmt::Result> fmt::Debug for FmtWith<F> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        (self.0)(f)
-    }
-}
-
-impl<F: Fn(&mut fmt::Formatter<'_>) -> fmt::Result> fmt::Display for FmtWith<F> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        (self.0)(f)
-    }
-}
-
-/// Masks `<digits>_<8+ token chars>` and `<digits>$<…>` sequences, and JWTs
-/// (`eyJ….….…`).
-fn mask_tokens(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    let token_char = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
-    while i < chars.len() {
-        let at_boundary = i == 0 || !token_char(chars[i - 1]);
-        if at_boundary && chars[i..].starts_with(&['e', 'y', 'J']) {
-            let mut k = i;
-            let mut dots = 0;
-            while k < chars.len() && (token_char(chars[k]) || chars[k] == '.') {
-                dots += usize::from(chars[k] == '.');
-                k += 1;
-            }
-            if dots >= 2 && k - i >= 16 {
-                out.push_str("eyJ****");
-                i = k;
-                continue;
-            }
-        }
-        if chars[i].is_ascii_digit() && (i == 0 || !chars[i - 1].is_ascii_alphanumeric()) {
-            let mut j = i;
-            while j < chars.len() && chars[j].is_ascii_digit() {
-                j += 1;
-            }
-            if j < chars.len() && (chars[j] == '_' || chars[j] == '$') {
-                let mut k = j + 1;
-                while k < chars.len() && (chars[k].is_ascii_alphanumeric() || chars[k] == '-') {
-                    k += 1;
-                }
-                if k - j > 8 {
-                    out.extend(&chars[i..=j]);
-                    out.push_str("****");
-                    i = k;
-                    continue;
-                }
-            }
-            out.extend(&chars[i..j]);
-            i = j;
-            continue;
-        }
-        out.push(chars[i]);
-        i += 1;
-    }
-    out
-}
-
-/// `scheme://user:password@host` → `scheme://user:****@host`.
-fn redact_url_passwords(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(pos) = rest.find("://") {
-        let authority_start = pos + 3;
-        out.push_str(&rest[..authority_start]);
-        rest = &rest[authority_start..];
-        let authority_end = rest
-            .find(|c: char| "/?#\"'`)<>,;\\".contains(c) || c.is_whitespace())
-            .unwrap_or(rest.len());
-        let authority = &rest[..authority_end];
-        if let Some(at) = authority.rfind('@') {
-            if let Some(colon) = authority[..at].find(':') {
-                out.push_str(&authority[..=colon]);
-                out.push_str("****");
-                out.push_str(&authority[at..]);
-                rest = &rest[authority_end..];
-                continue;
-            }
-        }
-        out.push_str(authority);
-        rest = &rest[authority_end..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Replaces the value after each secret-looking key: a quoted string after `:` or `=`
-/// (through wrappers such as `Some(` and `String(`, and in escaped text `\"…\"`), or an
-/// unquoted value after `=`.
-fn redact_keyed_values(text: &str) -> String {
-    let b = text.as_bytes();
-    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'-';
-    let mut out = String::with_capacity(text.len());
-    let mut copied = 0;
-    let mut i = 0;
-    while i < b.len() {
-        if !ident(b[i]) || (i > 0 && ident(b[i - 1])) {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < b.len() && ident(b[i]) {
-            i += 1;
-        }
-        if !is_secret_key(&text[start..i]) {
-            continue;
-        }
-        if let Some((from, to)) = secret_value_after(b, i) {
-            out.push_str(&text[copied..from]);
-            out.push_str(REDACTED);
-            copied = to;
-            i = to;
-        }
-    }
-    out.push_str(&text[copied..]);
-    out
-}
-
-/// The byte range of the value that follows a key ending at `i`, if it is one to mask.
-fn secret_value_after(b: &[u8], mut i: usize) -> Option<(usize, usize)> {
-    // the closing quote of a quoted key, escaped or not
-    while i < b.len() && matches!(b[i], b'"' | b'\\' | b'\'') {
-        i += 1;
-    }
-    while i < b.len() && b[i] == b' ' {
-        i += 1;
-    }
-    let sep = *b.get(i)?;
-    if !(sep == b':' || sep == b'=') || b.get(i + 1) == Some(&sep) {
-        return None;
-    }
-    i += 1;
-    loop {
-        while i < b.len() && b[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        // a wrapper: `Some(`, `String(`, `Ok(`
-        let mut k = i;
-        while k < b.len() && b[k].is_ascii_alphabetic() {
-            k += 1;
-        }
-        if k > i && b.get(k) == Some(&b'(') {
-            i = k + 1;
-        } else {
-            break;
-        }
-    }
-    match (b.get(i), b.get(i + 1)) {
-        (Some(b'"'), _) => {
-            let from = i + 1;
-            let mut k = from;
-            while k < b.len() && b[k] != b'"' {
-                k += if b[k] == b'\\' { 2 } else { 1 };
-            }
-            Some((from, k.min(b.len())))
-        }
-        (Some(b'\\'), Some(b'"')) => {
-            let from = i + 2;
-            let to = b[from..]
-                .windows(2)
-                .position(|w| w == b"\\\"")
-                .map_or(b.len(), |p| from + p);
-            Some((from, to))
-        }
-        _ if sep == b'=' => {
-            let to = b[i..]
-                .iter()
-                .position(|c| c.is_ascii_whitespace() || b"&,;)]}\"'".contains(c))
-                .map_or(b.len(), |p| i + p);
-            (to > i).then_some((i, to))
-        }
-        _ => None,
     }
 }
 
@@ -942,90 +666,6 @@ mod tests {
     }
 
     #[test]
-    fn excerpts_never_carry_secrets_and_are_bounded() {
-        let body = br#"{"id": 7, "token": "42_a1b2c3d4e5f6a7b8", "note": "use 43$zzzzzzzzzzzz please", "client_user": {"password": "hunter2hunter2"}}"#;
-        let e = excerpt(body);
-        for secret in ["a1b2c3d4", "zzzzzzzz", "hunter2"] {
-            assert!(!e.contains(secret), "{e}");
-        }
-        assert!(e.contains("\"id\":7"), "{e}");
-        let big = vec![b'x'; 100_000];
-        assert!(excerpt(&big).len() <= EXCERPT_BYTES + 3);
-        let not_utf8 = [0xff, 0xfe, 0x00, 0x41];
-        let _ = excerpt(&not_utf8);
-    }
-
-    #[test]
-    fn text_redaction_masks_values_under_secret_keys_in_every_rendering() {
-        let cases = [
-            // JSON
-            (
-                r#"{"token":"hunter2x","id":7}"#,
-                r#"{"token":"[redacted]","id":7}"#,
-            ),
-            // Debug of serde_json::Value
-            (
-                r#"Object {"password": String("hunter2x"), "name": String("ok")}"#,
-                r#"Object {"password": String("[redacted]"), "name": String("ok")}"#,
-            ),
-            // Debug of a struct, pretty-printed
-            (
-                "Login {\n    refresh: Some(\n        \"hunter2x\",\n    ),\n}",
-                "Login {\n    refresh: Some(\n        \"[redacted]\",\n    ),\n}",
-            ),
-            // JSON inside a Debug string
-            (
-                r#"raw: "{\"client_secret\":\"hunter2x\"}""#,
-                r#"raw: "{\"client_secret\":\"[redacted]\"}""#,
-            ),
-            // a form body
-            (
-                "user=a&password=hunter2x&x=1",
-                "user=a&password=[redacted]&x=1",
-            ),
-            // escaped quotes inside the value
-            (
-                r#""access": "a\"hunter2x" next"#,
-                r#""access": "[redacted]" next"#,
-            ),
-            // an unterminated value (a cut excerpt) is masked to the end
-            (r#"{"token": "hunter2x"#, r#"{"token": "[redacted]"#),
-            // token-shaped values and JWTs anywhere
-            (
-                "id 42_a1b2c3d4e5f6 and 7$zzzzzzzzzz",
-                "id 42_**** and 7$****",
-            ),
-            (
-                "bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOjF9.c2lnbmF0dXJl done",
-                "bearer eyJ**** done",
-            ),
-            // a URL's password
-            (
-                "url: \"https://ops:hunter2x@api.example.com/x\"",
-                "url: \"https://ops:****@api.example.com/x\"",
-            ),
-        ];
-        for (text, want) in cases {
-            assert_eq!(redact_text(text), want, "{text}");
-        }
-        // what must stay readable
-        for keep in [
-            "Bad permanent token: 29841",
-            "token: SecretString([redacted])",
-            "client_user.password: This field is required.",
-            "Client::new(key) and my_client::token::x",
-            "created 2026-11-24T10:00:00Z, attempts: 3",
-            // region: gcore-iam only
-            "export GCORE_API_KEY='29841$…'",
-            // endregion: gcore-iam only
-            "https://api.example.com:8443/x",
-            "ünïcode \"token\" alone",
-        ] {
-            assert_eq!(redact_text(keep), keep);
-        }
-    }
-
-    #[test]
     fn debug_and_display_of_errors_mask_the_typed_body() {
         let err: Error<serde_json::Value> = Error::Api(ApiError {
             info: Box::new(ApiInfo {
@@ -1033,19 +673,18 @@ mod tests {
                 method: "POST",
                 status: 500,
                 raw: String::new(),
-                request_id: Some("req 9_abcdefghijkl".into()),
+                request_id: Some("req eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOjF9.c2lnbmF0dXJl".into()),
                 retry_after: None,
-                // region: gcore-iam only
                 auth: None,
-                // endregion: gcore-iam only
                 attempts: 1,
+                redaction: &Redaction::GENERIC,
             }),
             body: Some(
-                serde_json::json!({"token": "77_leakyleakyleaky", "nested": {"password": "hunter2x"}}),
+                serde_json::json!({"token": "leakyleakyleaky", "nested": {"password": "hunter2x"}}),
             ),
         });
         for shown in [format!("{err:?}"), format!("{err:#?}"), err.to_string()] {
-            for secret in ["leakyleaky", "hunter2x", "abcdefghijkl"] {
+            for secret in ["leakyleaky", "hunter2x", "eyJzdWIiOjF9"] {
                 assert!(!shown.contains(secret), "{secret} in {shown}");
             }
         }
