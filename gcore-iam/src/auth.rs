@@ -27,6 +27,8 @@ impl Client {
     pub fn from_env() -> Result<Client, ConfigError> {
         let key = std::env::var("GCORE_API_KEY").map_err(|_| ConfigError::MissingEnv {
             var: "GCORE_API_KEY",
+            expected: "export GCORE_API_KEY='<id>_<secret>' (a Gcore permanent API token; \
+                       single quotes keep a legacy token's `$`)",
         })?;
         let mut builder = Client::builder(&key);
         if let Ok(url) = std::env::var("GCORE_BASE_URL") {

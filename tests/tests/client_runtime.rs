@@ -645,7 +645,9 @@ async fn from_env_reads_the_key_and_base_url() {
     );
     let missing = with_env(&[("GCORE_API_KEY", None)], Client::from_env).unwrap_err();
     assert!(
-        missing.to_string().contains("GCORE_API_KEY is not set"),
+        missing.to_string().starts_with(
+            "GCORE_API_KEY is not set: export GCORE_API_KEY='<id>_<secret>' (a Gcore permanent API token; single quotes"
+        ),
         "{missing}"
     );
 }

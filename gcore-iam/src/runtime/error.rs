@@ -560,6 +560,8 @@ pub enum ConfigError {
     MissingEnv {
         /// Its name.
         var: &'static str,
+        /// How to set it, from the API's side: the value it expects and how to quote it.
+        expected: &'static str,
     },
     /// The credentials were refused by a check of the API's own before any request (a
     /// key of the wrong format, say): the error says why, without the secret.
@@ -594,9 +596,11 @@ impl fmt::Debug for ConfigError {
         Redaction::GENERIC.debug(
             f,
             &fmt_with(|f| match self {
-                ConfigError::MissingEnv { var } => {
-                    f.debug_struct("MissingEnv").field("var", var).finish()
-                }
+                ConfigError::MissingEnv { var, expected } => f
+                    .debug_struct("MissingEnv")
+                    .field("var", var)
+                    .field("expected", expected)
+                    .finish(),
                 ConfigError::InvalidCredentials(e) => {
                     f.debug_tuple("InvalidCredentials").field(e).finish()
                 }
@@ -620,8 +624,8 @@ impl ConfigError {
     /// `Display` before masking.
     fn display_plain(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ConfigError::MissingEnv { var } => {
-                write!(f, "{var} is not set: export it with the credentials to send")
+            ConfigError::MissingEnv { var, expected } => {
+                write!(f, "{var} is not set: {expected}")
             }
             ConfigError::InvalidCredentials(e) => fmt::Display::fmt(e, f),
             ConfigError::Credentials { reason } => {
