@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs Prism (@stoplight/prism-cli), pinned by tools/prism/package-lock.json, for the
-# contract tests in tests/tests/prism_contract.rs. Needs Node.js and npm.
+# contract tests in tests/tests/external/prism_contract.rs. Needs Node.js and npm.
 set -euo pipefail
 cd "$(dirname "$0")/../tools/prism"
 for tool in node npm; do
