@@ -98,10 +98,27 @@ pub fn context(api: &Api) -> Cx {
         .filter(|t| matches!(t.kind, crate::ir::TypeKind::Struct(_)))
         .map(|t| t.name.clone())
         .collect();
+    // operations whose documented errors are the same (statuses, variants, bodies and
+    // descriptions) share the first one's error enum: the others name it by an alias
+    let mut first_with: BTreeMap<String, usize> = BTreeMap::new();
+    let error_owner: Vec<usize> = api
+        .operations
+        .iter()
+        .enumerate()
+        .map(|(i, o)| *first_with.entry(format!("{:?}", o.errors)).or_insert(i))
+        .collect();
+    let mut error_shared = vec![false; error_owner.len()];
+    for (i, &owner) in error_owner.iter().enumerate() {
+        if owner != i {
+            error_shared[owner] = true;
+        }
+    }
     Cx {
         ops,
         string_enums,
         objects,
+        error_owner,
+        error_shared,
     }
 }
 
@@ -111,7 +128,7 @@ pub fn emit_part(api: &Api, cx: &Cx, part: &Part) -> TokenStream {
         PartKind::TypesHead => types::head(),
         PartKind::Types(r) => types::items(api, cx, r.clone()),
         PartKind::TypesTail => types::tail(api),
-        PartKind::OperationsHead => operations::head(),
+        PartKind::OperationsHead => operations::head(api),
         PartKind::Operations(r) => operations::items(api, cx, r.clone()),
         PartKind::OperationsTail => operations::tail(api),
         PartKind::Api => emit_api(api),
@@ -126,6 +143,11 @@ pub struct Cx {
     pub string_enums: std::collections::BTreeSet<String>,
     /// Struct types: as parameters, serialised property by property.
     pub objects: std::collections::BTreeSet<String>,
+    /// For each operation (by index), the operation whose error enum it uses: itself, or
+    /// the first one whose documented errors are the same.
+    pub error_owner: Vec<usize>,
+    /// For each operation, whether other operations use its error enum.
+    pub error_shared: Vec<bool>,
 }
 
 impl Cx {

@@ -261,7 +261,7 @@ impl<'a> Lowerer<'a> {
 
     fn operations(&mut self) -> Vec<Operation> {
         let mut out = Vec::new();
-        let mut type_namer_ops = Namer::default();
+        let mut type_namer_ops = Namer::with_reserved(ident::OPERATIONS_MODULE_TYPES);
         for (path, method, op, item, ptr) in self.each_operation() {
             let key = op
                 .operation_id
