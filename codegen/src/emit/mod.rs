@@ -135,6 +135,15 @@ pub fn emit_part(api: &Api, cx: &Cx, part: &Part) -> TokenStream {
     }
 }
 
+/// Text that follows a part's formatted tokens as it is: definitions that `prettyplease`
+/// would print unreadably (a `macro_rules!` body is one run of tokens to it).
+pub fn part_text(api: &Api, part: &Part) -> String {
+    match &part.kind {
+        PartKind::TypesHead => types::head_text(api),
+        _ => String::new(),
+    }
+}
+
 /// What [`emit_part`] needs of the whole API, made once per generation.
 pub struct Cx {
     /// operationId → method name, for links.

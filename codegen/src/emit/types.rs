@@ -13,6 +13,66 @@ pub fn head() -> TokenStream {
     }
 }
 
+/// `string_enum!`, which writes a string enum's impls: one definition instead of five
+/// impls spelled out per enum, which were most of the lines of a crate's types. Written
+/// as text after the formatted head (`prettyplease` prints a macro's body as one run of
+/// tokens), and only when some type is a string enum.
+pub fn head_text(api: &Api) -> String {
+    let any = api
+        .types
+        .iter()
+        .any(|t| matches!(t.kind, TypeKind::StringEnum(_)));
+    if any {
+        STRING_ENUM_MACRO.to_string()
+    } else {
+        String::new()
+    }
+}
+
+const STRING_ENUM_MACRO: &str = r#"/// `as_str`, `Display`, `FromStr` and serde for a string enum whose `Unknown` variant keeps
+/// the values the API description does not list: `string_enum!(Name { Variant => "wire" })`.
+macro_rules! string_enum {
+    ($name:ident { $($variant:ident => $wire:literal),* $(,)? }) => {
+        #[allow(deprecated)]
+        impl $name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $wire,)*
+                    Self::Unknown(other) => other,
+                }
+            }
+        }
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        #[allow(deprecated)]
+        impl std::str::FromStr for $name {
+            type Err = std::convert::Infallible;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Ok(match s {
+                    $($wire => Self::$variant,)*
+                    other => Self::Unknown(other.to_string()),
+                })
+            }
+        }
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let s = <String as serde::Deserialize>::deserialize(deserializer)?;
+                Ok(s.parse().unwrap_or_else(|never: std::convert::Infallible| match never {}))
+            }
+        }
+    };
+}
+"#;
+
 /// The types `range` of `api.types`.
 pub fn items(api: &Api, cx: &Cx, range: std::ops::Range<usize>) -> TokenStream {
     let here = TokenStream::new();
@@ -100,10 +160,6 @@ fn type_def(t: &TypeDef, cx: &Cx, here: &TokenStream) -> TokenStream {
                     .then(|| quote!(#[deprecated(note = "deprecated in the API description")]));
                 quote!(#d #dep)
             });
-            let allow = variants
-                .iter()
-                .any(|v| v.deprecated)
-                .then(|| quote!(#[allow(deprecated)]));
             quote! {
                 #docs
                 ///
@@ -117,42 +173,7 @@ fn type_def(t: &TypeDef, cx: &Cx, here: &TokenStream) -> TokenStream {
                     /// A value this version of the crate does not know, as sent.
                     Unknown(String),
                 }
-                #allow
-                impl #name {
-                    /// The value as sent on the wire.
-                    pub fn as_str(&self) -> &str {
-                        match self {
-                            #( Self::#idents => #wires, )*
-                            Self::Unknown(other) => other,
-                        }
-                    }
-                }
-                impl std::fmt::Display for #name {
-                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(self.as_str())
-                    }
-                }
-                #allow
-                impl std::str::FromStr for #name {
-                    type Err = std::convert::Infallible;
-                    fn from_str(s: &str) -> Result<Self, Self::Err> {
-                        Ok(match s {
-                            #( #wires => Self::#idents, )*
-                            other => Self::Unknown(other.to_string()),
-                        })
-                    }
-                }
-                impl serde::Serialize for #name {
-                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                        serializer.serialize_str(self.as_str())
-                    }
-                }
-                impl<'de> serde::Deserialize<'de> for #name {
-                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        let s = <String as serde::Deserialize>::deserialize(deserializer)?;
-                        Ok(s.parse().unwrap_or_else(|never: std::convert::Infallible| match never {}))
-                    }
-                }
+                string_enum!(#name { #( #idents => #wires ),* });
             }
         }
         TypeKind::OneOf(o) => one_of_def(t, o, cx, here, docs, deprecated),
