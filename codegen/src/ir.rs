@@ -33,6 +33,8 @@ pub struct Api {
     /// Emit `Client::new` and `IntoCredentials` for strings (see
     /// [`crate::Settings::client_constructors`]).
     pub client_constructors: bool,
+    /// One cargo feature per tag (see [`crate::Settings::features_per_tag`]).
+    pub features_per_tag: bool,
 }
 
 /// One entry of `components.securitySchemes` that the runtime can send.
@@ -269,6 +271,8 @@ pub struct Operation {
     pub body: Option<Body>,
     pub success: Vec<Response>,
     pub errors: Vec<ErrorResponse>,
+    /// The operation's `tags`, as written.
+    pub tags: Vec<String>,
 }
 
 impl Operation {

@@ -2,6 +2,7 @@
 //! found by `lower`. This module never looks at `openapiv3`.
 
 pub mod docs;
+pub mod features;
 mod operations;
 mod types;
 
@@ -113,12 +114,14 @@ pub fn context(api: &Api) -> Cx {
             error_shared[owner] = true;
         }
     }
+    let features = features::features(api, &error_owner);
     Cx {
         ops,
         string_enums,
         objects,
         error_owner,
         error_shared,
+        features,
     }
 }
 
@@ -127,10 +130,10 @@ pub fn emit_part(api: &Api, cx: &Cx, part: &Part) -> TokenStream {
     match &part.kind {
         PartKind::TypesHead => types::head(),
         PartKind::Types(r) => types::items(api, cx, r.clone()),
-        PartKind::TypesTail => types::tail(api),
-        PartKind::OperationsHead => operations::head(api),
+        PartKind::TypesTail => types::tail(api, cx),
+        PartKind::OperationsHead => operations::head(api, cx),
         PartKind::Operations(r) => operations::items(api, cx, r.clone()),
-        PartKind::OperationsTail => operations::tail(api),
+        PartKind::OperationsTail => operations::tail(api, cx),
         PartKind::Api => emit_api(api),
     }
 }
@@ -157,6 +160,8 @@ pub struct Cx {
     pub error_owner: Vec<usize>,
     /// For each operation, whether other operations use its error enum.
     pub error_shared: Vec<bool>,
+    /// Which cargo features compile what, when there is a feature per tag.
+    pub features: Option<features::Features>,
 }
 
 impl Cx {

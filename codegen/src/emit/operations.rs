@@ -14,8 +14,10 @@ use quote::{format_ident, quote};
 /// returns: the request loop (`Client::execute`) is one boxed future compiled once, and
 /// an operation adds only a plain `fn` that decodes its response, not an `async` body of
 /// its own.
-pub fn head(api: &Api) -> TokenStream {
-    let sending = (!api.operations.is_empty()).then(sending);
+pub fn head(api: &Api, cx: &Cx) -> TokenStream {
+    // the features enabled may leave no operation to make one
+    let unused = cx.features.is_some().then(|| quote!(#[allow(dead_code)]));
+    let sending = (!api.operations.is_empty()).then(|| sending(unused));
     quote! {
         //! Request builders and documented error responses, one per operation.
         //!
@@ -27,7 +29,7 @@ pub fn head(api: &Api) -> TokenStream {
 }
 
 /// The future type every operation returns.
-fn sending() -> TokenStream {
+fn sending(unused: Option<TokenStream>) -> TokenStream {
     quote! {
         /// A request on its way: what every operation's method (or its builder's `send`)
         /// returns. Nothing is sent until it is awaited.
@@ -37,6 +39,7 @@ fn sending() -> TokenStream {
             decode: fn(crate::runtime::Response) -> Result<T, crate::Error<E>>,
         }
         impl<'a, T, E> Sending<'a, T, E> {
+            #unused
             fn new(client: &'a crate::Client, req: crate::runtime::Request, decode: fn(crate::runtime::Response) -> Result<T, crate::Error<E>>) -> Self {
                 Sending { response: Box::pin(client.execute(req)), decode }
             }
@@ -66,16 +69,34 @@ fn sending() -> TokenStream {
 /// The operations `range` of `api.operations`.
 pub fn items(api: &Api, cx: &Cx, range: std::ops::Range<usize>) -> TokenStream {
     let types = quote!(super::types::);
-    let ops = range.map(|i| operation(api, i, cx, &types));
+    let ops = range.map(|i| {
+        let (own, error, rest) = operation(api, i, cx, &types);
+        let f = cx.features.as_ref();
+        let own = super::features::each_item(f.and_then(|f| f.operation(i)), own);
+        let rest = super::features::each_item(f.and_then(|f| f.operation(i)), rest);
+        let error = super::features::each_item(f.and_then(|f| f.error(i)), error);
+        // an alias of a shared enum is the operation's own
+        let alias = cx.error_owner[i] != i;
+        let error = if alias {
+            super::features::each_item(f.and_then(|f| f.operation(i)), error_alias(api, i, cx))
+        } else {
+            error
+        };
+        quote! { #own #error #rest }
+    });
     quote! { #( #ops )* }
 }
 
 /// The list of every operation, after the operations.
-pub fn tail(api: &Api) -> TokenStream {
-    let infos = api.operations.iter().map(info_ident);
+pub fn tail(api: &Api, cx: &Cx) -> TokenStream {
+    let infos = api.operations.iter().enumerate().map(|(i, op)| {
+        let cfg = cx.features.as_ref().and_then(|f| f.operation(i));
+        let info = info_ident(op);
+        quote!(#cfg &#info)
+    });
     quote! {
         /// Every operation of the API, in document order.
-        pub static OPERATIONS: &[&crate::runtime::OperationInfo] = &[ #( &#infos ),* ];
+        pub static OPERATIONS: &[&crate::runtime::OperationInfo] = &[ #( #infos ),* ];
     }
 }
 
@@ -151,7 +172,16 @@ fn has_display(t: &TypeRef, cx: &Cx) -> bool {
 /// operation without optional parameters needs no builder: its method builds the request
 /// and returns [`Sending`](head), named by an alias. One with optional parameters gets a
 /// builder struct with a setter each, whose `send` builds the request.
-fn operation(api: &Api, index: usize, cx: &Cx, types: &TokenStream) -> TokenStream {
+///
+/// Returns the operation's items before its error enum, the error enum's (empty when the
+/// enum is another operation's: see [`error_alias`]), which cargo features may compile
+/// apart, and the operation's items after it.
+fn operation(
+    api: &Api,
+    index: usize,
+    cx: &Cx,
+    types: &TokenStream,
+) -> (TokenStream, TokenStream, TokenStream) {
     let op = &api.operations[index];
     let builder = to_ident(&op.type_name);
     let error = format_ident!("{}Error", op.type_name);
@@ -187,7 +217,11 @@ fn operation(api: &Api, index: usize, cx: &Cx, types: &TokenStream) -> TokenStre
             #fallback
         }
     };
-    let error_items = error_enum(api, index, cx, types, &error);
+    let error_items = if cx.error_owner[index] == index {
+        error_enum(api, index, cx, types, &error)
+    } else {
+        TokenStream::new()
+    };
     let op_docs = method_docs(op, cx);
     let deprecated_attr = deprecated_attr(op);
     let sending = quote!(Sending<'a, #ok_ty, #error>);
@@ -196,11 +230,12 @@ fn operation(api: &Api, index: usize, cx: &Cx, types: &TokenStream) -> TokenStre
             " The request of [`crate::Client::{}`]: `.await` it.",
             op.method_name
         );
-        return quote! {
+        let own = quote! {
             #info_static
             #[doc = #alias_doc]
             pub type #builder<'a> = #sending;
-            #error_items
+        };
+        let rest = quote! {
             #( #extra_items )*
             impl crate::Client {
                 #op_docs
@@ -213,12 +248,13 @@ fn operation(api: &Api, index: usize, cx: &Cx, types: &TokenStream) -> TokenStre
                 }
             }
         };
+        return (own, error_items, rest);
     }
     let builder_doc = format!(
         " Request builder for [`crate::Client::{}`]: set optional parameters, then `.await` it.",
         op.method_name
     );
-    quote! {
+    let own = quote! {
         #info_static
 
         #[doc = #builder_doc]
@@ -247,8 +283,8 @@ fn operation(api: &Api, index: usize, cx: &Cx, types: &TokenStream) -> TokenStre
                 self.send()
             }
         }
-
-        #error_items
+    };
+    let rest = quote! {
         #( #extra_items )*
 
         impl crate::Client {
@@ -258,11 +294,28 @@ fn operation(api: &Api, index: usize, cx: &Cx, types: &TokenStream) -> TokenStre
                 #builder { client: self, #( #inits )* }
             }
         }
+    };
+    (own, error_items, rest)
+}
+
+/// The alias an operation's error type is when an earlier operation documents the same
+/// errors: that one's enum.
+fn error_alias(api: &Api, index: usize, cx: &Cx) -> TokenStream {
+    let op = &api.operations[index];
+    let owner = &api.operations[cx.error_owner[index]];
+    let error = format_ident!("{}Error", op.type_name);
+    let shared = format_ident!("{}Error", owner.type_name);
+    let doc = format!(
+        " Error responses of [`crate::Client::{}`]: the same as those of [`crate::Client::{}`].",
+        op.method_name, owner.method_name
+    );
+    quote! {
+        #[doc = #doc]
+        pub type #error = #shared;
     }
 }
 
-/// The operation's error enum with the function that decodes an error response into it,
-/// or, when an earlier operation documents the same errors, an alias of that one's.
+/// The operation's error enum with the function that decodes an error response into it.
 fn error_enum(
     api: &Api,
     index: usize,
@@ -271,18 +324,6 @@ fn error_enum(
     error: &proc_macro2::Ident,
 ) -> TokenStream {
     let op = &api.operations[index];
-    let owner = &api.operations[cx.error_owner[index]];
-    if cx.error_owner[index] != index {
-        let shared = format_ident!("{}Error", owner.type_name);
-        let doc = format!(
-            " Error responses of [`crate::Client::{}`]: the same as those of [`crate::Client::{}`].",
-            op.method_name, owner.method_name
-        );
-        return quote! {
-            #[doc = #doc]
-            pub type #error = #shared;
-        };
-    }
     let Errors {
         variants,
         arms,

@@ -22,10 +22,13 @@ pub fn head_text(api: &Api) -> String {
         .types
         .iter()
         .any(|t| matches!(t.kind, TypeKind::StringEnum(_)));
-    if any {
-        STRING_ENUM_MACRO.to_string()
-    } else {
+    if !any {
         String::new()
+    } else if api.features_per_tag {
+        // the features enabled may leave no string enum to use it
+        STRING_ENUM_MACRO.replace("\nmacro_rules!", "\n#[allow(unused_macros)]\nmacro_rules!")
+    } else {
+        STRING_ENUM_MACRO.to_string()
     }
 }
 
@@ -76,12 +79,17 @@ macro_rules! string_enum {
 /// The types `range` of `api.types`.
 pub fn items(api: &Api, cx: &Cx, range: std::ops::Range<usize>) -> TokenStream {
     let here = TokenStream::new();
-    let items = api.types[range].iter().map(|t| type_def(t, cx, &here));
+    let items = api.types[range].iter().map(|t| {
+        let cfg = cx.features.as_ref().and_then(|f| f.of_type(&t.name));
+        super::features::each_item(cfg, type_def(t, cx, &here))
+    });
     quote! { #( #items )* }
 }
 
 /// The private helpers some of the types need, after the types.
-pub fn tail(api: &Api) -> TokenStream {
+pub fn tail(api: &Api, cx: &Cx) -> TokenStream {
+    // the features enabled may leave no union to use them
+    let unused = cx.features.is_some().then(|| quote!(#[allow(dead_code)]));
     let uses_shape = api.types.iter().any(|t| match &t.kind {
         TypeKind::OneOf(o) => match o.how {
             OneOfDecoding::ByShape { .. } => true,
@@ -96,6 +104,7 @@ pub fn tail(api: &Api) -> TokenStream {
             /// Decodes `value` as `T`; `Some((v, true))` when nothing of `value` was lost,
             /// `Some((v, false))` when something was but `v` still holds some of it, `None`
             /// when `T` cannot hold it or keeps none of it (every field optional and absent).
+            #unused
             fn one_of_match<T: serde::de::DeserializeOwned + serde::Serialize>(value: &serde_json::Value) -> Option<(T, bool)> {
                 fn holds_something(v: &serde_json::Value) -> bool {
                     match v {
@@ -117,6 +126,7 @@ pub fn tail(api: &Api) -> TokenStream {
     let content_helper = uses_content.then(|| {
         quote! {
             /// The string at `pointer` in `value` (the first element when it is a list).
+            #unused
             fn content_key<'v>(value: &'v serde_json::Value, pointer: &str) -> Option<&'v str> {
                 match value.pointer(pointer)? {
                     serde_json::Value::String(s) => Some(s),

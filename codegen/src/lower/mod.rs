@@ -316,6 +316,7 @@ impl<'a> Lowerer<'a> {
                 body,
                 success,
                 errors,
+                tags: op.tags.clone(),
             });
             self.current_op = None;
         }
@@ -727,6 +728,7 @@ impl<'a> Lowerer<'a> {
             operations,
             security_schemes,
             client_constructors: self.settings.client_constructors,
+            features_per_tag: self.settings.features_per_tag,
         };
         Ok((api, self.diags))
     }
