@@ -176,6 +176,39 @@ fn measure(which: &str, path: &Path, runs: usize, version: Option<&str>) -> GenR
     }
 }
 
+fn verdict(met: bool) -> &'static str {
+    if met { "met" } else { "MISSED" }
+}
+
+/// CPU time (user + system, seconds) of this process's waited-for children so far:
+/// `cargo` and the `rustc`s it waited for. Steadier than wall time on a shared machine.
+fn children_cpu_s() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // fields after the command name in parentheses: state is field 3, cutime 16, cstime 17
+    let after = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i - 3)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(16) + ticks(17)) / 100.0
+}
+
+/// Median and range of `v`, as `median (min–max)` with `unit`.
+fn spread(v: &[f64], unit: &str, digits: usize) -> String {
+    let mut s = v.to_vec();
+    s.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    format!(
+        "{:.d$}{unit} ({:.d$}–{:.d$})",
+        median(s.clone()),
+        s.first().copied().unwrap_or(f64::NAN),
+        s.last().copied().unwrap_or(f64::NAN),
+        d = digits
+    )
+}
+
 struct Table(Vec<String>);
 
 impl Table {
@@ -201,7 +234,12 @@ fn generation(table: &mut Table) {
         let o = measure("ours", path, runs, version);
         let p = measure("progenitor", path, runs, version);
         let ratio = if p.outcome == "ok" && o.outcome == "ok" {
-            format!("{:.2}x", o.median_ms / p.median_ms)
+            let r = o.median_ms / p.median_ms;
+            if label.starts_with("nexus") {
+                format!("{r:.2}x (goal ≤ 0.5x: {})", verdict(r <= 0.5))
+            } else {
+                format!("{r:.2}x")
+            }
         } else {
             "-".into()
         };
@@ -324,32 +362,39 @@ fn cargo() -> Command {
     c
 }
 
-fn timed_build(dir: &Path, crate_dir: &str, package: &str, release: bool) -> Result<f64, String> {
-    let mut times = Vec::new();
-    for _ in 0..3 {
-        // touch the crate itself: dependencies stay built
-        let lib = dir.join(crate_dir).join("src/lib.rs");
-        let text = std::fs::read_to_string(&lib).map_err(|e| e.to_string())?;
-        std::fs::write(&lib, text).map_err(|e| e.to_string())?;
-        let started = Instant::now();
-        let mut cmd = cargo();
-        cmd.current_dir(dir)
-            .args(["build", "--quiet", "-p", package]);
-        if release {
-            cmd.arg("--release");
-        }
-        let out = cmd.output().map_err(|e| e.to_string())?;
-        if !out.status.success() {
-            return Err(String::from_utf8_lossy(&out.stderr)
-                .lines()
-                .find(|l| l.contains("error"))
-                .unwrap_or("build failed")
-                .to_string());
-        }
-        times.push(started.elapsed().as_secs_f64());
+/// One build of the crate alone (touched first: dependencies stay built) with `args`:
+/// (wall seconds, CPU seconds).
+fn timed_build(
+    dir: &Path,
+    crate_dir: &str,
+    package: &str,
+    args: &[&str],
+) -> Result<(f64, f64), String> {
+    let lib = dir.join(crate_dir).join("src/lib.rs");
+    let text = std::fs::read_to_string(&lib).map_err(|e| e.to_string())?;
+    std::fs::write(&lib, text).map_err(|e| e.to_string())?;
+    let cpu = children_cpu_s();
+    let started = Instant::now();
+    let out = cargo()
+        .current_dir(dir)
+        .args(["build", "--quiet", "-p", package])
+        .args(args)
+        .output()
+        .map_err(|e| e.to_string())?;
+    let wall = started.elapsed().as_secs_f64();
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr)
+            .lines()
+            .find(|l| l.contains("error"))
+            .unwrap_or("build failed")
+            .to_string());
     }
-    Ok(median(times))
+    Ok((wall, children_cpu_s() - cpu))
 }
+
+/// Builds of the crate alone per generator, interleaved (ours first, then progenitor's,
+/// `RUNS` times): per run (wall, CPU) of each.
+const RUNS: usize = 5;
 
 fn compile_cost(table: &mut Table) {
     let nexus = root().join("../shared/corpus/progenitor-nexus.json");
@@ -401,43 +446,209 @@ fn compile_cost(table: &mut Table) {
     )
     .unwrap();
     std::fs::write(dir.join("Cargo.toml"), "[workspace]\nresolver = \"2\"\nmembers = [\"ours\", \"progenitor\"]\n\n[profile.dev]\ndebug = false\n").unwrap();
+    let ops = generated.api.operations.len();
+    let ratio = our_lines as f64 / their_lines as f64;
     table.row(&[
-        "generated lines, nexus.json".into(),
-        our_lines.to_string(),
-        their_lines.to_string(),
-        format!("{:.2}x", our_lines as f64 / their_lines as f64),
+        format!("generated lines per operation, nexus.json ({ops} operations)"),
+        format!("{:.1} ({our_lines} lines)", our_lines as f64 / ops as f64),
+        format!(
+            "{:.1} ({their_lines} lines)",
+            their_lines as f64 / ops as f64
+        ),
+        format!("{ratio:.2}x (goal ≤ 1x: {})", verdict(ratio <= 1.0)),
     ]);
     for release in [false, true] {
         let profile = if release { "release" } else { "debug" };
-        // dependencies first, untimed
-        let mut pre = cargo();
-        pre.current_dir(&dir)
-            .args(["build", "--quiet", "--workspace"]);
-        if release {
-            pre.arg("--release");
+        let args: &[&str] = if release { &["--release"] } else { &[] };
+        // dependencies first, untimed, for each package alone: built with the workspace,
+        // the dependencies get the union of both crates' features, and the first timed
+        // build of each would rebuild them with its own
+        let pre_ok = ["ours", "progenitor-out"].iter().all(|package| {
+            cargo()
+                .current_dir(&dir)
+                .args(["build", "--quiet", "-p", package])
+                .args(args)
+                .status()
+                .map(|s| s.success())
+                .unwrap_or(false)
+        });
+        let mut runs: Vec<((f64, f64), (f64, f64))> = Vec::new();
+        let mut failed = None;
+        for _ in 0..RUNS {
+            if !pre_ok {
+                failed = Some("dependencies or output did not build".to_string());
+                break;
+            }
+            match (
+                timed_build(&dir, "ours", "ours", args),
+                timed_build(&dir, "progenitor", "progenitor-out", args),
+            ) {
+                (Ok(o), Ok(p)) => runs.push((o, p)),
+                (Err(e), _) | (_, Err(e)) => {
+                    failed = Some(e);
+                    break;
+                }
+            }
         }
-        let pre_ok = pre.status().map(|s| s.success()).unwrap_or(false);
-        let o = timed_build(&dir, "ours", "ours", release);
-        let p = if pre_ok {
-            timed_build(&dir, "progenitor", "progenitor-out", release)
-        } else {
-            Err("dependencies or output did not build".into())
-        };
-        let show = |r: &Result<f64, String>| match r {
-            Ok(s) => format!("{s:.1} s"),
-            Err(e) => format!("failed: {}", e.chars().take(100).collect::<String>()),
-        };
-        let ratio = match (&o, &p) {
-            (Ok(a), Ok(b)) => format!("{:.2}x", a / b),
-            _ => "-".into(),
-        };
+        if let Some(e) = failed {
+            table.row(&[
+                format!("cargo build --{profile} of the nexus client crate alone"),
+                format!("failed: {}", e.chars().take(100).collect::<String>()),
+                "-".into(),
+                "-".into(),
+            ]);
+            continue;
+        }
+        let pick =
+            |f: fn(&((f64, f64), (f64, f64))) -> f64| runs.iter().map(f).collect::<Vec<f64>>();
+        let wall_ratio = pick(|((o, _), (p, _))| o / p);
+        let cpu_ratio = pick(|((_, o), (_, p))| o / p);
+        let (w, c) = (median(wall_ratio.clone()), median(cpu_ratio.clone()));
         table.row(&[
-            format!("cargo build --{profile} of the nexus client crate alone"),
-            show(&o),
-            show(&p),
-            ratio,
+            format!("cargo build --{profile} of the nexus client crate alone, {RUNS} runs interleaved: median (range)"),
+            format!(
+                "wall {}, CPU {}",
+                spread(&pick(|((o, _), _)| *o), " s", 1),
+                spread(&pick(|((_, o), _)| *o), " s", 1)
+            ),
+            format!(
+                "wall {}, CPU {}",
+                spread(&pick(|(_, (p, _))| *p), " s", 1),
+                spread(&pick(|(_, (_, p))| *p), " s", 1)
+            ),
+            format!(
+                "wall {}, CPU {} (goal ≤ 0.8x: wall {}, CPU {})",
+                spread(&wall_ratio, "x", 2),
+                spread(&cpu_ratio, "x", 2),
+                verdict(w <= 0.8),
+                verdict(c <= 0.8)
+            ),
         ]);
     }
+}
+
+/// OpenAI's description generated with a cargo feature per tag: a debug build of the
+/// crate alone with every feature (the default), then with one tag's feature alone.
+const ONE_TAG: &str = "chat";
+
+fn one_tag(table: &mut Table) {
+    let openai = root().join("../shared/corpus-hard/openai-openapi.yaml");
+    let dir = std::env::temp_dir().join("gcore-iam-bench/tags");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = parse_doc(&openai, None);
+    let settings = codegen::Settings {
+        features_per_tag: true,
+        ..codegen::Settings::default()
+    };
+    let generated = codegen::generate(
+        &spec,
+        &settings,
+        &codegen::Provenance {
+            command: "bench".into(),
+            spec_path: "openai-openapi.yaml".into(),
+        },
+    )
+    .unwrap();
+    let features = codegen::emit::context(&generated.api)
+        .features
+        .map(|f| f.names.len())
+        .unwrap_or(0);
+    let runtime = codegen::standalone::Runtime::read(&root().join("gcore-iam/src")).unwrap();
+    let files = codegen::standalone::crate_files(
+        &generated,
+        &runtime,
+        &codegen::standalone::CrateOptions {
+            name: "openai".into(),
+            own_workspace: false,
+        },
+    );
+    xtask::build::write_files(&dir.join("openai"), &files).unwrap();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        "[workspace]\nresolver = \"2\"\nmembers = [\"openai\"]\n\n[profile.dev]\ndebug = false\n",
+    )
+    .unwrap();
+    // dependencies first, untimed (the crate with no feature is almost empty)
+    let _ = cargo()
+        .current_dir(&dir)
+        .args(["build", "--quiet", "--no-default-features"])
+        .status();
+    let full = timed_build(&dir, "openai", "openai", &[]);
+    let tag = timed_build(
+        &dir,
+        "openai",
+        "openai",
+        &["--no-default-features", "--features", ONE_TAG],
+    );
+    let label = format!(
+        "cargo build --debug of OpenAI's client ({} operations, {features} tag features) with one tag (`{ONE_TAG}`) vs all",
+        generated.api.operations.len()
+    );
+    match (full, tag) {
+        (Ok((fw, fc)), Ok((tw, tc))) => table.row(&[
+            label,
+            format!("`{ONE_TAG}` alone: wall {tw:.1} s, CPU {tc:.1} s"),
+            format!("all (`full`): wall {fw:.1} s, CPU {fc:.1} s"),
+            format!(
+                "wall {:.0}%, CPU {:.0}% of the full build (goal ≤ 20%: {})",
+                tw / fw * 100.0,
+                tc / fc * 100.0,
+                verdict(tw / fw <= 0.2 && tc / fc <= 0.2)
+            ),
+        ]),
+        (a, b) => table.row(&[
+            label,
+            format!("{:?}", b.err()),
+            format!("{:?}", a.err()),
+            "-".into(),
+        ]),
+    }
+}
+
+/// `cargo xtask generate` on OpenAI's description as a user types it: the dev profile,
+/// through cargo (after one untimed run that builds xtask if needed).
+fn default_command(table: &mut Table) {
+    let openai = root().join("../shared/corpus-hard/openai-openapi.yaml");
+    let out = std::env::temp_dir().join("gcore-iam-bench/default-command");
+    let run = || {
+        let cpu = children_cpu_s();
+        let started = Instant::now();
+        let ok = cargo()
+            .current_dir(root())
+            .args(["xtask", "generate", "--force", "--spec"])
+            .arg(&openai)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false);
+        (started.elapsed().as_secs_f64(), children_cpu_s() - cpu, ok)
+    };
+    let warm = run();
+    let runs: Vec<(f64, f64, bool)> = (0..3).map(|_| run()).collect();
+    if !warm.2 || runs.iter().any(|r| !r.2) {
+        table.row(&[
+            "cargo xtask generate, OpenAI (3 MB), dev profile".into(),
+            "failed".into(),
+            "-".into(),
+            "-".into(),
+        ]);
+        return;
+    }
+    let wall: Vec<f64> = runs.iter().map(|r| r.0).collect();
+    let cpu: Vec<f64> = runs.iter().map(|r| r.1).collect();
+    let w = median(wall.clone());
+    table.row(&[
+        "cargo xtask generate, OpenAI's description (3 MB), as typed (dev profile), 3 runs".into(),
+        format!(
+            "wall {}, CPU {}",
+            spread(&wall, " s", 2),
+            spread(&cpu, " s", 2)
+        ),
+        "-".into(),
+        format!("goal ≤ 2 s wall: {}", verdict(w <= 2.0)),
+    ]);
 }
 
 fn runtime_overhead(table: &mut Table) {
@@ -579,7 +790,9 @@ fn main() {
         return;
     }
     let which: Vec<&str> = if args.is_empty() || args[0] == "all" {
-        vec!["gen", "scale", "runtime", "compile", "regen"]
+        vec![
+            "gen", "scale", "runtime", "compile", "tags", "default", "regen",
+        ]
     } else {
         args.iter().map(String::as_str).collect()
     };
@@ -594,6 +807,8 @@ fn main() {
             "scale" => scaling(&mut table),
             "runtime" => runtime_overhead(&mut table),
             "compile" => compile_cost(&mut table),
+            "tags" => one_tag(&mut table),
+            "default" => default_command(&mut table),
             "regen" => regen_wait(&mut table),
             other => eprintln!("unknown benchmark {other:?}"),
         }

@@ -35,8 +35,9 @@ pub fn render(api: &Api) -> Result<Vec<String>, FormatError> {
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(part) = parts.get(i) else { break made };
-            let text =
-                format_tokens(emit::emit_part(api, &cx, part)).map_err(|e| FormatError::InFile {
+            let text = format_tokens(emit::emit_part(api, &cx, part))
+                .map(|text| text + &emit::part_text(api, part))
+                .map_err(|e| FormatError::InFile {
                     file: emit::FILES[part.file],
                     source: Box::new(e),
                 });

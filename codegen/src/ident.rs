@@ -22,6 +22,10 @@ const KEYWORDS: &[&str] = &[
 ];
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
+/// Type names the generated `operations` module defines besides the operations' own:
+/// no operation's request type takes them.
+pub const OPERATIONS_MODULE_TYPES: &[&str] = &["Sending"];
+
 /// Type names the generated `types` module must not define, because generated code names
 /// them unqualified (prelude types, serde's traits).
 const RESERVED_TYPES: &[&str] = &[
@@ -71,6 +75,29 @@ pub fn type_name(raw: &str) -> String {
     }
     if RESERVED_TYPES.contains(&name.as_str()) {
         name.push_str("Type");
+    }
+    name
+}
+
+/// A cargo feature name for a tag: lower case, every run of other characters than ASCII
+/// letters, digits and `_` one `-` (`Fine-tuning` → `fine-tuning`, `Audio & Speech` →
+/// `audio-speech`), never empty, never starting with a digit or `-`.
+pub fn feature_name(tag: &str) -> String {
+    let mut name = String::new();
+    for c in tag.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            name.push(c.to_ascii_lowercase());
+        } else if !name.is_empty() && !name.ends_with('-') {
+            name.push('-');
+        }
+    }
+    while name.ends_with('-') {
+        name.pop();
+    }
+    if name.is_empty() {
+        name.push_str("tag");
+    } else if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        name.insert_str(0, "tag-");
     }
     name
 }
@@ -203,6 +230,24 @@ pub fn common_operation_prefix<'a>(ids: impl IntoIterator<Item = &'a str>) -> Op
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn feature_names_of_hard_tags() {
+        let cases = [
+            ("Pets", "pets"),
+            ("Fine-tuning", "fine-tuning"),
+            ("Audio & Speech", "audio-speech"),
+            ("  Vector stores ", "vector-stores"),
+            ("v2_beta", "v2_beta"),
+            ("2024 API", "tag-2024-api"),
+            ("_private", "tag-_private"),
+            ("&&", "tag"),
+            ("Übersicht", "bersicht"),
+        ];
+        for (tag, feature) in cases {
+            assert_eq!(feature_name(tag), feature, "{tag:?}");
+        }
+    }
 
     #[test]
     fn hard_type_names() {

@@ -33,6 +33,8 @@ pub struct Api {
     /// Emit `Client::new` and `IntoCredentials` for strings (see
     /// [`crate::Settings::client_constructors`]).
     pub client_constructors: bool,
+    /// One cargo feature per tag (see [`crate::Settings::features_per_tag`]).
+    pub features_per_tag: bool,
     /// Keys whose string values the runtime masks for this API: the wire names of its
     /// secret fields (`format: password`, named like a secret, in the settings'
     /// `secret_fields`) and write-only strings, and [`crate::Settings::secret_keys`],
@@ -284,6 +286,8 @@ pub struct Operation {
     pub body: Option<Body>,
     pub success: Vec<Response>,
     pub errors: Vec<ErrorResponse>,
+    /// The operation's `tags`, as written.
+    pub tags: Vec<String>,
 }
 
 impl Operation {

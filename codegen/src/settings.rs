@@ -108,6 +108,10 @@ pub struct Settings {
     /// needs them). Off for gcore-iam, whose runtime defines its own: a Gcore API key is
     /// parsed and checked before it is sent.
     pub client_constructors: bool,
+    /// One cargo feature per tag of the description in a standalone crate, `full` (every
+    /// tag) the default: a user who turns off default features and enables one tag
+    /// compiles that tag's operations and only the types they reach. Off by default.
+    pub features_per_tag: bool,
 }
 
 impl Default for Settings {
@@ -124,6 +128,7 @@ impl Default for Settings {
             reserved_methods: Vec::new(),
             descriptions: BTreeMap::new(),
             client_constructors: true,
+            features_per_tag: false,
         }
     }
 }
@@ -150,6 +155,7 @@ impl Settings {
     ///   mask_text: crate::auth::mask                 #   fn(&str) -> String
     /// reserved_methods: [all_users]                  # names your own code gives methods
     /// descriptions: {Group.id: "The role's id."}     # Schema.property → its docs
+    /// features_per_tag: true               # a cargo feature per tag, `full` the default
     /// ```
     ///
     /// `shown` names the file in errors, which carry the line and column. What the keys

@@ -132,6 +132,7 @@ pub fn crate_files(
     for (dep, spec) in RUNTIME_DEPENDENCIES {
         toml.push_str(&format!("{dep} = {spec}\n"));
     }
+    toml.push_str(&features_table(&generated.api));
     if options.own_workspace {
         toml.push_str("\n[workspace]\n");
     }
@@ -160,6 +161,25 @@ pub fn crate_files(
         });
     }
     files
+}
+
+/// The `[features]` table of a crate generated with a feature per tag: one per tag, `full`
+/// (all of them) the default; empty otherwise.
+fn features_table(api: &Api) -> String {
+    let names = match crate::emit::context(api).features {
+        Some(f) => f.names,
+        None => return String::new(),
+    };
+    let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+    let mut table = format!(
+        "\n[features]\ndefault = [\"{full}\"]\n{full} = [{}]\n",
+        quoted.join(", "),
+        full = crate::emit::features::FULL
+    );
+    for n in &names {
+        table.push_str(&format!("{n} = []\n"));
+    }
+    table
 }
 
 /// The crate's `lib.rs`: docs of its own (the API's title, how to authenticate, where

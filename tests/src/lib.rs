@@ -95,6 +95,17 @@ pub fn run_example(
 }
 
 /// The variant title of `tests/fixtures/settings/content_rule.yaml` that
+/// `tests/fixtures/settings/features_per_tag.yaml`, generated with a cargo feature per tag.
+pub const FEATURES_FIXTURE: &str = "tests/fixtures/settings/features_per_tag.yaml";
+
+/// The settings [`FEATURES_FIXTURE`] is generated with.
+pub fn features_per_tag_settings() -> codegen::Settings {
+    codegen::Settings {
+        features_per_tag: true,
+        ..codegen::Settings::default()
+    }
+}
+
 /// [`content_rule_settings`] renames `RoleTooHigh`.
 pub const ROLE_TOO_HIGH_TITLE: &str = "You can't create an API token with the specified role.";
 

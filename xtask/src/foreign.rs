@@ -12,12 +12,14 @@ use xtask::project;
 fn foreign_settings(
     settings_file: Option<&Path>,
     deny_warnings: bool,
+    features_per_tag: bool,
 ) -> Result<codegen::Settings, Diagnostics> {
     let mut settings = match settings_file {
         Some(path) => codegen::Settings::from_file(path, &path.display().to_string())?,
         None => codegen::Settings::default(),
     };
     settings.deny_warnings |= deny_warnings;
+    settings.features_per_tag |= features_per_tag;
     Ok(settings)
 }
 
@@ -25,8 +27,9 @@ fn generate_spec(
     spec: &Path,
     settings_file: Option<&Path>,
     deny_warnings: bool,
+    features_per_tag: bool,
 ) -> Result<codegen::Generated, Diagnostics> {
-    let settings = foreign_settings(settings_file, deny_warnings)?;
+    let settings = foreign_settings(settings_file, deny_warnings, features_per_tag)?;
     let shown = spec.display().to_string();
     let loaded = codegen::load::load_file_as(spec, &shown)?;
     codegen::generate(
@@ -44,7 +47,7 @@ fn runtime() -> Result<Runtime, String> {
     Runtime::read(&src).map_err(|e| format!("cannot read the runtime in {}: {e}", src.display()))
 }
 
-/// `generate --spec FILE --out DIR --crate-name NAME [--settings FILE] [--deny-warnings] [--force]`
+/// `generate --spec FILE --out DIR --crate-name NAME [--settings FILE] [--deny-warnings] [--features-per-tag] [--force]`
 pub fn generate(args: &[String]) -> Result<(), String> {
     let mut spec = None;
     let mut out = None;
@@ -52,6 +55,7 @@ pub fn generate(args: &[String]) -> Result<(), String> {
     let mut deny_warnings = false;
     let mut settings = None;
     let mut force = false;
+    let mut features_per_tag = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -61,12 +65,13 @@ pub fn generate(args: &[String]) -> Result<(), String> {
             "--deny-warnings" => deny_warnings = true,
             "--settings" => settings = it.next().map(PathBuf::from),
             "--force" => force = true,
+            "--features-per-tag" => features_per_tag = true,
             other => return Err(format!("generate: unknown argument {other:?}")),
         }
     }
     let (Some(spec), Some(out)) = (spec, out) else {
         return Err(
-            "usage: cargo xtask generate --spec FILE --out DIR [--crate-name NAME] [--settings FILE] [--deny-warnings] [--force]"
+            "usage: cargo xtask generate --spec FILE --out DIR [--crate-name NAME] [--settings FILE] [--deny-warnings] [--features-per-tag] [--force]"
                 .to_string(),
         );
     };
@@ -88,12 +93,13 @@ pub fn generate(args: &[String]) -> Result<(), String> {
             "--crate-name {name:?} is not a valid package name: use ASCII letters, digits, '-' and '_', starting with a letter"
         ));
     }
-    let generated = generate_spec(&spec, settings.as_deref(), deny_warnings).map_err(|d| {
-        format!(
-            "{d}\n\ngeneration failed; {} was left as it was",
-            out.display()
-        )
-    })?;
+    let generated = generate_spec(&spec, settings.as_deref(), deny_warnings, features_per_tag)
+        .map_err(|d| {
+            format!(
+                "{d}\n\ngeneration failed; {} was left as it was",
+                out.display()
+            )
+        })?;
     for w in generated.warnings.warnings() {
         eprintln!("{w}");
     }
@@ -259,7 +265,7 @@ fn generate_row(doc: &Path, runtime: &Runtime, work: &Path) -> Result<(String, R
         millis: 0,
         first_error: String::new(),
     };
-    match generate_spec(doc, None, false) {
+    match generate_spec(doc, None, false, false) {
         Ok(g) => {
             row.generated = true;
             row.operations = g.api.operations.len().to_string();

@@ -2,6 +2,7 @@
 //! found by `lower`. This module never looks at `openapiv3`.
 
 pub mod docs;
+pub mod features;
 mod operations;
 mod types;
 
@@ -98,10 +99,29 @@ pub fn context(api: &Api) -> Cx {
         .filter(|t| matches!(t.kind, crate::ir::TypeKind::Struct(_)))
         .map(|t| t.name.clone())
         .collect();
+    // operations whose documented errors are the same (statuses, variants, bodies and
+    // descriptions) share the first one's error enum: the others name it by an alias
+    let mut first_with: BTreeMap<String, usize> = BTreeMap::new();
+    let error_owner: Vec<usize> = api
+        .operations
+        .iter()
+        .enumerate()
+        .map(|(i, o)| *first_with.entry(format!("{:?}", o.errors)).or_insert(i))
+        .collect();
+    let mut error_shared = vec![false; error_owner.len()];
+    for (i, &owner) in error_owner.iter().enumerate() {
+        if owner != i {
+            error_shared[owner] = true;
+        }
+    }
+    let features = features::features(api, &error_owner);
     Cx {
         ops,
         string_enums,
         objects,
+        error_owner,
+        error_shared,
+        features,
     }
 }
 
@@ -110,11 +130,20 @@ pub fn emit_part(api: &Api, cx: &Cx, part: &Part) -> TokenStream {
     match &part.kind {
         PartKind::TypesHead => types::head(),
         PartKind::Types(r) => types::items(api, cx, r.clone()),
-        PartKind::TypesTail => types::tail(api),
-        PartKind::OperationsHead => operations::head(),
+        PartKind::TypesTail => types::tail(api, cx),
+        PartKind::OperationsHead => operations::head(api, cx),
         PartKind::Operations(r) => operations::items(api, cx, r.clone()),
-        PartKind::OperationsTail => operations::tail(api),
+        PartKind::OperationsTail => operations::tail(api, cx),
         PartKind::Api => emit_api(api),
+    }
+}
+
+/// Text that follows a part's formatted tokens as it is: definitions that `prettyplease`
+/// would print unreadably (a `macro_rules!` body is one run of tokens to it).
+pub fn part_text(api: &Api, part: &Part) -> String {
+    match &part.kind {
+        PartKind::TypesHead => types::head_text(api),
+        _ => String::new(),
     }
 }
 
@@ -126,6 +155,13 @@ pub struct Cx {
     pub string_enums: std::collections::BTreeSet<String>,
     /// Struct types: as parameters, serialised property by property.
     pub objects: std::collections::BTreeSet<String>,
+    /// For each operation (by index), the operation whose error enum it uses: itself, or
+    /// the first one whose documented errors are the same.
+    pub error_owner: Vec<usize>,
+    /// For each operation, whether other operations use its error enum.
+    pub error_shared: Vec<bool>,
+    /// Which cargo features compile what, when there is a feature per tag.
+    pub features: Option<features::Features>,
 }
 
 impl Cx {

@@ -10,31 +10,93 @@ use crate::ir::{
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-/// The module's inner documentation.
-pub fn head() -> TokenStream {
+/// The module's inner documentation, and [`Sending`](self), the future every operation
+/// returns: the request loop (`Client::execute`) is one boxed future compiled once, and
+/// an operation adds only a plain `fn` that decodes its response, not an `async` body of
+/// its own.
+pub fn head(api: &Api, cx: &Cx) -> TokenStream {
+    // the features enabled may leave no operation to make one
+    let unused = cx.features.is_some().then(|| quote!(#[allow(dead_code)]));
+    let sending = (!api.operations.is_empty()).then(|| sending(unused));
     quote! {
         //! Request builders and documented error responses, one per operation.
         //!
         //! Start a request with the method of the same name on [`crate::Client`], set the
         //! optional parameters, then `.await` it (or call `.send().await`).
+
+        #sending
+    }
+}
+
+/// The future type every operation returns.
+fn sending(unused: Option<TokenStream>) -> TokenStream {
+    quote! {
+        /// A request on its way: what every operation's method (or its builder's `send`)
+        /// returns. Nothing is sent until it is awaited.
+        #[must_use = "a request does nothing until it is awaited"]
+        pub struct Sending<'a, T, E> {
+            response: std::pin::Pin<Box<dyn std::future::Future<Output = Result<crate::runtime::Response, crate::runtime::Failure>> + Send + 'a>>,
+            decode: fn(crate::runtime::Response) -> Result<T, crate::Error<E>>,
+        }
+        impl<'a, T, E> Sending<'a, T, E> {
+            #unused
+            fn new(client: &'a crate::Client, req: crate::runtime::Request, decode: fn(crate::runtime::Response) -> Result<T, crate::Error<E>>) -> Self {
+                Sending { response: Box::pin(client.execute(req)), decode }
+            }
+            /// Sends the request: the same as awaiting it.
+            pub fn send(self) -> Self {
+                self
+            }
+        }
+        impl<T, E> std::fmt::Debug for Sending<'_, T, E> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct("Sending").finish_non_exhaustive()
+            }
+        }
+        impl<T, E> std::future::Future for Sending<'_, T, E> {
+            type Output = Result<T, crate::Error<E>>;
+            fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
+                let decode = self.decode;
+                self.response.as_mut().poll(cx).map(|sent| match sent {
+                    Ok(resp) => decode(resp),
+                    Err(failure) => Err(failure.into()),
+                })
+            }
+        }
     }
 }
 
 /// The operations `range` of `api.operations`.
 pub fn items(api: &Api, cx: &Cx, range: std::ops::Range<usize>) -> TokenStream {
     let types = quote!(super::types::);
-    let ops = api.operations[range]
-        .iter()
-        .map(|op| operation(op, cx, &types));
+    let ops = range.map(|i| {
+        let (own, error, rest) = operation(api, i, cx, &types);
+        let f = cx.features.as_ref();
+        let own = super::features::each_item(f.and_then(|f| f.operation(i)), own);
+        let rest = super::features::each_item(f.and_then(|f| f.operation(i)), rest);
+        let error = super::features::each_item(f.and_then(|f| f.error(i)), error);
+        // an alias of a shared enum is the operation's own
+        let alias = cx.error_owner[i] != i;
+        let error = if alias {
+            super::features::each_item(f.and_then(|f| f.operation(i)), error_alias(api, i, cx))
+        } else {
+            error
+        };
+        quote! { #own #error #rest }
+    });
     quote! { #( #ops )* }
 }
 
 /// The list of every operation, after the operations.
-pub fn tail(api: &Api) -> TokenStream {
-    let infos = api.operations.iter().map(info_ident);
+pub fn tail(api: &Api, cx: &Cx) -> TokenStream {
+    let infos = api.operations.iter().enumerate().map(|(i, op)| {
+        let cfg = cx.features.as_ref().and_then(|f| f.operation(i));
+        let info = info_ident(op);
+        quote!(#cfg &#info)
+    });
     quote! {
         /// Every operation of the API, in document order.
-        pub static OPERATIONS: &[&crate::runtime::OperationInfo] = &[ #( &#infos ),* ];
+        pub static OPERATIONS: &[&crate::runtime::OperationInfo] = &[ #( #infos ),* ];
     }
 }
 
@@ -105,10 +167,22 @@ fn has_display(t: &TypeRef, cx: &Cx) -> bool {
     }
 }
 
-/// One operation: its `OperationInfo`, its request builder (arguments, setters, how the
-/// request is built and the response decoded), its error enum, a success enum when
-/// statuses carry different types, and the `Client` method. Each part is a step below.
-fn operation(op: &Operation, cx: &Cx, types: &TokenStream) -> TokenStream {
+/// One operation: its `OperationInfo`, its error enum (or an alias of an identical one),
+/// a success enum when statuses carry different types, and the `Client` method. An
+/// operation without optional parameters needs no builder: its method builds the request
+/// and returns [`Sending`](head), named by an alias. One with optional parameters gets a
+/// builder struct with a setter each, whose `send` builds the request.
+///
+/// Returns the operation's items before its error enum, the error enum's (empty when the
+/// enum is another operation's: see [`error_alias`]), which cargo features may compile
+/// apart, and the operation's items after it.
+fn operation(
+    api: &Api,
+    index: usize,
+    cx: &Cx,
+    types: &TokenStream,
+) -> (TokenStream, TokenStream, TokenStream) {
+    let op = &api.operations[index];
     let builder = to_ident(&op.type_name);
     let error = format_ident!("{}Error", op.type_name);
     let method = to_ident(&op.method_name);
@@ -117,11 +191,14 @@ fn operation(op: &Operation, cx: &Cx, types: &TokenStream) -> TokenStream {
     let Arguments {
         struct_fields,
         args,
+        conversions,
         inits,
         setters,
     } = arguments(op, cx, types);
-    let path_expr = path_expr(op, cx);
-    let stmts = request_statements(op, cx);
+    let has_builder = !setters.is_empty();
+    let on = if has_builder { quote!(self.) } else { quote!() };
+    let path_expr = path_expr(op, cx, &on);
+    let stmts = request_statements(op, cx, &on);
     let req_mut = if stmts.is_empty() {
         quote!()
     } else {
@@ -131,24 +208,53 @@ fn operation(op: &Operation, cx: &Cx, types: &TokenStream) -> TokenStream {
         ok_ty,
         arms: success_arms,
         extra_items,
+        catches_all,
     } = success(op, cx, types);
-    let Errors {
-        variants: error_variants,
-        arms: error_arms,
-        fallback,
-    } = errors(op, cx, types, &error);
+    let fallback = (!catches_all).then(|| quote!(_ => Err(#error::from_response(resp)),));
+    let decode = quote! {
+        |resp| match resp.status() {
+            #( #success_arms )*
+            #fallback
+        }
+    };
+    let error_items = if cx.error_owner[index] == index {
+        error_enum(api, index, cx, types, &error)
+    } else {
+        TokenStream::new()
+    };
     let op_docs = method_docs(op, cx);
     let deprecated_attr = deprecated_attr(op);
+    let sending = quote!(Sending<'a, #ok_ty, #error>);
+    if !has_builder {
+        let alias_doc = format!(
+            " The request of [`crate::Client::{}`]: `.await` it.",
+            op.method_name
+        );
+        let own = quote! {
+            #info_static
+            #[doc = #alias_doc]
+            pub type #builder<'a> = #sending;
+        };
+        let rest = quote! {
+            #( #extra_items )*
+            impl crate::Client {
+                #op_docs
+                #deprecated_attr
+                pub fn #method(&self, #( #args ),*) -> #builder<'_> {
+                    #( #conversions )*
+                    let #req_mut req = self.request(&#info, #path_expr);
+                    #( #stmts )*
+                    #builder::new(self, req, #decode)
+                }
+            }
+        };
+        return (own, error_items, rest);
+    }
     let builder_doc = format!(
         " Request builder for [`crate::Client::{}`]: set optional parameters, then `.await` it.",
         op.method_name
     );
-    let error_doc = format!(
-        " Error responses of [`crate::Client::{}`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.",
-        op.method_name
-    );
-    let into_future_doc = " Sends the request.";
-    quote! {
+    let own = quote! {
         #info_static
 
         #[doc = #builder_doc]
@@ -162,38 +268,23 @@ fn operation(op: &Operation, cx: &Cx, types: &TokenStream) -> TokenStream {
         impl<'a> #builder<'a> {
             #( #setters )*
 
-            #[doc = #into_future_doc]
-            pub fn send(self) -> impl std::future::Future<Output = Result<#ok_ty, crate::Error<#error>>> + Send + 'a {
+            /// Sends the request.
+            pub fn send(self) -> #sending {
                 let #req_mut req = self.client.request(&#info, #path_expr);
                 #( #stmts )*
-                crate::runtime::call(self.client, req, Self::decode)
-            }
-
-            /// The response as this operation's result.
-            fn decode(resp: crate::runtime::Response) -> Result<#ok_ty, crate::Error<#error>> {
-                match resp.status() {
-                    #( #success_arms )*
-                    #( #error_arms )*
-                    #fallback
-                }
+                Sending::new(self.client, req, #decode)
             }
         }
 
         impl<'a> std::future::IntoFuture for #builder<'a> {
             type Output = Result<#ok_ty, crate::Error<#error>>;
-            type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>>;
+            type IntoFuture = #sending;
             fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
+                self.send()
             }
         }
-
-        #[doc = #error_doc]
-        #[derive(Debug, Clone, PartialEq)]
-        #[non_exhaustive]
-        pub enum #error {
-            #( #error_variants )*
-        }
-
+    };
+    let rest = quote! {
         #( #extra_items )*
 
         impl crate::Client {
@@ -201,6 +292,68 @@ fn operation(op: &Operation, cx: &Cx, types: &TokenStream) -> TokenStream {
             #deprecated_attr
             pub fn #method(&self, #( #args ),*) -> #builder<'_> {
                 #builder { client: self, #( #inits )* }
+            }
+        }
+    };
+    (own, error_items, rest)
+}
+
+/// The alias an operation's error type is when an earlier operation documents the same
+/// errors: that one's enum.
+fn error_alias(api: &Api, index: usize, cx: &Cx) -> TokenStream {
+    let op = &api.operations[index];
+    let owner = &api.operations[cx.error_owner[index]];
+    let error = format_ident!("{}Error", op.type_name);
+    let shared = format_ident!("{}Error", owner.type_name);
+    let doc = format!(
+        " Error responses of [`crate::Client::{}`]: the same as those of [`crate::Client::{}`].",
+        op.method_name, owner.method_name
+    );
+    quote! {
+        #[doc = #doc]
+        pub type #error = #shared;
+    }
+}
+
+/// The operation's error enum with the function that decodes an error response into it.
+fn error_enum(
+    api: &Api,
+    index: usize,
+    cx: &Cx,
+    types: &TokenStream,
+    error: &proc_macro2::Ident,
+) -> TokenStream {
+    let op = &api.operations[index];
+    let Errors {
+        variants,
+        arms,
+        fallback,
+    } = errors(op, cx, types);
+    let also = if cx.error_shared[index] {
+        " Operations that document the same errors name this type by an alias."
+    } else {
+        ""
+    };
+    let doc = format!(
+        " Error responses of [`crate::Client::{}`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.{also}",
+        op.method_name
+    );
+    let body = if arms.is_empty() {
+        quote!(resp.unexpected())
+    } else {
+        quote!(match resp.status() { #( #arms )* #fallback })
+    };
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum #error {
+            #( #variants )*
+        }
+        impl #error {
+            /// An error response as this type's [`crate::Error`].
+            fn from_response(resp: crate::runtime::Response) -> crate::Error<Self> {
+                #body
             }
         }
     }
@@ -244,6 +397,9 @@ fn operation_info(op: &Operation, info: &proc_macro2::Ident) -> TokenStream {
 struct Arguments {
     struct_fields: Vec<TokenStream>,
     args: Vec<TokenStream>,
+    /// `let name: String = name.into();` for `impl Into<String>` arguments, when there is
+    /// no builder to convert them into.
+    conversions: Vec<TokenStream>,
     inits: Vec<TokenStream>,
     setters: Vec<TokenStream>,
 }
@@ -256,6 +412,7 @@ fn arguments(op: &Operation, cx: &Cx, types: &TokenStream) -> Arguments {
     let mut struct_fields = Vec::new();
     let mut args = Vec::new();
     let mut inits = Vec::new();
+    let mut conversions = Vec::new();
     for p in &required {
         let n = to_ident(&p.rust_name);
         let t = ty(&p.ty, types);
@@ -263,6 +420,7 @@ fn arguments(op: &Operation, cx: &Cx, types: &TokenStream) -> Arguments {
         if p.ty == TypeRef::String {
             args.push(quote!(#n: impl Into<String>));
             inits.push(quote!(#n: #n.into(),));
+            conversions.push(quote!(let #n: String = #n.into();));
         } else {
             args.push(quote!(#n: #t));
             inits.push(quote!(#n,));
@@ -312,13 +470,15 @@ fn arguments(op: &Operation, cx: &Cx, types: &TokenStream) -> Arguments {
     Arguments {
         struct_fields,
         args,
+        conversions,
         inits,
         setters,
     }
 }
 
-/// The path, with each parameter percent-encoded.
-fn path_expr(op: &Operation, cx: &Cx) -> TokenStream {
+/// The path, with each parameter percent-encoded; parameters are read from `on` (`self.`
+/// in a builder, nothing where they are the method's arguments).
+fn path_expr(op: &Operation, cx: &Cx, on: &TokenStream) -> TokenStream {
     let mut pieces: Vec<TokenStream> = Vec::new();
     let mut rest = op.path.as_str();
     while let Some(start) = rest.find('{') {
@@ -339,14 +499,14 @@ fn path_expr(op: &Operation, cx: &Cx) -> TokenStream {
             // `simple` style: each value encoded, the commas between them not
             pieces.push(match shape(&p.ty, cx) {
                 Shape::Scalar => {
-                    let s = to_wire(&p.ty, quote!(self.#n), cx);
+                    let s = to_wire(&p.ty, quote!(#on #n), cx);
                     quote!(&crate::runtime::encode_path(&#s))
                 }
                 Shape::List(inner) => {
                     let one = to_wire(inner, quote!(x), cx);
-                    quote!(&self.#n.iter().map(|x| crate::runtime::encode_path(&#one)).collect::<Vec<String>>().join(","))
+                    quote!(&#on #n.iter().map(|x| crate::runtime::encode_path(&#one)).collect::<Vec<String>>().join(","))
                 }
-                Shape::Object => quote!(&crate::runtime::object_entries(&self.#n)
+                Shape::Object => quote!(&crate::runtime::object_entries(&#on #n)
                     .into_iter()
                     .flat_map(|(k, x)| [crate::runtime::encode_path(&k), crate::runtime::encode_path(&x)])
                     .collect::<Vec<String>>()
@@ -366,8 +526,9 @@ fn path_expr(op: &Operation, cx: &Cx) -> TokenStream {
     }
 }
 
-/// The statements that add query and header parameters and the body to `req`.
-fn request_statements(op: &Operation, cx: &Cx) -> Vec<TokenStream> {
+/// The statements that add query and header parameters and the body to `req`, reading
+/// them from `on` (see [`path_expr`]).
+fn request_statements(op: &Operation, cx: &Cx, on: &TokenStream) -> Vec<TokenStream> {
     let mut stmts = Vec::new();
     for p in op
         .params
@@ -409,18 +570,18 @@ fn request_statements(op: &Operation, cx: &Cx) -> Vec<TokenStream> {
             }
         };
         if p.required {
-            stmts.push(quote! { let v = &self.#n; #one });
+            stmts.push(quote! { let v = &#on #n; #one });
         } else {
-            stmts.push(quote! { if let Some(v) = &self.#n { #one } });
+            stmts.push(quote! { if let Some(v) = &#on #n { #one } });
         }
     }
     if let Some(b) = &op.body {
         let ct = &b.content_type;
         stmts.push(match b.encoding {
-            BodyEncoding::Json => quote!(req.json(&self.body);),
-            BodyEncoding::Form => quote!(req.form(&self.body);),
-            BodyEncoding::Text => quote!(req.bytes(#ct, self.body.into_bytes());),
-            BodyEncoding::Bytes => quote!(req.bytes(#ct, self.body);),
+            BodyEncoding::Json => quote!(req.json(&#on body);),
+            BodyEncoding::Form => quote!(req.form(&#on body);),
+            BodyEncoding::Text => quote!(req.bytes(#ct, #on body.into_bytes());),
+            BodyEncoding::Bytes => quote!(req.bytes(#ct, #on body);),
         });
     }
     stmts
@@ -432,6 +593,8 @@ struct Success {
     ok_ty: TokenStream,
     arms: Vec<TokenStream>,
     extra_items: Vec<TokenStream>,
+    /// A success arm matches every status (`default`): no error arm is reached.
+    catches_all: bool,
 }
 
 fn success(op: &Operation, cx: &Cx, types: &TokenStream) -> Success {
@@ -499,6 +662,7 @@ fn success(op: &Operation, cx: &Cx, types: &TokenStream) -> Success {
         ok_ty,
         arms,
         extra_items,
+        catches_all: op.success.iter().any(|r| r.status == StatusMatch::Default),
     }
 }
 
@@ -526,7 +690,7 @@ struct Errors {
     fallback: Option<TokenStream>,
 }
 
-fn errors(op: &Operation, cx: &Cx, types: &TokenStream, error: &proc_macro2::Ident) -> Errors {
+fn errors(op: &Operation, cx: &Cx, types: &TokenStream) -> Errors {
     let mut error_variants = Vec::new();
     let mut error_arms = Vec::new();
     let mut has_default = false;
@@ -565,17 +729,17 @@ fn errors(op: &Operation, cx: &Cx, types: &TokenStream, error: &proc_macro2::Ide
         has_default |= e.status == StatusMatch::Default;
         let decode = match (&e.ty, e.encoding) {
             (Some(_), ResponseEncoding::Json) => {
-                quote!(|body| serde_json::from_slice(body).map(#error::#vn))
+                quote!(|body| serde_json::from_slice(body).map(Self::#vn))
             }
             (Some(_), ResponseEncoding::Text) => {
-                quote!(|body| Ok(#error::#vn(String::from_utf8_lossy(body).into_owned())))
+                quote!(|body| Ok(Self::#vn(String::from_utf8_lossy(body).into_owned())))
             }
-            (Some(_), ResponseEncoding::Bytes) => quote!(|body| Ok(#error::#vn(body.to_vec()))),
-            _ => quote!(|_| Ok(#error::#vn)),
+            (Some(_), ResponseEncoding::Bytes) => quote!(|body| Ok(Self::#vn(body.to_vec()))),
+            _ => quote!(|_| Ok(Self::#vn)),
         };
-        error_arms.push(quote!(#p => Err(resp.error(#decode)),));
+        error_arms.push(quote!(#p => resp.error(#decode),));
     }
-    let fallback = (!has_default).then(|| quote!(_ => Err(resp.unexpected()),));
+    let fallback = (!has_default).then(|| quote!(_ => resp.unexpected(),));
 
     Errors {
         variants: error_variants,

@@ -13,15 +13,83 @@ pub fn head() -> TokenStream {
     }
 }
 
+/// `string_enum!`, which writes a string enum's impls: one definition instead of five
+/// impls spelled out per enum, which were most of the lines of a crate's types. Written
+/// as text after the formatted head (`prettyplease` prints a macro's body as one run of
+/// tokens), and only when some type is a string enum.
+pub fn head_text(api: &Api) -> String {
+    let any = api
+        .types
+        .iter()
+        .any(|t| matches!(t.kind, TypeKind::StringEnum(_)));
+    if !any {
+        String::new()
+    } else if api.features_per_tag {
+        // the features enabled may leave no string enum to use it
+        STRING_ENUM_MACRO.replace("\nmacro_rules!", "\n#[allow(unused_macros)]\nmacro_rules!")
+    } else {
+        STRING_ENUM_MACRO.to_string()
+    }
+}
+
+const STRING_ENUM_MACRO: &str = r#"/// `as_str`, `Display`, `FromStr` and serde for a string enum whose `Unknown` variant keeps
+/// the values the API description does not list: `string_enum!(Name { Variant => "wire" })`.
+macro_rules! string_enum {
+    ($name:ident { $($variant:ident => $wire:literal),* $(,)? }) => {
+        #[allow(deprecated)]
+        impl $name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $wire,)*
+                    Self::Unknown(other) => other,
+                }
+            }
+        }
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        #[allow(deprecated)]
+        impl std::str::FromStr for $name {
+            type Err = std::convert::Infallible;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Ok(match s {
+                    $($wire => Self::$variant,)*
+                    other => Self::Unknown(other.to_string()),
+                })
+            }
+        }
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let s = <String as serde::Deserialize>::deserialize(deserializer)?;
+                Ok(s.parse().unwrap_or_else(|never: std::convert::Infallible| match never {}))
+            }
+        }
+    };
+}
+"#;
+
 /// The types `range` of `api.types`.
 pub fn items(api: &Api, cx: &Cx, range: std::ops::Range<usize>) -> TokenStream {
     let here = TokenStream::new();
-    let items = api.types[range].iter().map(|t| type_def(t, cx, &here));
+    let items = api.types[range].iter().map(|t| {
+        let cfg = cx.features.as_ref().and_then(|f| f.of_type(&t.name));
+        super::features::each_item(cfg, type_def(t, cx, &here))
+    });
     quote! { #( #items )* }
 }
 
 /// The private helpers some of the types need, after the types.
-pub fn tail(api: &Api) -> TokenStream {
+pub fn tail(api: &Api, cx: &Cx) -> TokenStream {
+    // the features enabled may leave no union to use them
+    let unused = cx.features.is_some().then(|| quote!(#[allow(dead_code)]));
     let uses_shape = api.types.iter().any(|t| match &t.kind {
         TypeKind::OneOf(o) => match o.how {
             OneOfDecoding::ByShape { .. } => true,
@@ -36,6 +104,7 @@ pub fn tail(api: &Api) -> TokenStream {
             /// Decodes `value` as `T`; `Some((v, true))` when nothing of `value` was lost,
             /// `Some((v, false))` when something was but `v` still holds some of it, `None`
             /// when `T` cannot hold it or keeps none of it (every field optional and absent).
+            #unused
             fn one_of_match<T: serde::de::DeserializeOwned + serde::Serialize>(value: &serde_json::Value) -> Option<(T, bool)> {
                 fn holds_something(v: &serde_json::Value) -> bool {
                     match v {
@@ -57,6 +126,7 @@ pub fn tail(api: &Api) -> TokenStream {
     let content_helper = uses_content.then(|| {
         quote! {
             /// The string at `pointer` in `value` (the first element when it is a list).
+            #unused
             fn content_key<'v>(value: &'v serde_json::Value, pointer: &str) -> Option<&'v str> {
                 match value.pointer(pointer)? {
                     serde_json::Value::String(s) => Some(s),
@@ -100,10 +170,6 @@ fn type_def(t: &TypeDef, cx: &Cx, here: &TokenStream) -> TokenStream {
                     .then(|| quote!(#[deprecated(note = "deprecated in the API description")]));
                 quote!(#d #dep)
             });
-            let allow = variants
-                .iter()
-                .any(|v| v.deprecated)
-                .then(|| quote!(#[allow(deprecated)]));
             quote! {
                 #docs
                 ///
@@ -117,42 +183,7 @@ fn type_def(t: &TypeDef, cx: &Cx, here: &TokenStream) -> TokenStream {
                     /// A value this version of the crate does not know, as sent.
                     Unknown(String),
                 }
-                #allow
-                impl #name {
-                    /// The value as sent on the wire.
-                    pub fn as_str(&self) -> &str {
-                        match self {
-                            #( Self::#idents => #wires, )*
-                            Self::Unknown(other) => other,
-                        }
-                    }
-                }
-                impl std::fmt::Display for #name {
-                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(self.as_str())
-                    }
-                }
-                #allow
-                impl std::str::FromStr for #name {
-                    type Err = std::convert::Infallible;
-                    fn from_str(s: &str) -> Result<Self, Self::Err> {
-                        Ok(match s {
-                            #( #wires => Self::#idents, )*
-                            other => Self::Unknown(other.to_string()),
-                        })
-                    }
-                }
-                impl serde::Serialize for #name {
-                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                        serializer.serialize_str(self.as_str())
-                    }
-                }
-                impl<'de> serde::Deserialize<'de> for #name {
-                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        let s = <String as serde::Deserialize>::deserialize(deserializer)?;
-                        Ok(s.parse().unwrap_or_else(|never: std::convert::Infallible| match never {}))
-                    }
-                }
+                string_enum!(#name { #( #idents => #wires ),* });
             }
         }
         TypeKind::OneOf(o) => one_of_def(t, o, cx, here, docs, deprecated),

@@ -262,7 +262,7 @@ impl<'a> Lowerer<'a> {
 
     fn operations(&mut self) -> Vec<Operation> {
         let mut out = Vec::new();
-        let mut type_namer_ops = Namer::default();
+        let mut type_namer_ops = Namer::with_reserved(ident::OPERATIONS_MODULE_TYPES);
         for (path, method, op, item, ptr) in self.each_operation() {
             let key = op
                 .operation_id
@@ -317,6 +317,7 @@ impl<'a> Lowerer<'a> {
                 body,
                 success,
                 errors,
+                tags: op.tags.clone(),
             });
             self.current_op = None;
         }
@@ -783,6 +784,7 @@ impl<'a> Lowerer<'a> {
                 explain_auth_failure: self.settings.hooks.explain_auth_failure.clone(),
                 mask_text: self.settings.hooks.mask_text.clone(),
             },
+            features_per_tag: self.settings.features_per_tag,
         };
         Ok((api, self.diags))
     }

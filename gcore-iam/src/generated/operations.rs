@@ -4,6 +4,56 @@
 //!
 //! Start a request with the method of the same name on [`crate::Client`], set the
 //! optional parameters, then `.await` it (or call `.send().await`).
+/// A request on its way: what every operation's method (or its builder's `send`)
+/// returns. Nothing is sent until it is awaited.
+#[must_use = "a request does nothing until it is awaited"]
+pub struct Sending<'a, T, E> {
+    response: std::pin::Pin<
+        Box<
+            dyn std::future::Future<
+                Output = Result<crate::runtime::Response, crate::runtime::Failure>,
+            > + Send + 'a,
+        >,
+    >,
+    decode: fn(crate::runtime::Response) -> Result<T, crate::Error<E>>,
+}
+impl<'a, T, E> Sending<'a, T, E> {
+    fn new(
+        client: &'a crate::Client,
+        req: crate::runtime::Request,
+        decode: fn(crate::runtime::Response) -> Result<T, crate::Error<E>>,
+    ) -> Self {
+        Sending {
+            response: Box::pin(client.execute(req)),
+            decode,
+        }
+    }
+    /// Sends the request: the same as awaiting it.
+    pub fn send(self) -> Self {
+        self
+    }
+}
+impl<T, E> std::fmt::Debug for Sending<'_, T, E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sending").finish_non_exhaustive()
+    }
+}
+impl<T, E> std::future::Future for Sending<'_, T, E> {
+    type Output = Result<T, crate::Error<E>>;
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        let decode = self.decode;
+        self.response
+            .as_mut()
+            .poll(cx)
+            .map(|sent| match sent {
+                Ok(resp) => decode(resp),
+                Err(failure) => Err(failure.into()),
+            })
+    }
+}
 static LOGIN_USER_INFO: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
     operation_id: "iamLoginUser",
     rust_name: "login_user",
@@ -12,59 +62,23 @@ static LOGIN_USER_INFO: crate::runtime::OperationInfo = crate::runtime::Operatio
     deprecation: None,
     authenticated: false,
 };
-/// Request builder for [`crate::Client::login_user`]: set optional parameters, then `.await` it.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct LoginUser<'a> {
-    client: &'a crate::Client,
-    body: super::types::LoginRequest,
-}
-impl<'a> LoginUser<'a> {
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<super::types::Token, crate::Error<LoginUserError>>,
-    > + Send + 'a {
-        let mut req = self
-            .client
-            .request(&LOGIN_USER_INFO, "/iam/auth/jwt/login".to_string());
-        req.json(&self.body);
-        crate::runtime::call(self.client, req, Self::decode)
-    }
-    /// The response as this operation's result.
-    fn decode(
-        resp: crate::runtime::Response,
-    ) -> Result<super::types::Token, crate::Error<LoginUserError>> {
-        match resp.status() {
-            200 => resp.json(),
-            400 => {
-                Err(
-                    resp
-                        .error(|body| {
-                            serde_json::from_slice(body).map(LoginUserError::BadRequest)
-                        }),
-                )
-            }
-            _ => Err(resp.unexpected()),
-        }
-    }
-}
-impl<'a> std::future::IntoFuture for LoginUser<'a> {
-    type Output = Result<super::types::Token, crate::Error<LoginUserError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+/// The request of [`crate::Client::login_user`]: `.await` it.
+pub type LoginUser<'a> = Sending<'a, super::types::Token, LoginUserError>;
 /// Error responses of [`crate::Client::login_user`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum LoginUserError {
     /// 400: The credentials were rejected or the body is malformed.
     BadRequest(super::types::LoginError),
+}
+impl LoginUserError {
+    /// An error response as this type's [`crate::Error`].
+    fn from_response(resp: crate::runtime::Response) -> crate::Error<Self> {
+        match resp.status() {
+            400 => resp.error(|body| serde_json::from_slice(body).map(Self::BadRequest)),
+            _ => resp.unexpected(),
+        }
+    }
 }
 impl crate::Client {
     /// Log in
@@ -83,7 +97,16 @@ impl crate::Client {
     ///
     /// Sends `POST /iam/auth/jwt/login`.
     pub fn login_user(&self, body: super::types::LoginRequest) -> LoginUser<'_> {
-        LoginUser { client: self, body }
+        let mut req = self.request(&LOGIN_USER_INFO, "/iam/auth/jwt/login".to_string());
+        req.json(&body);
+        LoginUser::new(
+            self,
+            req,
+            |resp| match resp.status() {
+                200 => resp.json(),
+                _ => Err(LoginUserError::from_response(resp)),
+            },
+        )
     }
 }
 static REFRESH_TOKEN_INFO: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
@@ -94,55 +117,8 @@ static REFRESH_TOKEN_INFO: crate::runtime::OperationInfo = crate::runtime::Opera
     deprecation: None,
     authenticated: false,
 };
-/// Request builder for [`crate::Client::refresh_token`]: set optional parameters, then `.await` it.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct RefreshToken<'a> {
-    client: &'a crate::Client,
-    body: super::types::RefreshRequest,
-}
-impl<'a> RefreshToken<'a> {
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<super::types::Token, crate::Error<RefreshTokenError>>,
-    > + Send + 'a {
-        let mut req = self
-            .client
-            .request(&REFRESH_TOKEN_INFO, "/iam/auth/jwt/refresh".to_string());
-        req.json(&self.body);
-        crate::runtime::call(self.client, req, Self::decode)
-    }
-    /// The response as this operation's result.
-    fn decode(
-        resp: crate::runtime::Response,
-    ) -> Result<super::types::Token, crate::Error<RefreshTokenError>> {
-        match resp.status() {
-            200 => resp.json(),
-            400 => {
-                Err(
-                    resp
-                        .error(|body| {
-                            serde_json::from_slice(body)
-                                .map(RefreshTokenError::BadRequest)
-                        }),
-                )
-            }
-            401 => Err(resp.error(|_| Ok(RefreshTokenError::Unauthorized))),
-            _ => Err(resp.unexpected()),
-        }
-    }
-}
-impl<'a> std::future::IntoFuture for RefreshToken<'a> {
-    type Output = Result<super::types::Token, crate::Error<RefreshTokenError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+/// The request of [`crate::Client::refresh_token`]: `.await` it.
+pub type RefreshToken<'a> = Sending<'a, super::types::Token, RefreshTokenError>;
 /// Error responses of [`crate::Client::refresh_token`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -151,6 +127,16 @@ pub enum RefreshTokenError {
     BadRequest(super::types::ValidationError),
     /// 401: The refresh token is invalid, expired or blacklisted. A refresh token is blacklisted as soon as it has been used once.
     Unauthorized,
+}
+impl RefreshTokenError {
+    /// An error response as this type's [`crate::Error`].
+    fn from_response(resp: crate::runtime::Response) -> crate::Error<Self> {
+        match resp.status() {
+            400 => resp.error(|body| serde_json::from_slice(body).map(Self::BadRequest)),
+            401 => resp.error(|_| Ok(Self::Unauthorized)),
+            _ => resp.unexpected(),
+        }
+    }
 }
 impl crate::Client {
     /// Refresh access token
@@ -165,7 +151,17 @@ impl crate::Client {
     ///
     /// Sends `POST /iam/auth/jwt/refresh`.
     pub fn refresh_token(&self, body: super::types::RefreshRequest) -> RefreshToken<'_> {
-        RefreshToken { client: self, body }
+        let mut req = self
+            .request(&REFRESH_TOKEN_INFO, "/iam/auth/jwt/refresh".to_string());
+        req.json(&body);
+        RefreshToken::new(
+            self,
+            req,
+            |resp| match resp.status() {
+                200 => resp.json(),
+                _ => Err(RefreshTokenError::from_response(resp)),
+            },
+        )
     }
 }
 static SELECT_ACCOUNT_INFO: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
@@ -176,55 +172,8 @@ static SELECT_ACCOUNT_INFO: crate::runtime::OperationInfo = crate::runtime::Oper
     deprecation: None,
     authenticated: true,
 };
-/// Request builder for [`crate::Client::select_account`]: set optional parameters, then `.await` it.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct SelectAccount<'a> {
-    client: &'a crate::Client,
-    client_id: i64,
-}
-impl<'a> SelectAccount<'a> {
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<super::types::Token, crate::Error<SelectAccountError>>,
-    > + Send + 'a {
-        let req = self
-            .client
-            .request(
-                &SELECT_ACCOUNT_INFO,
-                [
-                    "/iam/auth/jwt/clients/",
-                    &crate::runtime::encode_path(&self.client_id.to_string()),
-                    "/login",
-                ]
-                    .concat(),
-            );
-        crate::runtime::call(self.client, req, Self::decode)
-    }
-    /// The response as this operation's result.
-    fn decode(
-        resp: crate::runtime::Response,
-    ) -> Result<super::types::Token, crate::Error<SelectAccountError>> {
-        match resp.status() {
-            200 => resp.json(),
-            401 => Err(resp.error(|_| Ok(SelectAccountError::Unauthorized))),
-            403 => Err(resp.error(|_| Ok(SelectAccountError::Forbidden))),
-            404 => Err(resp.error(|_| Ok(SelectAccountError::NotFound))),
-            _ => Err(resp.unexpected()),
-        }
-    }
-}
-impl<'a> std::future::IntoFuture for SelectAccount<'a> {
-    type Output = Result<super::types::Token, crate::Error<SelectAccountError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+/// The request of [`crate::Client::select_account`]: `.await` it.
+pub type SelectAccount<'a> = Sending<'a, super::types::Token, SelectAccountError>;
 /// Error responses of [`crate::Client::select_account`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -236,6 +185,17 @@ pub enum SelectAccountError {
     /// 404: No such account.
     NotFound,
 }
+impl SelectAccountError {
+    /// An error response as this type's [`crate::Error`].
+    fn from_response(resp: crate::runtime::Response) -> crate::Error<Self> {
+        match resp.status() {
+            401 => resp.error(|_| Ok(Self::Unauthorized)),
+            403 => resp.error(|_| Ok(Self::Forbidden)),
+            404 => resp.error(|_| Ok(Self::NotFound)),
+            _ => resp.unexpected(),
+        }
+    }
+}
 impl crate::Client {
     /// Switch account
     ///
@@ -246,10 +206,24 @@ impl crate::Client {
     ///
     /// Sends `GET /iam/auth/jwt/clients/{clientId}/login`.
     pub fn select_account(&self, client_id: i64) -> SelectAccount<'_> {
-        SelectAccount {
-            client: self,
-            client_id,
-        }
+        let req = self
+            .request(
+                &SELECT_ACCOUNT_INFO,
+                [
+                    "/iam/auth/jwt/clients/",
+                    &crate::runtime::encode_path(&client_id.to_string()),
+                    "/login",
+                ]
+                    .concat(),
+            );
+        SelectAccount::new(
+            self,
+            req,
+            |resp| match resp.status() {
+                200 => resp.json(),
+                _ => Err(SelectAccountError::from_response(resp)),
+            },
+        )
     }
 }
 static CREATE_ACCOUNT_INFO: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
@@ -260,62 +234,12 @@ static CREATE_ACCOUNT_INFO: crate::runtime::OperationInfo = crate::runtime::Oper
     deprecation: None,
     authenticated: true,
 };
-/// Request builder for [`crate::Client::create_account`]: set optional parameters, then `.await` it.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct CreateAccount<'a> {
-    client: &'a crate::Client,
-    body: super::types::CreateAccountRequest,
-}
-impl<'a> CreateAccount<'a> {
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            super::types::CreateAccountRequest,
-            crate::Error<CreateAccountError>,
-        >,
-    > + Send + 'a {
-        let mut req = self
-            .client
-            .request(&CREATE_ACCOUNT_INFO, "/iam/clients/create".to_string());
-        req.json(&self.body);
-        crate::runtime::call(self.client, req, Self::decode)
-    }
-    /// The response as this operation's result.
-    fn decode(
-        resp: crate::runtime::Response,
-    ) -> Result<super::types::CreateAccountRequest, crate::Error<CreateAccountError>> {
-        match resp.status() {
-            201 => resp.json(),
-            400 => {
-                Err(
-                    resp
-                        .error(|body| {
-                            serde_json::from_slice(body)
-                                .map(CreateAccountError::BadRequest)
-                        }),
-                )
-            }
-            401 => Err(resp.error(|_| Ok(CreateAccountError::Unauthorized))),
-            403 => Err(resp.error(|_| Ok(CreateAccountError::Forbidden))),
-            _ => Err(resp.unexpected()),
-        }
-    }
-}
-impl<'a> std::future::IntoFuture for CreateAccount<'a> {
-    type Output = Result<
-        super::types::CreateAccountRequest,
-        crate::Error<CreateAccountError>,
-    >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+/// The request of [`crate::Client::create_account`]: `.await` it.
+pub type CreateAccount<'a> = Sending<
+    'a,
+    super::types::CreateAccountRequest,
+    CreateAccountError,
+>;
 /// Error responses of [`crate::Client::create_account`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -327,6 +251,17 @@ pub enum CreateAccountError {
     /// 403: The caller's role does not allow this.
     Forbidden,
 }
+impl CreateAccountError {
+    /// An error response as this type's [`crate::Error`].
+    fn from_response(resp: crate::runtime::Response) -> crate::Error<Self> {
+        match resp.status() {
+            400 => resp.error(|body| serde_json::from_slice(body).map(Self::BadRequest)),
+            401 => resp.error(|_| Ok(Self::Unauthorized)),
+            403 => resp.error(|_| Ok(Self::Forbidden)),
+            _ => resp.unexpected(),
+        }
+    }
+}
 impl crate::Client {
     /// Add account
     ///
@@ -337,10 +272,17 @@ impl crate::Client {
         &self,
         body: super::types::CreateAccountRequest,
     ) -> CreateAccount<'_> {
-        CreateAccount {
-            client: self,
-            body,
-        }
+        let mut req = self
+            .request(&CREATE_ACCOUNT_INFO, "/iam/clients/create".to_string());
+        req.json(&body);
+        CreateAccount::new(
+            self,
+            req,
+            |resp| match resp.status() {
+                201 => resp.json(),
+                _ => Err(CreateAccountError::from_response(resp)),
+            },
+        )
     }
 }
 static GET_ACCOUNT_DETAILS_INFO: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
@@ -351,50 +293,27 @@ static GET_ACCOUNT_DETAILS_INFO: crate::runtime::OperationInfo = crate::runtime:
     deprecation: None,
     authenticated: true,
 };
-/// Request builder for [`crate::Client::get_account_details`]: set optional parameters, then `.await` it.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct GetAccountDetails<'a> {
-    client: &'a crate::Client,
-}
-impl<'a> GetAccountDetails<'a> {
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<super::types::ClientBase, crate::Error<GetAccountDetailsError>>,
-    > + Send + 'a {
-        let req = self
-            .client
-            .request(&GET_ACCOUNT_DETAILS_INFO, "/iam/clients/me".to_string());
-        crate::runtime::call(self.client, req, Self::decode)
-    }
-    /// The response as this operation's result.
-    fn decode(
-        resp: crate::runtime::Response,
-    ) -> Result<super::types::ClientBase, crate::Error<GetAccountDetailsError>> {
-        match resp.status() {
-            200 => resp.json(),
-            401 => Err(resp.error(|_| Ok(GetAccountDetailsError::Unauthorized))),
-            _ => Err(resp.unexpected()),
-        }
-    }
-}
-impl<'a> std::future::IntoFuture for GetAccountDetails<'a> {
-    type Output = Result<super::types::ClientBase, crate::Error<GetAccountDetailsError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Error responses of [`crate::Client::get_account_details`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
+/// The request of [`crate::Client::get_account_details`]: `.await` it.
+pub type GetAccountDetails<'a> = Sending<
+    'a,
+    super::types::ClientBase,
+    GetAccountDetailsError,
+>;
+/// Error responses of [`crate::Client::get_account_details`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body. Operations that document the same errors name this type by an alias.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetAccountDetailsError {
     /// 401: No credentials were sent, or the token is not valid for any token type.
     Unauthorized,
+}
+impl GetAccountDetailsError {
+    /// An error response as this type's [`crate::Error`].
+    fn from_response(resp: crate::runtime::Response) -> crate::Error<Self> {
+        match resp.status() {
+            401 => resp.error(|_| Ok(Self::Unauthorized)),
+            _ => resp.unexpected(),
+        }
+    }
 }
 impl crate::Client {
     /// Get account details
@@ -403,7 +322,15 @@ impl crate::Client {
     ///
     /// Sends `GET /iam/clients/me`.
     pub fn get_account_details(&self) -> GetAccountDetails<'_> {
-        GetAccountDetails { client: self }
+        let req = self.request(&GET_ACCOUNT_DETAILS_INFO, "/iam/clients/me".to_string());
+        GetAccountDetails::new(
+            self,
+            req,
+            |resp| match resp.status() {
+                200 => resp.json(),
+                _ => Err(GetAccountDetailsError::from_response(resp)),
+            },
+        )
     }
 }
 static FORGOT_PASSWORD_INFO: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
@@ -414,60 +341,23 @@ static FORGOT_PASSWORD_INFO: crate::runtime::OperationInfo = crate::runtime::Ope
     deprecation: None,
     authenticated: true,
 };
-/// Request builder for [`crate::Client::forgot_password`]: set optional parameters, then `.await` it.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct ForgotPassword<'a> {
-    client: &'a crate::Client,
-    body: super::types::EmailRequest,
-}
-impl<'a> ForgotPassword<'a> {
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<serde_json::Value, crate::Error<ForgotPasswordError>>,
-    > + Send + 'a {
-        let mut req = self
-            .client
-            .request(&FORGOT_PASSWORD_INFO, "/iam/auth/password/forgot".to_string());
-        req.json(&self.body);
-        crate::runtime::call(self.client, req, Self::decode)
-    }
-    /// The response as this operation's result.
-    fn decode(
-        resp: crate::runtime::Response,
-    ) -> Result<serde_json::Value, crate::Error<ForgotPasswordError>> {
-        match resp.status() {
-            200 => resp.json(),
-            400 => {
-                Err(
-                    resp
-                        .error(|body| {
-                            serde_json::from_slice(body)
-                                .map(ForgotPasswordError::BadRequest)
-                        }),
-                )
-            }
-            _ => Err(resp.unexpected()),
-        }
-    }
-}
-impl<'a> std::future::IntoFuture for ForgotPassword<'a> {
-    type Output = Result<serde_json::Value, crate::Error<ForgotPasswordError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+/// The request of [`crate::Client::forgot_password`]: `.await` it.
+pub type ForgotPassword<'a> = Sending<'a, serde_json::Value, ForgotPasswordError>;
 /// Error responses of [`crate::Client::forgot_password`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ForgotPasswordError {
     /// 400: The reset request is malformed.
     BadRequest(super::types::ValidationError),
+}
+impl ForgotPasswordError {
+    /// An error response as this type's [`crate::Error`].
+    fn from_response(resp: crate::runtime::Response) -> crate::Error<Self> {
+        match resp.status() {
+            400 => resp.error(|body| serde_json::from_slice(body).map(Self::BadRequest)),
+            _ => resp.unexpected(),
+        }
+    }
 }
 impl crate::Client {
     /// Request password reset
@@ -481,10 +371,17 @@ impl crate::Client {
         &self,
         body: super::types::EmailRequest,
     ) -> ForgotPassword<'_> {
-        ForgotPassword {
-            client: self,
-            body,
-        }
+        let mut req = self
+            .request(&FORGOT_PASSWORD_INFO, "/iam/auth/password/forgot".to_string());
+        req.json(&body);
+        ForgotPassword::new(
+            self,
+            req,
+            |resp| match resp.status() {
+                200 => resp.json(),
+                _ => Err(ForgotPasswordError::from_response(resp)),
+            },
+        )
     }
 }
 static CHANGE_PASSWORD_INFO: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
@@ -495,65 +392,8 @@ static CHANGE_PASSWORD_INFO: crate::runtime::OperationInfo = crate::runtime::Ope
     deprecation: None,
     authenticated: true,
 };
-/// Request builder for [`crate::Client::change_password`]: set optional parameters, then `.await` it.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct ChangePassword<'a> {
-    client: &'a crate::Client,
-    user_id: i64,
-    body: super::types::ChangePasswordRequest,
-}
-impl<'a> ChangePassword<'a> {
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<super::types::Token, crate::Error<ChangePasswordError>>,
-    > + Send + 'a {
-        let mut req = self
-            .client
-            .request(
-                &CHANGE_PASSWORD_INFO,
-                [
-                    "/iam/users/",
-                    &crate::runtime::encode_path(&self.user_id.to_string()),
-                    "/password",
-                ]
-                    .concat(),
-            );
-        req.json(&self.body);
-        crate::runtime::call(self.client, req, Self::decode)
-    }
-    /// The response as this operation's result.
-    fn decode(
-        resp: crate::runtime::Response,
-    ) -> Result<super::types::Token, crate::Error<ChangePasswordError>> {
-        match resp.status() {
-            200 => resp.json(),
-            400 => {
-                Err(
-                    resp
-                        .error(|body| {
-                            serde_json::from_slice(body)
-                                .map(ChangePasswordError::BadRequest)
-                        }),
-                )
-            }
-            401 => Err(resp.error(|_| Ok(ChangePasswordError::Unauthorized))),
-            403 => Err(resp.error(|_| Ok(ChangePasswordError::Forbidden))),
-            _ => Err(resp.unexpected()),
-        }
-    }
-}
-impl<'a> std::future::IntoFuture for ChangePassword<'a> {
-    type Output = Result<super::types::Token, crate::Error<ChangePasswordError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+/// The request of [`crate::Client::change_password`]: `.await` it.
+pub type ChangePassword<'a> = Sending<'a, super::types::Token, ChangePasswordError>;
 /// Error responses of [`crate::Client::change_password`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -564,6 +404,17 @@ pub enum ChangePasswordError {
     Unauthorized,
     /// 403: The caller's role does not allow this.
     Forbidden,
+}
+impl ChangePasswordError {
+    /// An error response as this type's [`crate::Error`].
+    fn from_response(resp: crate::runtime::Response) -> crate::Error<Self> {
+        match resp.status() {
+            400 => resp.error(|body| serde_json::from_slice(body).map(Self::BadRequest)),
+            401 => resp.error(|_| Ok(Self::Unauthorized)),
+            403 => resp.error(|_| Ok(Self::Forbidden)),
+            _ => resp.unexpected(),
+        }
+    }
 }
 impl crate::Client {
     /// Change password
@@ -579,11 +430,25 @@ impl crate::Client {
         user_id: i64,
         body: super::types::ChangePasswordRequest,
     ) -> ChangePassword<'_> {
-        ChangePassword {
-            client: self,
-            user_id,
-            body,
-        }
+        let mut req = self
+            .request(
+                &CHANGE_PASSWORD_INFO,
+                [
+                    "/iam/users/",
+                    &crate::runtime::encode_path(&user_id.to_string()),
+                    "/password",
+                ]
+                    .concat(),
+            );
+        req.json(&body);
+        ChangePassword::new(
+            self,
+            req,
+            |resp| match resp.status() {
+                200 => resp.json(),
+                _ => Err(ChangePasswordError::from_response(resp)),
+            },
+        )
     }
 }
 static GET_LAST_LOGIN_TIME_INFO: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
@@ -616,12 +481,7 @@ impl<'a> GetLastLoginTime<'a> {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            super::types::LastLoginTimeSchema,
-            crate::Error<GetLastLoginTimeError>,
-        >,
-    > + Send + 'a {
+    ) -> Sending<'a, super::types::LastLoginTimeSchema, GetLastLoginTimeError> {
         let mut req = self
             .client
             .request(&GET_LAST_LOGIN_TIME_INFO, "/iam/activity_log/logins".to_string());
@@ -631,27 +491,14 @@ impl<'a> GetLastLoginTime<'a> {
         if let Some(v) = &self.offset {
             req.query("offset", v.to_string());
         }
-        crate::runtime::call(self.client, req, Self::decode)
-    }
-    /// The response as this operation's result.
-    fn decode(
-        resp: crate::runtime::Response,
-    ) -> Result<super::types::LastLoginTimeSchema, crate::Error<GetLastLoginTimeError>> {
-        match resp.status() {
-            200 => resp.json(),
-            400 => {
-                Err(
-                    resp
-                        .error(|body| {
-                            serde_json::from_slice(body)
-                                .map(GetLastLoginTimeError::BadRequest)
-                        }),
-                )
-            }
-            403 => Err(resp.error(|_| Ok(GetLastLoginTimeError::Forbidden))),
-            404 => Err(resp.error(|_| Ok(GetLastLoginTimeError::NotFound))),
-            _ => Err(resp.unexpected()),
-        }
+        Sending::new(
+            self.client,
+            req,
+            |resp| match resp.status() {
+                200 => resp.json(),
+                _ => Err(GetLastLoginTimeError::from_response(resp)),
+            },
+        )
     }
 }
 impl<'a> std::future::IntoFuture for GetLastLoginTime<'a> {
@@ -659,11 +506,13 @@ impl<'a> std::future::IntoFuture for GetLastLoginTime<'a> {
         super::types::LastLoginTimeSchema,
         crate::Error<GetLastLoginTimeError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
+    type IntoFuture = Sending<
+        'a,
+        super::types::LastLoginTimeSchema,
+        GetLastLoginTimeError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 /// Error responses of [`crate::Client::get_last_login_time`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
@@ -676,6 +525,17 @@ pub enum GetLastLoginTimeError {
     Forbidden,
     /// 404: Nothing found.
     NotFound,
+}
+impl GetLastLoginTimeError {
+    /// An error response as this type's [`crate::Error`].
+    fn from_response(resp: crate::runtime::Response) -> crate::Error<Self> {
+        match resp.status() {
+            400 => resp.error(|body| serde_json::from_slice(body).map(Self::BadRequest)),
+            403 => resp.error(|_| Ok(Self::Forbidden)),
+            404 => resp.error(|_| Ok(Self::NotFound)),
+            _ => resp.unexpected(),
+        }
+    }
 }
 impl crate::Client {
     /// Get login history
@@ -719,11 +579,7 @@ impl<'a> GetUsers<'a> {
         self
     }
     /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<super::types::PaginatedUsersArray, crate::Error<GetUsersError>>,
-    > + Send + 'a {
+    pub fn send(self) -> Sending<'a, super::types::PaginatedUsersArray, GetUsersError> {
         let mut req = self.client.request(&GET_USERS_INFO, "/iam/users".to_string());
         if let Some(v) = &self.limit {
             req.query("limit", v.to_string());
@@ -731,35 +587,25 @@ impl<'a> GetUsers<'a> {
         if let Some(v) = &self.offset {
             req.query("offset", v.to_string());
         }
-        crate::runtime::call(self.client, req, Self::decode)
-    }
-    /// The response as this operation's result.
-    fn decode(
-        resp: crate::runtime::Response,
-    ) -> Result<super::types::PaginatedUsersArray, crate::Error<GetUsersError>> {
-        match resp.status() {
-            200 => resp.json(),
-            401 => Err(resp.error(|_| Ok(GetUsersError::Unauthorized))),
-            _ => Err(resp.unexpected()),
-        }
+        Sending::new(
+            self.client,
+            req,
+            |resp| match resp.status() {
+                200 => resp.json(),
+                _ => Err(GetUsersError::from_response(resp)),
+            },
+        )
     }
 }
 impl<'a> std::future::IntoFuture for GetUsers<'a> {
     type Output = Result<super::types::PaginatedUsersArray, crate::Error<GetUsersError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = Sending<'a, super::types::PaginatedUsersArray, GetUsersError>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
-/// Error responses of [`crate::Client::get_users`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetUsersError {
-    /// 401: No credentials were sent, or the token is not valid for any token type.
-    Unauthorized,
-}
+/// Error responses of [`crate::Client::get_users`]: the same as those of [`crate::Client::get_account_details`].
+pub type GetUsersError = GetAccountDetailsError;
 impl crate::Client {
     /// List users
     ///
@@ -784,50 +630,8 @@ static GET_USER_INFO: crate::runtime::OperationInfo = crate::runtime::OperationI
     deprecation: None,
     authenticated: true,
 };
-/// Request builder for [`crate::Client::get_user`]: set optional parameters, then `.await` it.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct GetUser<'a> {
-    client: &'a crate::Client,
-    user_id: i64,
-}
-impl<'a> GetUser<'a> {
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<super::types::UserPublic, crate::Error<GetUserError>>,
-    > + Send + 'a {
-        let req = self
-            .client
-            .request(
-                &GET_USER_INFO,
-                ["/iam/users/", &crate::runtime::encode_path(&self.user_id.to_string())]
-                    .concat(),
-            );
-        crate::runtime::call(self.client, req, Self::decode)
-    }
-    /// The response as this operation's result.
-    fn decode(
-        resp: crate::runtime::Response,
-    ) -> Result<super::types::UserPublic, crate::Error<GetUserError>> {
-        match resp.status() {
-            200 => resp.json(),
-            401 => Err(resp.error(|_| Ok(GetUserError::Unauthorized))),
-            404 => Err(resp.error(|_| Ok(GetUserError::NotFound))),
-            _ => Err(resp.unexpected()),
-        }
-    }
-}
-impl<'a> std::future::IntoFuture for GetUser<'a> {
-    type Output = Result<super::types::UserPublic, crate::Error<GetUserError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+/// The request of [`crate::Client::get_user`]: `.await` it.
+pub type GetUser<'a> = Sending<'a, super::types::UserPublic, GetUserError>;
 /// Error responses of [`crate::Client::get_user`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -837,6 +641,16 @@ pub enum GetUserError {
     /// 404: No such user.
     NotFound,
 }
+impl GetUserError {
+    /// An error response as this type's [`crate::Error`].
+    fn from_response(resp: crate::runtime::Response) -> crate::Error<Self> {
+        match resp.status() {
+            401 => resp.error(|_| Ok(Self::Unauthorized)),
+            404 => resp.error(|_| Ok(Self::NotFound)),
+            _ => resp.unexpected(),
+        }
+    }
+}
 impl crate::Client {
     /// Get user
     ///
@@ -845,7 +659,20 @@ impl crate::Client {
     ///
     /// Sends `GET /iam/users/{userId}`.
     pub fn get_user(&self, user_id: i64) -> GetUser<'_> {
-        GetUser { client: self, user_id }
+        let req = self
+            .request(
+                &GET_USER_INFO,
+                ["/iam/users/", &crate::runtime::encode_path(&user_id.to_string())]
+                    .concat(),
+            );
+        GetUser::new(
+            self,
+            req,
+            |resp| match resp.status() {
+                200 => resp.json(),
+                _ => Err(GetUserError::from_response(resp)),
+            },
+        )
     }
 }
 static UPDATE_USER_INFO: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
@@ -856,60 +683,8 @@ static UPDATE_USER_INFO: crate::runtime::OperationInfo = crate::runtime::Operati
     deprecation: None,
     authenticated: true,
 };
-/// Request builder for [`crate::Client::update_user`]: set optional parameters, then `.await` it.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct UpdateUser<'a> {
-    client: &'a crate::Client,
-    user_id: i64,
-    body: super::types::PutUser,
-}
-impl<'a> UpdateUser<'a> {
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<super::types::User, crate::Error<UpdateUserError>>,
-    > + Send + 'a {
-        let mut req = self
-            .client
-            .request(
-                &UPDATE_USER_INFO,
-                ["/iam/users/", &crate::runtime::encode_path(&self.user_id.to_string())]
-                    .concat(),
-            );
-        req.json(&self.body);
-        crate::runtime::call(self.client, req, Self::decode)
-    }
-    /// The response as this operation's result.
-    fn decode(
-        resp: crate::runtime::Response,
-    ) -> Result<super::types::User, crate::Error<UpdateUserError>> {
-        match resp.status() {
-            200 => resp.json(),
-            400 => {
-                Err(
-                    resp
-                        .error(|body| {
-                            serde_json::from_slice(body).map(UpdateUserError::BadRequest)
-                        }),
-                )
-            }
-            403 => Err(resp.error(|_| Ok(UpdateUserError::Forbidden))),
-            404 => Err(resp.error(|_| Ok(UpdateUserError::NotFound))),
-            _ => Err(resp.unexpected()),
-        }
-    }
-}
-impl<'a> std::future::IntoFuture for UpdateUser<'a> {
-    type Output = Result<super::types::User, crate::Error<UpdateUserError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+/// The request of [`crate::Client::update_user`]: `.await` it.
+pub type UpdateUser<'a> = Sending<'a, super::types::User, UpdateUserError>;
 /// Error responses of [`crate::Client::update_user`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -920,6 +695,17 @@ pub enum UpdateUserError {
     Forbidden,
     /// 404: No such user.
     NotFound,
+}
+impl UpdateUserError {
+    /// An error response as this type's [`crate::Error`].
+    fn from_response(resp: crate::runtime::Response) -> crate::Error<Self> {
+        match resp.status() {
+            400 => resp.error(|body| serde_json::from_slice(body).map(Self::BadRequest)),
+            403 => resp.error(|_| Ok(Self::Forbidden)),
+            404 => resp.error(|_| Ok(Self::NotFound)),
+            _ => resp.unexpected(),
+        }
+    }
 }
 impl crate::Client {
     /// Update user
@@ -935,11 +721,21 @@ impl crate::Client {
         user_id: i64,
         body: super::types::PutUser,
     ) -> UpdateUser<'_> {
-        UpdateUser {
-            client: self,
-            user_id,
-            body,
-        }
+        let mut req = self
+            .request(
+                &UPDATE_USER_INFO,
+                ["/iam/users/", &crate::runtime::encode_path(&user_id.to_string())]
+                    .concat(),
+            );
+        req.json(&body);
+        UpdateUser::new(
+            self,
+            req,
+            |resp| match resp.status() {
+                200 => resp.json(),
+                _ => Err(UpdateUserError::from_response(resp)),
+            },
+        )
     }
 }
 static UPDATE_USER_EMAIL_INFO: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
@@ -950,73 +746,12 @@ static UPDATE_USER_EMAIL_INFO: crate::runtime::OperationInfo = crate::runtime::O
     deprecation: None,
     authenticated: true,
 };
-/// Request builder for [`crate::Client::update_user_email`]: set optional parameters, then `.await` it.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct UpdateUserEmail<'a> {
-    client: &'a crate::Client,
-    user_id: i64,
-    body: super::types::UpdateUserEmailRequest,
-}
-impl<'a> UpdateUserEmail<'a> {
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            super::types::UpdateUserEmailResponse,
-            crate::Error<UpdateUserEmailError>,
-        >,
-    > + Send + 'a {
-        let mut req = self
-            .client
-            .request(
-                &UPDATE_USER_EMAIL_INFO,
-                [
-                    "/iam/users/",
-                    &crate::runtime::encode_path(&self.user_id.to_string()),
-                    "/email",
-                ]
-                    .concat(),
-            );
-        req.json(&self.body);
-        crate::runtime::call(self.client, req, Self::decode)
-    }
-    /// The response as this operation's result.
-    fn decode(
-        resp: crate::runtime::Response,
-    ) -> Result<
-        super::types::UpdateUserEmailResponse,
-        crate::Error<UpdateUserEmailError>,
-    > {
-        match resp.status() {
-            200 => resp.json(),
-            400 => {
-                Err(
-                    resp
-                        .error(|body| {
-                            serde_json::from_slice(body)
-                                .map(UpdateUserEmailError::BadRequest)
-                        }),
-                )
-            }
-            401 => Err(resp.error(|_| Ok(UpdateUserEmailError::Unauthorized))),
-            _ => Err(resp.unexpected()),
-        }
-    }
-}
-impl<'a> std::future::IntoFuture for UpdateUserEmail<'a> {
-    type Output = Result<
-        super::types::UpdateUserEmailResponse,
-        crate::Error<UpdateUserEmailError>,
-    >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+/// The request of [`crate::Client::update_user_email`]: `.await` it.
+pub type UpdateUserEmail<'a> = Sending<
+    'a,
+    super::types::UpdateUserEmailResponse,
+    UpdateUserEmailError,
+>;
 /// Error responses of [`crate::Client::update_user_email`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1025,6 +760,16 @@ pub enum UpdateUserEmailError {
     BadRequest(super::types::UpdateUserEmailError),
     /// 401: No credentials were sent, or the token is not valid for any token type.
     Unauthorized,
+}
+impl UpdateUserEmailError {
+    /// An error response as this type's [`crate::Error`].
+    fn from_response(resp: crate::runtime::Response) -> crate::Error<Self> {
+        match resp.status() {
+            400 => resp.error(|body| serde_json::from_slice(body).map(Self::BadRequest)),
+            401 => resp.error(|_| Ok(Self::Unauthorized)),
+            _ => resp.unexpected(),
+        }
+    }
 }
 impl crate::Client {
     /// Change user email
@@ -1040,11 +785,25 @@ impl crate::Client {
         user_id: i64,
         body: super::types::UpdateUserEmailRequest,
     ) -> UpdateUserEmail<'_> {
-        UpdateUserEmail {
-            client: self,
-            user_id,
-            body,
-        }
+        let mut req = self
+            .request(
+                &UPDATE_USER_EMAIL_INFO,
+                [
+                    "/iam/users/",
+                    &crate::runtime::encode_path(&user_id.to_string()),
+                    "/email",
+                ]
+                    .concat(),
+            );
+        req.json(&body);
+        UpdateUserEmail::new(
+            self,
+            req,
+            |resp| match resp.status() {
+                200 => resp.json(),
+                _ => Err(UpdateUserEmailError::from_response(resp)),
+            },
+        )
     }
 }
 static INVITE_USER_INFO: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
@@ -1055,61 +814,12 @@ static INVITE_USER_INFO: crate::runtime::OperationInfo = crate::runtime::Operati
     deprecation: None,
     authenticated: true,
 };
-/// Request builder for [`crate::Client::invite_user`]: set optional parameters, then `.await` it.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct InviteUser<'a> {
-    client: &'a crate::Client,
-    body: super::types::InviteUserRequest,
-}
-impl<'a> InviteUser<'a> {
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            super::types::InviteUserResponseSchema,
-            crate::Error<InviteUserError>,
-        >,
-    > + Send + 'a {
-        let mut req = self
-            .client
-            .request(&INVITE_USER_INFO, "/iam/clients/invite_user".to_string());
-        req.json(&self.body);
-        crate::runtime::call(self.client, req, Self::decode)
-    }
-    /// The response as this operation's result.
-    fn decode(
-        resp: crate::runtime::Response,
-    ) -> Result<super::types::InviteUserResponseSchema, crate::Error<InviteUserError>> {
-        match resp.status() {
-            200 => resp.json(),
-            400 => {
-                Err(
-                    resp
-                        .error(|body| {
-                            serde_json::from_slice(body).map(InviteUserError::BadRequest)
-                        }),
-                )
-            }
-            401 => Err(resp.error(|_| Ok(InviteUserError::Unauthorized))),
-            403 => Err(resp.error(|_| Ok(InviteUserError::Forbidden))),
-            _ => Err(resp.unexpected()),
-        }
-    }
-}
-impl<'a> std::future::IntoFuture for InviteUser<'a> {
-    type Output = Result<
-        super::types::InviteUserResponseSchema,
-        crate::Error<InviteUserError>,
-    >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+/// The request of [`crate::Client::invite_user`]: `.await` it.
+pub type InviteUser<'a> = Sending<
+    'a,
+    super::types::InviteUserResponseSchema,
+    InviteUserError,
+>;
 /// Error responses of [`crate::Client::invite_user`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1121,6 +831,17 @@ pub enum InviteUserError {
     /// 403: The caller's role does not allow this.
     Forbidden,
 }
+impl InviteUserError {
+    /// An error response as this type's [`crate::Error`].
+    fn from_response(resp: crate::runtime::Response) -> crate::Error<Self> {
+        match resp.status() {
+            400 => resp.error(|body| serde_json::from_slice(body).map(Self::BadRequest)),
+            401 => resp.error(|_| Ok(Self::Unauthorized)),
+            403 => resp.error(|_| Ok(Self::Forbidden)),
+            _ => resp.unexpected(),
+        }
+    }
+}
 impl crate::Client {
     /// Invite user
     ///
@@ -1130,7 +851,17 @@ impl crate::Client {
     ///
     /// Sends `POST /iam/clients/invite_user`.
     pub fn invite_user(&self, body: super::types::InviteUserRequest) -> InviteUser<'_> {
-        InviteUser { client: self, body }
+        let mut req = self
+            .request(&INVITE_USER_INFO, "/iam/clients/invite_user".to_string());
+        req.json(&body);
+        InviteUser::new(
+            self,
+            req,
+            |resp| match resp.status() {
+                200 => resp.json(),
+                _ => Err(InviteUserError::from_response(resp)),
+            },
+        )
     }
 }
 static GET_CLIENT_USER_ROLE_INFO: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
@@ -1141,56 +872,12 @@ static GET_CLIENT_USER_ROLE_INFO: crate::runtime::OperationInfo = crate::runtime
     deprecation: None,
     authenticated: true,
 };
-/// Request builder for [`crate::Client::get_client_user_role`]: set optional parameters, then `.await` it.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct GetClientUserRole<'a> {
-    client: &'a crate::Client,
-    client_id: i64,
-    user_id: i64,
-}
-impl<'a> GetClientUserRole<'a> {
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<super::types::UserRole, crate::Error<GetClientUserRoleError>>,
-    > + Send + 'a {
-        let req = self
-            .client
-            .request(
-                &GET_CLIENT_USER_ROLE_INFO,
-                [
-                    "/iam/clients/",
-                    &crate::runtime::encode_path(&self.client_id.to_string()),
-                    "/client-users/",
-                    &crate::runtime::encode_path(&self.user_id.to_string()),
-                ]
-                    .concat(),
-            );
-        crate::runtime::call(self.client, req, Self::decode)
-    }
-    /// The response as this operation's result.
-    fn decode(
-        resp: crate::runtime::Response,
-    ) -> Result<super::types::UserRole, crate::Error<GetClientUserRoleError>> {
-        match resp.status() {
-            200 => resp.json(),
-            403 => Err(resp.error(|_| Ok(GetClientUserRoleError::Forbidden))),
-            404 => Err(resp.error(|_| Ok(GetClientUserRoleError::NotFound))),
-            _ => Err(resp.unexpected()),
-        }
-    }
-}
-impl<'a> std::future::IntoFuture for GetClientUserRole<'a> {
-    type Output = Result<super::types::UserRole, crate::Error<GetClientUserRoleError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+/// The request of [`crate::Client::get_client_user_role`]: `.await` it.
+pub type GetClientUserRole<'a> = Sending<
+    'a,
+    super::types::UserRole,
+    GetClientUserRoleError,
+>;
 /// Error responses of [`crate::Client::get_client_user_role`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1199,6 +886,16 @@ pub enum GetClientUserRoleError {
     Forbidden,
     /// 404: The account has no such user.
     NotFound,
+}
+impl GetClientUserRoleError {
+    /// An error response as this type's [`crate::Error`].
+    fn from_response(resp: crate::runtime::Response) -> crate::Error<Self> {
+        match resp.status() {
+            403 => resp.error(|_| Ok(Self::Forbidden)),
+            404 => resp.error(|_| Ok(Self::NotFound)),
+            _ => resp.unexpected(),
+        }
+    }
 }
 impl crate::Client {
     /// Get user role
@@ -1215,11 +912,25 @@ impl crate::Client {
         client_id: i64,
         user_id: i64,
     ) -> GetClientUserRole<'_> {
-        GetClientUserRole {
-            client: self,
-            client_id,
-            user_id,
-        }
+        let req = self
+            .request(
+                &GET_CLIENT_USER_ROLE_INFO,
+                [
+                    "/iam/clients/",
+                    &crate::runtime::encode_path(&client_id.to_string()),
+                    "/client-users/",
+                    &crate::runtime::encode_path(&user_id.to_string()),
+                ]
+                    .concat(),
+            );
+        GetClientUserRole::new(
+            self,
+            req,
+            |resp| match resp.status() {
+                200 => resp.json(),
+                _ => Err(GetClientUserRoleError::from_response(resp)),
+            },
+        )
     }
 }
 static UPDATE_CLIENT_USER_ROLE_INFO: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
@@ -1230,67 +941,8 @@ static UPDATE_CLIENT_USER_ROLE_INFO: crate::runtime::OperationInfo = crate::runt
     deprecation: None,
     authenticated: true,
 };
-/// Request builder for [`crate::Client::update_client_user_role`]: set optional parameters, then `.await` it.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct UpdateClientUserRole<'a> {
-    client: &'a crate::Client,
-    client_id: i64,
-    user_id: i64,
-    body: super::types::UserRole,
-}
-impl<'a> UpdateClientUserRole<'a> {
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<(), crate::Error<UpdateClientUserRoleError>>,
-    > + Send + 'a {
-        let mut req = self
-            .client
-            .request(
-                &UPDATE_CLIENT_USER_ROLE_INFO,
-                [
-                    "/iam/clients/",
-                    &crate::runtime::encode_path(&self.client_id.to_string()),
-                    "/client-users/",
-                    &crate::runtime::encode_path(&self.user_id.to_string()),
-                ]
-                    .concat(),
-            );
-        req.json(&self.body);
-        crate::runtime::call(self.client, req, Self::decode)
-    }
-    /// The response as this operation's result.
-    fn decode(
-        resp: crate::runtime::Response,
-    ) -> Result<(), crate::Error<UpdateClientUserRoleError>> {
-        match resp.status() {
-            204 => resp.empty(),
-            400 => {
-                Err(
-                    resp
-                        .error(|body| {
-                            serde_json::from_slice(body)
-                                .map(UpdateClientUserRoleError::BadRequest)
-                        }),
-                )
-            }
-            403 => Err(resp.error(|_| Ok(UpdateClientUserRoleError::Forbidden))),
-            404 => Err(resp.error(|_| Ok(UpdateClientUserRoleError::NotFound))),
-            _ => Err(resp.unexpected()),
-        }
-    }
-}
-impl<'a> std::future::IntoFuture for UpdateClientUserRole<'a> {
-    type Output = Result<(), crate::Error<UpdateClientUserRoleError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+/// The request of [`crate::Client::update_client_user_role`]: `.await` it.
+pub type UpdateClientUserRole<'a> = Sending<'a, (), UpdateClientUserRoleError>;
 /// Error responses of [`crate::Client::update_client_user_role`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1301,6 +953,17 @@ pub enum UpdateClientUserRoleError {
     Forbidden,
     /// 404: The account has no such user.
     NotFound,
+}
+impl UpdateClientUserRoleError {
+    /// An error response as this type's [`crate::Error`].
+    fn from_response(resp: crate::runtime::Response) -> crate::Error<Self> {
+        match resp.status() {
+            400 => resp.error(|body| serde_json::from_slice(body).map(Self::BadRequest)),
+            403 => resp.error(|_| Ok(Self::Forbidden)),
+            404 => resp.error(|_| Ok(Self::NotFound)),
+            _ => resp.unexpected(),
+        }
+    }
 }
 impl crate::Client {
     /// Set user role
@@ -1316,12 +979,26 @@ impl crate::Client {
         user_id: i64,
         body: super::types::UserRole,
     ) -> UpdateClientUserRole<'_> {
-        UpdateClientUserRole {
-            client: self,
-            client_id,
-            user_id,
-            body,
-        }
+        let mut req = self
+            .request(
+                &UPDATE_CLIENT_USER_ROLE_INFO,
+                [
+                    "/iam/clients/",
+                    &crate::runtime::encode_path(&client_id.to_string()),
+                    "/client-users/",
+                    &crate::runtime::encode_path(&user_id.to_string()),
+                ]
+                    .concat(),
+            );
+        req.json(&body);
+        UpdateClientUserRole::new(
+            self,
+            req,
+            |resp| match resp.status() {
+                204 => resp.empty(),
+                _ => Err(UpdateClientUserRoleError::from_response(resp)),
+            },
+        )
     }
 }
 static REVOKE_CLIENT_USER_ACCESS_INFO: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
@@ -1332,64 +1009,8 @@ static REVOKE_CLIENT_USER_ACCESS_INFO: crate::runtime::OperationInfo = crate::ru
     deprecation: None,
     authenticated: true,
 };
-/// Request builder for [`crate::Client::revoke_client_user_access`]: set optional parameters, then `.await` it.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct RevokeClientUserAccess<'a> {
-    client: &'a crate::Client,
-    client_id: i64,
-    user_id: i64,
-}
-impl<'a> RevokeClientUserAccess<'a> {
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<(), crate::Error<RevokeClientUserAccessError>>,
-    > + Send + 'a {
-        let req = self
-            .client
-            .request(
-                &REVOKE_CLIENT_USER_ACCESS_INFO,
-                [
-                    "/iam/clients/",
-                    &crate::runtime::encode_path(&self.client_id.to_string()),
-                    "/client-users/",
-                    &crate::runtime::encode_path(&self.user_id.to_string()),
-                ]
-                    .concat(),
-            );
-        crate::runtime::call(self.client, req, Self::decode)
-    }
-    /// The response as this operation's result.
-    fn decode(
-        resp: crate::runtime::Response,
-    ) -> Result<(), crate::Error<RevokeClientUserAccessError>> {
-        match resp.status() {
-            200 => resp.empty(),
-            403 => {
-                Err(
-                    resp
-                        .error(|body| {
-                            serde_json::from_slice(body)
-                                .map(RevokeClientUserAccessError::Forbidden)
-                        }),
-                )
-            }
-            404 => Err(resp.error(|_| Ok(RevokeClientUserAccessError::NotFound))),
-            _ => Err(resp.unexpected()),
-        }
-    }
-}
-impl<'a> std::future::IntoFuture for RevokeClientUserAccess<'a> {
-    type Output = Result<(), crate::Error<RevokeClientUserAccessError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
+/// The request of [`crate::Client::revoke_client_user_access`]: `.await` it.
+pub type RevokeClientUserAccess<'a> = Sending<'a, (), RevokeClientUserAccessError>;
 /// Error responses of [`crate::Client::revoke_client_user_access`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1398,6 +1019,16 @@ pub enum RevokeClientUserAccessError {
     Forbidden(super::types::RevokeUserAccessForbiddenError),
     /// 404: The account has no such user.
     NotFound,
+}
+impl RevokeClientUserAccessError {
+    /// An error response as this type's [`crate::Error`].
+    fn from_response(resp: crate::runtime::Response) -> crate::Error<Self> {
+        match resp.status() {
+            403 => resp.error(|body| serde_json::from_slice(body).map(Self::Forbidden)),
+            404 => resp.error(|_| Ok(Self::NotFound)),
+            _ => resp.unexpected(),
+        }
+    }
 }
 impl crate::Client {
     /// Remove user from account
@@ -1414,11 +1045,25 @@ impl crate::Client {
         client_id: i64,
         user_id: i64,
     ) -> RevokeClientUserAccess<'_> {
-        RevokeClientUserAccess {
-            client: self,
-            client_id,
-            user_id,
-        }
+        let req = self
+            .request(
+                &REVOKE_CLIENT_USER_ACCESS_INFO,
+                [
+                    "/iam/clients/",
+                    &crate::runtime::encode_path(&client_id.to_string()),
+                    "/client-users/",
+                    &crate::runtime::encode_path(&user_id.to_string()),
+                ]
+                    .concat(),
+            );
+        RevokeClientUserAccess::new(
+            self,
+            req,
+            |resp| match resp.status() {
+                200 => resp.empty(),
+                _ => Err(RevokeClientUserAccessError::from_response(resp)),
+            },
+        )
     }
 }
 static GET_API_TOKENS_INFO: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
@@ -1475,12 +1120,7 @@ impl<'a> GetApiTokens<'a> {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            Vec<super::types::TokenResponse>,
-            crate::Error<GetApiTokensError>,
-        >,
-    > + Send + 'a {
+    ) -> Sending<'a, Vec<super::types::TokenResponse>, GetApiTokensError> {
         let mut req = self
             .client
             .request(
@@ -1504,18 +1144,14 @@ impl<'a> GetApiTokens<'a> {
         if let Some(v) = &self.deleted {
             req.query("deleted", v.to_string());
         }
-        crate::runtime::call(self.client, req, Self::decode)
-    }
-    /// The response as this operation's result.
-    fn decode(
-        resp: crate::runtime::Response,
-    ) -> Result<Vec<super::types::TokenResponse>, crate::Error<GetApiTokensError>> {
-        match resp.status() {
-            200 => resp.json(),
-            403 => Err(resp.error(|_| Ok(GetApiTokensError::Forbidden))),
-            404 => Err(resp.error(|_| Ok(GetApiTokensError::NotFound))),
-            _ => Err(resp.unexpected()),
-        }
+        Sending::new(
+            self.client,
+            req,
+            |resp| match resp.status() {
+                200 => resp.json(),
+                _ => Err(GetApiTokensError::from_response(resp)),
+            },
+        )
     }
 }
 impl<'a> std::future::IntoFuture for GetApiTokens<'a> {
@@ -1523,14 +1159,12 @@ impl<'a> std::future::IntoFuture for GetApiTokens<'a> {
         Vec<super::types::TokenResponse>,
         crate::Error<GetApiTokensError>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = Sending<'a, Vec<super::types::TokenResponse>, GetApiTokensError>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
-/// Error responses of [`crate::Client::get_api_tokens`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
+/// Error responses of [`crate::Client::get_api_tokens`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body. Operations that document the same errors name this type by an alias.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetApiTokensError {
@@ -1538,6 +1172,16 @@ pub enum GetApiTokensError {
     Forbidden,
     /// 404: No such account.
     NotFound,
+}
+impl GetApiTokensError {
+    /// An error response as this type's [`crate::Error`].
+    fn from_response(resp: crate::runtime::Response) -> crate::Error<Self> {
+        match resp.status() {
+            403 => resp.error(|_| Ok(Self::Forbidden)),
+            404 => resp.error(|_| Ok(Self::NotFound)),
+            _ => resp.unexpected(),
+        }
+    }
 }
 impl crate::Client {
     /// Get API tokens
@@ -1576,75 +1220,27 @@ static CREATE_API_TOKEN_INFO: crate::runtime::OperationInfo = crate::runtime::Op
     }),
     authenticated: true,
 };
-/// Request builder for [`crate::Client::create_api_token`]: set optional parameters, then `.await` it.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct CreateApiToken<'a> {
-    client: &'a crate::Client,
-    client_id: i64,
-    body: super::types::Token2,
-}
-impl<'a> CreateApiToken<'a> {
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            super::types::CreateTokenResponse,
-            crate::Error<CreateApiTokenError>,
-        >,
-    > + Send + 'a {
-        let mut req = self
-            .client
-            .request(
-                &CREATE_API_TOKEN_INFO,
-                [
-                    "/iam/clients/",
-                    &crate::runtime::encode_path(&self.client_id.to_string()),
-                    "/tokens",
-                ]
-                    .concat(),
-            );
-        req.json(&self.body);
-        crate::runtime::call(self.client, req, Self::decode)
-    }
-    /// The response as this operation's result.
-    fn decode(
-        resp: crate::runtime::Response,
-    ) -> Result<super::types::CreateTokenResponse, crate::Error<CreateApiTokenError>> {
-        match resp.status() {
-            200 => resp.json(),
-            400 => {
-                Err(
-                    resp
-                        .error(|body| {
-                            serde_json::from_slice(body)
-                                .map(CreateApiTokenError::BadRequest)
-                        }),
-                )
-            }
-            _ => Err(resp.unexpected()),
-        }
-    }
-}
-impl<'a> std::future::IntoFuture for CreateApiToken<'a> {
-    type Output = Result<
-        super::types::CreateTokenResponse,
-        crate::Error<CreateApiTokenError>,
-    >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Error responses of [`crate::Client::create_api_token`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
+/// The request of [`crate::Client::create_api_token`]: `.await` it.
+pub type CreateApiToken<'a> = Sending<
+    'a,
+    super::types::CreateTokenResponse,
+    CreateApiTokenError,
+>;
+/// Error responses of [`crate::Client::create_api_token`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body. Operations that document the same errors name this type by an alias.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CreateApiTokenError {
     /// 400: API token creation failed.
     BadRequest(super::types::CreateTokenError),
+}
+impl CreateApiTokenError {
+    /// An error response as this type's [`crate::Error`].
+    fn from_response(resp: crate::runtime::Response) -> crate::Error<Self> {
+        match resp.status() {
+            400 => resp.error(|body| serde_json::from_slice(body).map(Self::BadRequest)),
+            _ => resp.unexpected(),
+        }
+    }
 }
 impl crate::Client {
     /// Create API token
@@ -1666,11 +1262,25 @@ impl crate::Client {
         client_id: i64,
         body: super::types::Token2,
     ) -> CreateApiToken<'_> {
-        CreateApiToken {
-            client: self,
-            client_id,
-            body,
-        }
+        let mut req = self
+            .request(
+                &CREATE_API_TOKEN_INFO,
+                [
+                    "/iam/clients/",
+                    &crate::runtime::encode_path(&client_id.to_string()),
+                    "/tokens",
+                ]
+                    .concat(),
+            );
+        req.json(&body);
+        CreateApiToken::new(
+            self,
+            req,
+            |resp| match resp.status() {
+                200 => resp.json(),
+                _ => Err(CreateApiTokenError::from_response(resp)),
+            },
+        )
     }
 }
 static GET_API_TOKEN_INFO: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
@@ -1684,57 +1294,9 @@ static GET_API_TOKEN_INFO: crate::runtime::OperationInfo = crate::runtime::Opera
     }),
     authenticated: true,
 };
-/// Request builder for [`crate::Client::get_api_token`]: set optional parameters, then `.await` it.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct GetApiToken<'a> {
-    client: &'a crate::Client,
-    client_id: i64,
-    token_id: i64,
-}
-impl<'a> GetApiToken<'a> {
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<super::types::TokenResponse, crate::Error<GetApiTokenError>>,
-    > + Send + 'a {
-        let req = self
-            .client
-            .request(
-                &GET_API_TOKEN_INFO,
-                [
-                    "/iam/clients/",
-                    &crate::runtime::encode_path(&self.client_id.to_string()),
-                    "/tokens/",
-                    &crate::runtime::encode_path(&self.token_id.to_string()),
-                ]
-                    .concat(),
-            );
-        crate::runtime::call(self.client, req, Self::decode)
-    }
-    /// The response as this operation's result.
-    fn decode(
-        resp: crate::runtime::Response,
-    ) -> Result<super::types::TokenResponse, crate::Error<GetApiTokenError>> {
-        match resp.status() {
-            200 => resp.json(),
-            403 => Err(resp.error(|_| Ok(GetApiTokenError::Forbidden))),
-            404 => Err(resp.error(|_| Ok(GetApiTokenError::NotFound))),
-            _ => Err(resp.unexpected()),
-        }
-    }
-}
-impl<'a> std::future::IntoFuture for GetApiToken<'a> {
-    type Output = Result<super::types::TokenResponse, crate::Error<GetApiTokenError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Error responses of [`crate::Client::get_api_token`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
+/// The request of [`crate::Client::get_api_token`]: `.await` it.
+pub type GetApiToken<'a> = Sending<'a, super::types::TokenResponse, GetApiTokenError>;
+/// Error responses of [`crate::Client::get_api_token`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body. Operations that document the same errors name this type by an alias.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum GetApiTokenError {
@@ -1742,6 +1304,16 @@ pub enum GetApiTokenError {
     Forbidden,
     /// 404: No such API token.
     NotFound,
+}
+impl GetApiTokenError {
+    /// An error response as this type's [`crate::Error`].
+    fn from_response(resp: crate::runtime::Response) -> crate::Error<Self> {
+        match resp.status() {
+            403 => resp.error(|_| Ok(Self::Forbidden)),
+            404 => resp.error(|_| Ok(Self::NotFound)),
+            _ => resp.unexpected(),
+        }
+    }
 }
 impl crate::Client {
     /// Show API token
@@ -1760,11 +1332,25 @@ impl crate::Client {
         note = "`GET /iam/clients/{clientId}/tokens/{tokenId}` is scheduled for removal on 2026-07-17; use `Client::get_api_token_v2` instead"
     )]
     pub fn get_api_token(&self, client_id: i64, token_id: i64) -> GetApiToken<'_> {
-        GetApiToken {
-            client: self,
-            client_id,
-            token_id,
-        }
+        let req = self
+            .request(
+                &GET_API_TOKEN_INFO,
+                [
+                    "/iam/clients/",
+                    &crate::runtime::encode_path(&client_id.to_string()),
+                    "/tokens/",
+                    &crate::runtime::encode_path(&token_id.to_string()),
+                ]
+                    .concat(),
+            );
+        GetApiToken::new(
+            self,
+            req,
+            |resp| match resp.status() {
+                200 => resp.json(),
+                _ => Err(GetApiTokenError::from_response(resp)),
+            },
+        )
     }
 }
 static DELETE_API_TOKEN_INFO: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
@@ -1778,65 +1364,10 @@ static DELETE_API_TOKEN_INFO: crate::runtime::OperationInfo = crate::runtime::Op
     }),
     authenticated: true,
 };
-/// Request builder for [`crate::Client::delete_api_token`]: set optional parameters, then `.await` it.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct DeleteApiToken<'a> {
-    client: &'a crate::Client,
-    client_id: i64,
-    token_id: i64,
-}
-impl<'a> DeleteApiToken<'a> {
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<(), crate::Error<DeleteApiTokenError>>,
-    > + Send + 'a {
-        let req = self
-            .client
-            .request(
-                &DELETE_API_TOKEN_INFO,
-                [
-                    "/iam/clients/",
-                    &crate::runtime::encode_path(&self.client_id.to_string()),
-                    "/tokens/",
-                    &crate::runtime::encode_path(&self.token_id.to_string()),
-                ]
-                    .concat(),
-            );
-        crate::runtime::call(self.client, req, Self::decode)
-    }
-    /// The response as this operation's result.
-    fn decode(
-        resp: crate::runtime::Response,
-    ) -> Result<(), crate::Error<DeleteApiTokenError>> {
-        match resp.status() {
-            204 => resp.empty(),
-            403 => Err(resp.error(|_| Ok(DeleteApiTokenError::Forbidden))),
-            404 => Err(resp.error(|_| Ok(DeleteApiTokenError::NotFound))),
-            _ => Err(resp.unexpected()),
-        }
-    }
-}
-impl<'a> std::future::IntoFuture for DeleteApiToken<'a> {
-    type Output = Result<(), crate::Error<DeleteApiTokenError>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Error responses of [`crate::Client::delete_api_token`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum DeleteApiTokenError {
-    /// 403: The caller's role does not allow this.
-    Forbidden,
-    /// 404: No such API token.
-    NotFound,
-}
+/// The request of [`crate::Client::delete_api_token`]: `.await` it.
+pub type DeleteApiToken<'a> = Sending<'a, (), DeleteApiTokenError>;
+/// Error responses of [`crate::Client::delete_api_token`]: the same as those of [`crate::Client::get_api_token`].
+pub type DeleteApiTokenError = GetApiTokenError;
 impl crate::Client {
     /// Revoke API token
     ///
@@ -1854,11 +1385,25 @@ impl crate::Client {
         note = "`DELETE /iam/clients/{clientId}/tokens/{tokenId}` is scheduled for removal on 2026-07-17; use `Client::delete_api_token_v2` instead"
     )]
     pub fn delete_api_token(&self, client_id: i64, token_id: i64) -> DeleteApiToken<'_> {
-        DeleteApiToken {
-            client: self,
-            client_id,
-            token_id,
-        }
+        let req = self
+            .request(
+                &DELETE_API_TOKEN_INFO,
+                [
+                    "/iam/clients/",
+                    &crate::runtime::encode_path(&client_id.to_string()),
+                    "/tokens/",
+                    &crate::runtime::encode_path(&token_id.to_string()),
+                ]
+                    .concat(),
+            );
+        DeleteApiToken::new(
+            self,
+            req,
+            |resp| match resp.status() {
+                204 => resp.empty(),
+                _ => Err(DeleteApiTokenError::from_response(resp)),
+            },
+        )
     }
 }
 static GET_API_TOKENS_V2_INFO: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
@@ -1912,12 +1457,7 @@ impl<'a> GetApiTokensV2<'a> {
     /// Sends the request.
     pub fn send(
         self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            Vec<super::types::TokenResponse>,
-            crate::Error<GetApiTokensV2Error>,
-        >,
-    > + Send + 'a {
+    ) -> Sending<'a, Vec<super::types::TokenResponse>, GetApiTokensV2Error> {
         let mut req = self
             .client
             .request(
@@ -1941,18 +1481,14 @@ impl<'a> GetApiTokensV2<'a> {
         if let Some(v) = &self.deleted {
             req.query("deleted", v.to_string());
         }
-        crate::runtime::call(self.client, req, Self::decode)
-    }
-    /// The response as this operation's result.
-    fn decode(
-        resp: crate::runtime::Response,
-    ) -> Result<Vec<super::types::TokenResponse>, crate::Error<GetApiTokensV2Error>> {
-        match resp.status() {
-            200 => resp.json(),
-            403 => Err(resp.error(|_| Ok(GetApiTokensV2Error::Forbidden))),
-            404 => Err(resp.error(|_| Ok(GetApiTokensV2Error::NotFound))),
-            _ => Err(resp.unexpected()),
-        }
+        Sending::new(
+            self.client,
+            req,
+            |resp| match resp.status() {
+                200 => resp.json(),
+                _ => Err(GetApiTokensV2Error::from_response(resp)),
+            },
+        )
     }
 }
 impl<'a> std::future::IntoFuture for GetApiTokensV2<'a> {
@@ -1960,22 +1496,13 @@ impl<'a> std::future::IntoFuture for GetApiTokensV2<'a> {
         Vec<super::types::TokenResponse>,
         crate::Error<GetApiTokensV2Error>,
     >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
+    type IntoFuture = Sending<'a, Vec<super::types::TokenResponse>, GetApiTokensV2Error>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
-/// Error responses of [`crate::Client::get_api_tokens_v2`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetApiTokensV2Error {
-    /// 403: The caller's role does not allow this.
-    Forbidden,
-    /// 404: No such account.
-    NotFound,
-}
+/// Error responses of [`crate::Client::get_api_tokens_v2`]: the same as those of [`crate::Client::get_api_tokens`].
+pub type GetApiTokensV2Error = GetApiTokensError;
 impl crate::Client {
     /// Get API tokens
     ///
@@ -2006,79 +1533,14 @@ static CREATE_API_TOKEN_V2_INFO: crate::runtime::OperationInfo = crate::runtime:
     deprecation: None,
     authenticated: true,
 };
-/// Request builder for [`crate::Client::create_api_token_v2`]: set optional parameters, then `.await` it.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct CreateApiTokenV2<'a> {
-    client: &'a crate::Client,
-    client_id: i64,
-    body: super::types::Token2,
-}
-impl<'a> CreateApiTokenV2<'a> {
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<
-            super::types::CreateTokenResponseV2,
-            crate::Error<CreateApiTokenV2Error>,
-        >,
-    > + Send + 'a {
-        let mut req = self
-            .client
-            .request(
-                &CREATE_API_TOKEN_V2_INFO,
-                [
-                    "/iam/v2/clients/",
-                    &crate::runtime::encode_path(&self.client_id.to_string()),
-                    "/tokens",
-                ]
-                    .concat(),
-            );
-        req.json(&self.body);
-        crate::runtime::call(self.client, req, Self::decode)
-    }
-    /// The response as this operation's result.
-    fn decode(
-        resp: crate::runtime::Response,
-    ) -> Result<
-        super::types::CreateTokenResponseV2,
-        crate::Error<CreateApiTokenV2Error>,
-    > {
-        match resp.status() {
-            200 => resp.json(),
-            400 => {
-                Err(
-                    resp
-                        .error(|body| {
-                            serde_json::from_slice(body)
-                                .map(CreateApiTokenV2Error::BadRequest)
-                        }),
-                )
-            }
-            _ => Err(resp.unexpected()),
-        }
-    }
-}
-impl<'a> std::future::IntoFuture for CreateApiTokenV2<'a> {
-    type Output = Result<
-        super::types::CreateTokenResponseV2,
-        crate::Error<CreateApiTokenV2Error>,
-    >;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Error responses of [`crate::Client::create_api_token_v2`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum CreateApiTokenV2Error {
-    /// 400: API token creation failed.
-    BadRequest(super::types::CreateTokenError),
-}
+/// The request of [`crate::Client::create_api_token_v2`]: `.await` it.
+pub type CreateApiTokenV2<'a> = Sending<
+    'a,
+    super::types::CreateTokenResponseV2,
+    CreateApiTokenV2Error,
+>;
+/// Error responses of [`crate::Client::create_api_token_v2`]: the same as those of [`crate::Client::create_api_token`].
+pub type CreateApiTokenV2Error = CreateApiTokenError;
 impl crate::Client {
     /// Create API token
     ///
@@ -2095,11 +1557,25 @@ impl crate::Client {
         client_id: i64,
         body: super::types::Token2,
     ) -> CreateApiTokenV2<'_> {
-        CreateApiTokenV2 {
-            client: self,
-            client_id,
-            body,
-        }
+        let mut req = self
+            .request(
+                &CREATE_API_TOKEN_V2_INFO,
+                [
+                    "/iam/v2/clients/",
+                    &crate::runtime::encode_path(&client_id.to_string()),
+                    "/tokens",
+                ]
+                    .concat(),
+            );
+        req.json(&body);
+        CreateApiTokenV2::new(
+            self,
+            req,
+            |resp| match resp.status() {
+                200 => resp.json(),
+                _ => Err(CreateApiTokenV2Error::from_response(resp)),
+            },
+        )
     }
 }
 static GET_API_TOKEN_V2_INFO: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
@@ -2110,65 +1586,14 @@ static GET_API_TOKEN_V2_INFO: crate::runtime::OperationInfo = crate::runtime::Op
     deprecation: None,
     authenticated: true,
 };
-/// Request builder for [`crate::Client::get_api_token_v2`]: set optional parameters, then `.await` it.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct GetApiTokenV2<'a> {
-    client: &'a crate::Client,
-    client_id: i64,
-    token_id: i64,
-}
-impl<'a> GetApiTokenV2<'a> {
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<super::types::TokenResponse, crate::Error<GetApiTokenV2Error>>,
-    > + Send + 'a {
-        let req = self
-            .client
-            .request(
-                &GET_API_TOKEN_V2_INFO,
-                [
-                    "/iam/v2/clients/",
-                    &crate::runtime::encode_path(&self.client_id.to_string()),
-                    "/tokens/",
-                    &crate::runtime::encode_path(&self.token_id.to_string()),
-                ]
-                    .concat(),
-            );
-        crate::runtime::call(self.client, req, Self::decode)
-    }
-    /// The response as this operation's result.
-    fn decode(
-        resp: crate::runtime::Response,
-    ) -> Result<super::types::TokenResponse, crate::Error<GetApiTokenV2Error>> {
-        match resp.status() {
-            200 => resp.json(),
-            403 => Err(resp.error(|_| Ok(GetApiTokenV2Error::Forbidden))),
-            404 => Err(resp.error(|_| Ok(GetApiTokenV2Error::NotFound))),
-            _ => Err(resp.unexpected()),
-        }
-    }
-}
-impl<'a> std::future::IntoFuture for GetApiTokenV2<'a> {
-    type Output = Result<super::types::TokenResponse, crate::Error<GetApiTokenV2Error>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Error responses of [`crate::Client::get_api_token_v2`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum GetApiTokenV2Error {
-    /// 403: The caller's role does not allow this.
-    Forbidden,
-    /// 404: No such API token.
-    NotFound,
-}
+/// The request of [`crate::Client::get_api_token_v2`]: `.await` it.
+pub type GetApiTokenV2<'a> = Sending<
+    'a,
+    super::types::TokenResponse,
+    GetApiTokenV2Error,
+>;
+/// Error responses of [`crate::Client::get_api_token_v2`]: the same as those of [`crate::Client::get_api_token`].
+pub type GetApiTokenV2Error = GetApiTokenError;
 impl crate::Client {
     /// Show API token
     ///
@@ -2182,11 +1607,25 @@ impl crate::Client {
     ///
     /// Sends `GET /iam/v2/clients/{clientId}/tokens/{tokenId}`.
     pub fn get_api_token_v2(&self, client_id: i64, token_id: i64) -> GetApiTokenV2<'_> {
-        GetApiTokenV2 {
-            client: self,
-            client_id,
-            token_id,
-        }
+        let req = self
+            .request(
+                &GET_API_TOKEN_V2_INFO,
+                [
+                    "/iam/v2/clients/",
+                    &crate::runtime::encode_path(&client_id.to_string()),
+                    "/tokens/",
+                    &crate::runtime::encode_path(&token_id.to_string()),
+                ]
+                    .concat(),
+            );
+        GetApiTokenV2::new(
+            self,
+            req,
+            |resp| match resp.status() {
+                200 => resp.json(),
+                _ => Err(GetApiTokenV2Error::from_response(resp)),
+            },
+        )
     }
 }
 static DELETE_API_TOKEN_V2_INFO: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
@@ -2197,65 +1636,10 @@ static DELETE_API_TOKEN_V2_INFO: crate::runtime::OperationInfo = crate::runtime:
     deprecation: None,
     authenticated: true,
 };
-/// Request builder for [`crate::Client::delete_api_token_v2`]: set optional parameters, then `.await` it.
-#[derive(Debug)]
-#[must_use = "a request does nothing until it is awaited"]
-pub struct DeleteApiTokenV2<'a> {
-    client: &'a crate::Client,
-    client_id: i64,
-    token_id: i64,
-}
-impl<'a> DeleteApiTokenV2<'a> {
-    /// Sends the request.
-    pub fn send(
-        self,
-    ) -> impl std::future::Future<
-        Output = Result<(), crate::Error<DeleteApiTokenV2Error>>,
-    > + Send + 'a {
-        let req = self
-            .client
-            .request(
-                &DELETE_API_TOKEN_V2_INFO,
-                [
-                    "/iam/v2/clients/",
-                    &crate::runtime::encode_path(&self.client_id.to_string()),
-                    "/tokens/",
-                    &crate::runtime::encode_path(&self.token_id.to_string()),
-                ]
-                    .concat(),
-            );
-        crate::runtime::call(self.client, req, Self::decode)
-    }
-    /// The response as this operation's result.
-    fn decode(
-        resp: crate::runtime::Response,
-    ) -> Result<(), crate::Error<DeleteApiTokenV2Error>> {
-        match resp.status() {
-            204 => resp.empty(),
-            403 => Err(resp.error(|_| Ok(DeleteApiTokenV2Error::Forbidden))),
-            404 => Err(resp.error(|_| Ok(DeleteApiTokenV2Error::NotFound))),
-            _ => Err(resp.unexpected()),
-        }
-    }
-}
-impl<'a> std::future::IntoFuture for DeleteApiTokenV2<'a> {
-    type Output = Result<(), crate::Error<DeleteApiTokenV2Error>>;
-    type IntoFuture = std::pin::Pin<
-        Box<dyn std::future::Future<Output = Self::Output> + Send + 'a>,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
-    }
-}
-/// Error responses of [`crate::Client::delete_api_token_v2`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub enum DeleteApiTokenV2Error {
-    /// 403: The caller's role does not allow this.
-    Forbidden,
-    /// 404: No such API token.
-    NotFound,
-}
+/// The request of [`crate::Client::delete_api_token_v2`]: `.await` it.
+pub type DeleteApiTokenV2<'a> = Sending<'a, (), DeleteApiTokenV2Error>;
+/// Error responses of [`crate::Client::delete_api_token_v2`]: the same as those of [`crate::Client::get_api_token`].
+pub type DeleteApiTokenV2Error = GetApiTokenError;
 impl crate::Client {
     /// Revoke API token
     ///
@@ -2273,11 +1657,25 @@ impl crate::Client {
         client_id: i64,
         token_id: i64,
     ) -> DeleteApiTokenV2<'_> {
-        DeleteApiTokenV2 {
-            client: self,
-            client_id,
-            token_id,
-        }
+        let req = self
+            .request(
+                &DELETE_API_TOKEN_V2_INFO,
+                [
+                    "/iam/v2/clients/",
+                    &crate::runtime::encode_path(&client_id.to_string()),
+                    "/tokens/",
+                    &crate::runtime::encode_path(&token_id.to_string()),
+                ]
+                    .concat(),
+            );
+        DeleteApiTokenV2::new(
+            self,
+            req,
+            |resp| match resp.status() {
+                204 => resp.empty(),
+                _ => Err(DeleteApiTokenV2Error::from_response(resp)),
+            },
+        )
     }
 }
 /// Every operation of the API, in document order.

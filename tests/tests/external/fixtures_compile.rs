@@ -47,6 +47,27 @@ fn every_fixture_compiles_and_documents_with_deny_warnings() {
         }
         members.push(name);
     }
+    // the crate with a feature per tag, checked below with each feature alone
+    let features_crate = "fixture-features-per-tag".to_string();
+    let generated = gcore_iam_tests::generate_fixture_with(
+        &root.join(gcore_iam_tests::FEATURES_FIXTURE),
+        &gcore_iam_tests::features_per_tag_settings(),
+    )
+    .unwrap_or_else(|d| panic!("{d}"));
+    let features = codegen::emit::context(&generated.api)
+        .features
+        .expect("features")
+        .names;
+    let files = standalone::crate_files(
+        &generated,
+        &runtime,
+        &CrateOptions {
+            name: features_crate.clone(),
+            own_workspace: false,
+        },
+    );
+    xtask::build::write_files(&dir.join("crates").join(&features_crate), &files).unwrap();
+    members.push(features_crate.clone());
     xtask::build::write_workspace(&dir, &members).unwrap();
     assert!(
         !with_decode_tests.is_empty(),
@@ -62,6 +83,29 @@ fn every_fixture_compiles_and_documents_with_deny_warnings() {
         check.status.success(),
         "generated fixture crates do not build with -D warnings:\n{}",
         String::from_utf8_lossy(&check.stderr)
+    );
+    // the workspace check built it with its default (`full`); now each feature alone,
+    // and none: what a user who enables one tag compiles
+    let alone = features
+        .iter()
+        .map(|f| vec!["--no-default-features", "--features", f.as_str()])
+        .chain([vec!["--no-default-features"]]);
+    for args in alone {
+        let check = xtask::build::cargo(&dir)
+            .args(["check", "--quiet", "-p", &features_crate])
+            .args(&args)
+            .env("RUSTFLAGS", "-D warnings")
+            .output()
+            .unwrap();
+        assert!(
+            check.status.success(),
+            "{features_crate} does not build with {args:?} and -D warnings:\n{}",
+            String::from_utf8_lossy(&check.stderr)
+        );
+    }
+    assert!(
+        features.len() >= 3,
+        "the fixture has several tags: {features:?}"
     );
     let doc = xtask::build::cargo(&dir)
         .args(["doc", "--workspace", "--no-deps", "--quiet"])

@@ -71,3 +71,47 @@ fn content_rules_and_variant_names_from_settings() {
         "{message}"
     );
 }
+
+/// With a cargo feature per tag: each operation behind its tags' features, a type behind
+/// the features of the operations that reach it, a type no operation reaches behind
+/// `full`, an error enum two tags share behind either; the crate's `[features]` table.
+#[test]
+fn features_per_tag_from_settings() {
+    let root = gcore_iam_tests::workspace_root();
+    let path = root.join(gcore_iam_tests::FEATURES_FIXTURE);
+    let generated = gcore_iam_tests::generate_fixture_with(
+        &path,
+        &gcore_iam_tests::features_per_tag_settings(),
+    )
+    .unwrap_or_else(|d| panic!("{d}"));
+    let runtime = codegen::standalone::Runtime::read(&root.join("gcore-iam/src")).unwrap();
+    let files = codegen::standalone::crate_files(
+        &generated,
+        &runtime,
+        &codegen::standalone::CrateOptions {
+            name: "features".into(),
+            own_workspace: false,
+        },
+    );
+    let manifest = &files
+        .iter()
+        .find(|f| f.path == "Cargo.toml")
+        .unwrap()
+        .contents;
+    let features = manifest
+        .split_once("[features]")
+        .map(|(_, table)| table)
+        .expect("a [features] table");
+    insta::assert_snapshot!(format!(
+        "// ===== Cargo.toml [features] =====\n{}{}",
+        features.trim_start(),
+        gcore_iam_tests::render(&generated)
+    ));
+
+    // without the setting: no feature, no cfg
+    let plain = gcore_iam_tests::generate_fixture(&path).unwrap_or_else(|d| panic!("{d}"));
+    assert!(
+        plain.files.iter().all(|f| !f.contents.contains("cfg(")),
+        "cfg attributes without features_per_tag"
+    );
+}
