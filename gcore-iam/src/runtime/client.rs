@@ -498,11 +498,18 @@ impl Client {
             .instrument(span.clone())
             .await;
             let _enter = span.enter();
-            span.record("duration_ms", started.elapsed().as_millis() as u64);
+            // nothing listens (the usual case in production without a subscriber): skip
+            // the clock read and the field records
+            let recording = !span.is_disabled();
+            if recording {
+                span.record("duration_ms", started.elapsed().as_millis() as u64);
+            }
             let retries_left = attempt <= retry.max_retries;
             match result {
                 Ok((status, headers, body)) => {
-                    span.record("status", status);
+                    if recording {
+                        span.record("status", status);
+                    }
                     self.log_deprecation(op, &headers);
                     let failing = status == 429 || status >= 500;
                     if idempotent
