@@ -35,6 +35,36 @@ pub fn features(api: &Api, error_owner: &[usize]) -> Option<Features> {
     if !api.features_per_tag {
         return None;
     }
+    let (names, operations) = tag_features(api);
+    let mut errors = vec![BTreeSet::new(); api.operations.len()];
+    for (i, &owner) in error_owner.iter().enumerate() {
+        let f = operations[i].clone();
+        errors[owner].extend(f);
+    }
+    let mut types: BTreeMap<String, BTreeSet<usize>> = api
+        .types
+        .iter()
+        .map(|t| (t.name.clone(), BTreeSet::new()))
+        .collect();
+    for f in 0..names.len() {
+        for name in reached_types(api, &operations, f) {
+            if let Some(set) = types.get_mut(name) {
+                set.insert(f);
+            }
+        }
+    }
+    Some(Features {
+        names,
+        operations,
+        errors,
+        types,
+    })
+}
+
+/// One feature name per tag, in the order operations first use them (`untagged` for
+/// operations without tags; a name taken, `full` or `default` gets a suffix), and the
+/// features of each operation.
+fn tag_features(api: &Api) -> (Vec<String>, Vec<BTreeSet<usize>>) {
     let mut names: Vec<String> = Vec::new();
     let mut by_tag: BTreeMap<&str, usize> = BTreeMap::new();
     let claim = |tag: &str, names: &mut Vec<String>| -> usize {
@@ -69,71 +99,54 @@ pub fn features(api: &Api, error_owner: &[usize]) -> Option<Features> {
         }
         operations.push(set);
     }
-    let mut errors = vec![BTreeSet::new(); api.operations.len()];
-    for (i, &owner) in error_owner.iter().enumerate() {
-        let f = operations[i].clone();
-        errors[owner].extend(f);
-    }
-    // per feature, every type its operations reach
+    (names, operations)
+}
+
+/// Every type the operations of feature `f` reach: through their parameters, bodies and
+/// responses, then through fields, variants and aliases.
+fn reached_types<'a>(api: &'a Api, operations: &[BTreeSet<usize>], f: usize) -> BTreeSet<&'a str> {
     let defs: BTreeMap<&str, &TypeDef> = api.types.iter().map(|t| (t.name.as_str(), t)).collect();
-    let mut types: BTreeMap<String, BTreeSet<usize>> = api
-        .types
-        .iter()
-        .map(|t| (t.name.clone(), BTreeSet::new()))
-        .collect();
-    for f in 0..names.len() {
-        let mut stack: Vec<&str> = Vec::new();
-        for (op, fs) in api.operations.iter().zip(&operations) {
-            if !fs.contains(&f) {
-                continue;
-            }
-            let refs = op
-                .params
-                .iter()
-                .map(|p| &p.ty)
-                .chain(op.body.iter().map(|b| &b.ty))
-                .chain(op.success.iter().filter_map(|r| r.ty.as_ref()))
-                .chain(op.errors.iter().filter_map(|e| e.ty.as_ref()));
-            for t in refs {
-                named(t, &mut stack);
-            }
+    let mut stack: Vec<&str> = Vec::new();
+    for (op, fs) in api.operations.iter().zip(operations) {
+        if !fs.contains(&f) {
+            continue;
         }
-        let mut seen: BTreeSet<&str> = BTreeSet::new();
-        while let Some(name) = stack.pop() {
-            if !seen.insert(name) {
-                continue;
-            }
-            let Some(def) = defs.get(name) else { continue };
-            match &def.kind {
-                TypeKind::Struct(s) => {
-                    for field in &s.fields {
-                        named(&field.ty, &mut stack);
-                    }
-                    if let Some(extra) = &s.additional {
-                        named(extra, &mut stack);
-                    }
-                }
-                TypeKind::OneOf(o) => {
-                    for v in &o.variants {
-                        named(&v.ty, &mut stack);
-                    }
-                }
-                TypeKind::Alias(target) => named(target, &mut stack),
-                TypeKind::StringEnum(_) => {}
-            }
-        }
-        for name in seen {
-            if let Some(set) = types.get_mut(name) {
-                set.insert(f);
-            }
+        let refs = op
+            .params
+            .iter()
+            .map(|p| &p.ty)
+            .chain(op.body.iter().map(|b| &b.ty))
+            .chain(op.success.iter().filter_map(|r| r.ty.as_ref()))
+            .chain(op.errors.iter().filter_map(|e| e.ty.as_ref()));
+        for t in refs {
+            named(t, &mut stack);
         }
     }
-    Some(Features {
-        names,
-        operations,
-        errors,
-        types,
-    })
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    while let Some(name) = stack.pop() {
+        if !seen.insert(name) {
+            continue;
+        }
+        let Some(def) = defs.get(name) else { continue };
+        match &def.kind {
+            TypeKind::Struct(s) => {
+                for field in &s.fields {
+                    named(&field.ty, &mut stack);
+                }
+                if let Some(extra) = &s.additional {
+                    named(extra, &mut stack);
+                }
+            }
+            TypeKind::OneOf(o) => {
+                for v in &o.variants {
+                    named(&v.ty, &mut stack);
+                }
+            }
+            TypeKind::Alias(target) => named(target, &mut stack),
+            TypeKind::StringEnum(_) => {}
+        }
+    }
+    seen
 }
 
 /// The named types `t` refers to, pushed onto `out`.

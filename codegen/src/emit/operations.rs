@@ -7,7 +7,7 @@ use crate::ir::{
     Api, BodyEncoding, Operation, Param, ParamLocation, ParamStyle, ResponseEncoding, StatusMatch,
     TypeRef,
 };
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 /// The module's inner documentation, and [`Sending`](self), the future every operation
@@ -183,73 +183,163 @@ fn operation(
     types: &TokenStream,
 ) -> (TokenStream, TokenStream, TokenStream) {
     let op = &api.operations[index];
-    let builder = to_ident(&op.type_name);
-    let error = format_ident!("{}Error", op.type_name);
-    let method = to_ident(&op.method_name);
-    let info = info_ident(op);
-    let info_static = operation_info(op, &info);
-    let Arguments {
-        struct_fields,
-        args,
-        conversions,
-        inits,
-        setters,
-    } = arguments(op, cx, types);
-    let has_builder = !setters.is_empty();
-    let on = if has_builder { quote!(self.) } else { quote!() };
-    let path_expr = path_expr(op, cx, &on);
-    let stmts = request_statements(op, cx, &on);
-    let req_mut = if stmts.is_empty() {
-        quote!()
-    } else {
-        quote!(mut)
-    };
-    let Success {
-        ok_ty,
-        arms: success_arms,
-        extra_items,
-        catches_all,
-    } = success(op, cx, types);
-    let fallback = (!catches_all).then(|| quote!(_ => Err(#error::from_response(resp)),));
-    let decode = quote! {
-        |resp| match resp.status() {
-            #( #success_arms )*
-            #fallback
-        }
-    };
+    let parts = OperationParts::of(op, cx, types);
     let error_items = if cx.error_owner[index] == index {
-        error_enum(api, index, cx, types, &error)
+        error_enum(api, index, cx, types, &parts.error)
     } else {
         TokenStream::new()
     };
-    let op_docs = method_docs(op, cx);
-    let deprecated_attr = deprecated_attr(op);
-    let sending = quote!(Sending<'a, #ok_ty, #error>);
-    if !has_builder {
-        let alias_doc = format!(
-            " The request of [`crate::Client::{}`]: `.await` it.",
-            op.method_name
-        );
-        let own = quote! {
-            #info_static
-            #[doc = #alias_doc]
-            pub type #builder<'a> = #sending;
+    let (own, rest) = if parts.arguments.setters.is_empty() {
+        method_only(op, &parts)
+    } else {
+        with_builder(op, &parts)
+    };
+    (own, error_items, rest)
+}
+
+/// What an operation's items are made of, whether it gets a builder or not.
+struct OperationParts {
+    builder: Ident,
+    error: Ident,
+    method: Ident,
+    info: Ident,
+    info_static: TokenStream,
+    arguments: Arguments,
+    path_expr: TokenStream,
+    stmts: Vec<TokenStream>,
+    req_mut: TokenStream,
+    ok_ty: TokenStream,
+    extra_items: Vec<TokenStream>,
+    /// The closure that turns the response into the operation's result.
+    decode: TokenStream,
+    op_docs: TokenStream,
+    deprecated_attr: Option<TokenStream>,
+    sending: TokenStream,
+}
+
+impl OperationParts {
+    fn of(op: &Operation, cx: &Cx, types: &TokenStream) -> OperationParts {
+        let error = format_ident!("{}Error", op.type_name);
+        let info = info_ident(op);
+        let arguments = arguments(op, cx, types);
+        // a builder's `send` reads the values from `self`, a method from its arguments
+        let on = if arguments.setters.is_empty() {
+            quote!()
+        } else {
+            quote!(self.)
         };
-        let rest = quote! {
-            #( #extra_items )*
-            impl crate::Client {
-                #op_docs
-                #deprecated_attr
-                pub fn #method(&self, #( #args ),*) -> #builder<'_> {
-                    #( #conversions )*
-                    let #req_mut req = self.request(&#info, #path_expr);
-                    #( #stmts )*
-                    #builder::new(self, req, #decode)
-                }
+        let stmts = request_statements(op, cx, &on);
+        let req_mut = if stmts.is_empty() {
+            quote!()
+        } else {
+            quote!(mut)
+        };
+        let Success {
+            ok_ty,
+            arms: success_arms,
+            extra_items,
+            catches_all,
+        } = success(op, cx, types);
+        let fallback = (!catches_all).then(|| quote!(_ => Err(#error::from_response(resp)),));
+        let decode = quote! {
+            |resp| match resp.status() {
+                #( #success_arms )*
+                #fallback
             }
         };
-        return (own, error_items, rest);
+        OperationParts {
+            builder: to_ident(&op.type_name),
+            method: to_ident(&op.method_name),
+            info_static: operation_info(op, &info),
+            info,
+            path_expr: path_expr(op, cx, &on),
+            arguments,
+            stmts,
+            req_mut,
+            sending: quote!(Sending<'a, #ok_ty, #error>),
+            ok_ty,
+            extra_items,
+            decode,
+            error,
+            op_docs: method_docs(op, cx),
+            deprecated_attr: deprecated_attr(op),
+        }
     }
+}
+
+/// An operation without optional parameters: its method builds the request and returns
+/// [`Sending`](head), named by an alias.
+fn method_only(op: &Operation, p: &OperationParts) -> (TokenStream, TokenStream) {
+    let OperationParts {
+        builder,
+        method,
+        info,
+        info_static,
+        path_expr,
+        stmts,
+        req_mut,
+        extra_items,
+        decode,
+        op_docs,
+        deprecated_attr,
+        sending,
+        ..
+    } = p;
+    let Arguments {
+        args, conversions, ..
+    } = &p.arguments;
+    let alias_doc = format!(
+        " The request of [`crate::Client::{}`]: `.await` it.",
+        op.method_name
+    );
+    let own = quote! {
+        #info_static
+        #[doc = #alias_doc]
+        pub type #builder<'a> = #sending;
+    };
+    let rest = quote! {
+        #( #extra_items )*
+        impl crate::Client {
+            #op_docs
+            #deprecated_attr
+            pub fn #method(&self, #( #args ),*) -> #builder<'_> {
+                #( #conversions )*
+                let #req_mut req = self.request(&#info, #path_expr);
+                #( #stmts )*
+                #builder::new(self, req, #decode)
+            }
+        }
+    };
+    (own, rest)
+}
+
+/// An operation with optional parameters: a builder struct with a setter each, whose
+/// `send` builds the request.
+fn with_builder(op: &Operation, p: &OperationParts) -> (TokenStream, TokenStream) {
+    let OperationParts {
+        builder,
+        error,
+        method,
+        info,
+        info_static,
+        path_expr,
+        stmts,
+        req_mut,
+        ok_ty,
+        extra_items,
+        decode,
+        op_docs,
+        deprecated_attr,
+        sending,
+        ..
+    } = p;
+    let Arguments {
+        struct_fields,
+        args,
+        inits,
+        setters,
+        ..
+    } = &p.arguments;
     let builder_doc = format!(
         " Request builder for [`crate::Client::{}`]: set optional parameters, then `.await` it.",
         op.method_name
@@ -295,7 +385,7 @@ fn operation(
             }
         }
     };
-    (own, error_items, rest)
+    (own, rest)
 }
 
 /// The alias an operation's error type is when an earlier operation documents the same
