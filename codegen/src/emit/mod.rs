@@ -224,6 +224,47 @@ pub(crate) fn ty(t: &TypeRef, types: &TokenStream) -> TokenStream {
     }
 }
 
+/// One entry of the generated `SECURITY_SCHEMES`.
+fn security_scheme(s: &crate::ir::SecurityScheme) -> TokenStream {
+    let name = &s.name;
+    let kind = match &s.kind {
+        SecuritySchemeKind::ApiKeyHeader { header } => {
+            quote!(crate::runtime::SchemeKind::ApiKeyHeader { header: #header })
+        }
+        SecuritySchemeKind::ApiKeyQuery { parameter } => {
+            quote!(crate::runtime::SchemeKind::ApiKeyQuery { parameter: #parameter })
+        }
+        SecuritySchemeKind::Bearer => quote!(crate::runtime::SchemeKind::Bearer),
+        SecuritySchemeKind::Basic => quote!(crate::runtime::SchemeKind::Basic),
+    };
+    let description = match &s.description {
+        Some(d) => quote!(Some(#d)),
+        None => quote!(None),
+    };
+    quote! {
+        crate::runtime::SecurityScheme {
+            name: #name,
+            kind: #kind,
+            description: #description,
+        }
+    }
+}
+
+/// A hook of the generated `SERVICE`: `Some(path::to::function)` or `None`.
+fn hook(segments: &Option<Vec<String>>) -> TokenStream {
+    match segments {
+        Some(segments) => {
+            let segments = segments
+                .iter()
+                .map(|s| proc_macro2::Ident::new(s, proc_macro2::Span::call_site()));
+            quote!(Some(#(#segments)::*))
+        }
+        None => quote!(None),
+    }
+}
+
+/// `generated/api.rs`: the description's facts as constants, the runtime's `SERVICE`,
+/// `Client::builder` (and, for standalone crates, `Client::new`).
 fn emit_api(api: &Api) -> TokenStream {
     let version = &api.spec_version;
     let sha = &api.sha256;
@@ -233,40 +274,8 @@ fn emit_api(api: &Api) -> TokenStream {
         Some(s) => quote!(Some(#s)),
         None => quote!(None),
     };
-    let schemes = api.security_schemes.iter().map(|s| {
-        let name = &s.name;
-        let kind = match &s.kind {
-            SecuritySchemeKind::ApiKeyHeader { header } => {
-                quote!(crate::runtime::SchemeKind::ApiKeyHeader { header: #header })
-            }
-            SecuritySchemeKind::ApiKeyQuery { parameter } => {
-                quote!(crate::runtime::SchemeKind::ApiKeyQuery { parameter: #parameter })
-            }
-            SecuritySchemeKind::Bearer => quote!(crate::runtime::SchemeKind::Bearer),
-            SecuritySchemeKind::Basic => quote!(crate::runtime::SchemeKind::Basic),
-        };
-        let description = match &s.description {
-            Some(d) => quote!(Some(#d)),
-            None => quote!(None),
-        };
-        quote! {
-            crate::runtime::SecurityScheme {
-                name: #name,
-                kind: #kind,
-                description: #description,
-            }
-        }
-    });
+    let schemes = api.security_schemes.iter().map(security_scheme);
     let secret_keys = &api.secret_keys;
-    let hook = |segments: &Option<Vec<String>>| match segments {
-        Some(segments) => {
-            let segments = segments
-                .iter()
-                .map(|s| proc_macro2::Ident::new(s, proc_macro2::Span::call_site()));
-            quote!(Some(#(#segments)::*))
-        }
-        None => quote!(None),
-    };
     let explain_auth_failure = hook(&api.hooks.explain_auth_failure);
     let mask_text = hook(&api.hooks.mask_text);
     let constructors = if api.client_constructors {
