@@ -2,7 +2,7 @@
 //! alike (base URL, credentials, timeouts, retries paid from a shared budget, tracing).
 
 use super::credentials::{Credentials, IntoCredentials};
-use super::error::{ConfigError, Error};
+use super::error::ConfigError;
 use super::operation::{Failure, OperationInfo, Request, Response, retry_after};
 use super::redact::fmt_with;
 use super::service::Service;
@@ -680,19 +680,6 @@ fn readable(when: chrono::DateTime<chrono::Utc>) -> String {
     } else {
         when.format("%Y-%m-%d %H:%M:%S UTC").to_string()
     }
-}
-
-/// Sends `req` and turns the response into the operation's result with `decode`: the one
-/// `async fn` every operation goes through. Operations build their request before it
-/// and decode after it in plain functions, so the compiler checks one async body, not
-/// one per operation.
-pub async fn call<T, E>(
-    client: &Client,
-    req: Request,
-    decode: fn(Response) -> Result<T, Error<E>>,
-) -> Result<T, Error<E>> {
-    let resp = client.execute(req).await?;
-    decode(resp)
 }
 
 async fn read_body(mut resp: reqwest::Response) -> Result<Vec<u8>, reqwest::Error> {

@@ -18,7 +18,6 @@ pub(crate) mod redact;
 pub(crate) mod secret;
 pub(crate) mod service;
 
-pub use client::call;
 pub use credentials::{SchemeKind, SecurityScheme};
 pub use operation::{
     Deprecation, Failure, OperationInfo, Request, Response, encode_path, format_matches,
