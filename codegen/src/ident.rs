@@ -22,9 +22,9 @@ const KEYWORDS: &[&str] = &[
 ];
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 
-/// Type names the generated `operations` module defines besides the operations' own:
-/// no operation's request type takes them.
-pub const OPERATIONS_MODULE_TYPES: &[&str] = &["Sending"];
+/// Type names the generated `operations` module defines or imports besides the
+/// operations' own: no operation's request type takes them.
+pub const OPERATIONS_MODULE_TYPES: &[&str] = &["Sending", "Info"];
 
 /// Type names the generated `types` module must not define, because generated code names
 /// them unqualified (prelude types, serde's traits).

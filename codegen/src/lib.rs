@@ -49,6 +49,7 @@ pub const RUNTIME_CLIENT_METHODS: &[&str] = &[
     "new",
     "builder",
     "request",
+    "request_path",
     "execute",
     "clone",
     "base_url",

@@ -10,59 +10,29 @@ use crate::ir::{
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-/// The module's inner documentation, and [`Sending`](self), the future every operation
-/// returns: the request loop (`Client::execute`) is one boxed future compiled once, and
-/// an operation adds only a plain `fn` that decodes its response, not an `async` body of
-/// its own.
+/// The module's inner documentation and what its items name: the runtime's `Sending`,
+/// the future every operation returns (re-exported: users name it), and `OperationInfo`
+/// as `Info`, whose `const` constructors describe each operation in one line.
 pub fn head(api: &Api, cx: &Cx) -> TokenStream {
-    // the features enabled may leave no operation to make one
-    let unused = cx.features.is_some().then(|| quote!(#[allow(dead_code)]));
-    let sending = (!api.operations.is_empty()).then(|| sending(unused));
+    // the features enabled may leave no operation to name them
+    let unused = cx
+        .features
+        .is_some()
+        .then(|| quote!(#[allow(unused_imports)]));
+    let uses = (!api.operations.is_empty()).then(|| {
+        quote! {
+            pub use crate::runtime::Sending;
+            #unused
+            use crate::runtime::OperationInfo as Info;
+        }
+    });
     quote! {
         //! Request builders and documented error responses, one per operation.
         //!
         //! Start a request with the method of the same name on [`crate::Client`], set the
         //! optional parameters, then `.await` it (or call `.send().await`).
 
-        #sending
-    }
-}
-
-/// The future type every operation returns.
-fn sending(unused: Option<TokenStream>) -> TokenStream {
-    quote! {
-        /// A request on its way: what every operation's method (or its builder's `send`)
-        /// returns. Nothing is sent until it is awaited.
-        #[must_use = "a request does nothing until it is awaited"]
-        pub struct Sending<'a, T, E> {
-            response: std::pin::Pin<Box<dyn std::future::Future<Output = Result<crate::runtime::Response, crate::runtime::Failure>> + Send + 'a>>,
-            decode: fn(crate::runtime::Response) -> Result<T, crate::Error<E>>,
-        }
-        impl<'a, T, E> Sending<'a, T, E> {
-            #unused
-            fn new(client: &'a crate::Client, req: crate::runtime::Request, decode: fn(crate::runtime::Response) -> Result<T, crate::Error<E>>) -> Self {
-                Sending { response: Box::pin(client.execute(req)), decode }
-            }
-            /// Sends the request: the same as awaiting it.
-            pub fn send(self) -> Self {
-                self
-            }
-        }
-        impl<T, E> std::fmt::Debug for Sending<'_, T, E> {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.debug_struct("Sending").finish_non_exhaustive()
-            }
-        }
-        impl<T, E> std::future::Future for Sending<'_, T, E> {
-            type Output = Result<T, crate::Error<E>>;
-            fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
-                let decode = self.decode;
-                self.response.as_mut().poll(cx).map(|sent| match sent {
-                    Ok(resp) => decode(resp),
-                    Err(failure) => Err(failure.into()),
-                })
-            }
-        }
+        #uses
     }
 }
 
@@ -202,16 +172,17 @@ struct OperationParts {
     builder: Ident,
     error: Ident,
     method: Ident,
-    info: Ident,
     info_static: TokenStream,
     arguments: Arguments,
-    path_expr: TokenStream,
+    /// The expression that starts the request (see [`new_request`]).
+    request: TokenStream,
     stmts: Vec<TokenStream>,
     req_mut: TokenStream,
     ok_ty: TokenStream,
     extra_items: Vec<TokenStream>,
-    /// The closure that turns the response into the operation's result.
-    decode: TokenStream,
+    /// The expression that sends `req` and decodes the response: `Sending::json(…)` for
+    /// the common operation, a closure over the statuses otherwise.
+    send: TokenStream,
     op_docs: TokenStream,
     deprecated_attr: Option<TokenStream>,
     sending: TokenStream,
@@ -223,10 +194,10 @@ impl OperationParts {
         let info = info_ident(op);
         let arguments = arguments(op, cx, types);
         // a builder's `send` reads the values from `self`, a method from its arguments
-        let on = if arguments.setters.is_empty() {
-            quote!()
+        let (on, client) = if arguments.setters.is_empty() {
+            (quote!(), quote!(self))
         } else {
-            quote!(self.)
+            (quote!(self.), quote!(self.client))
         };
         let stmts = request_statements(op, cx, &on);
         let req_mut = if stmts.is_empty() {
@@ -240,26 +211,42 @@ impl OperationParts {
             extra_items,
             catches_all,
         } = success(op, cx, types);
-        let fallback = (!catches_all).then(|| quote!(_ => Err(#error::from_response(resp)),));
-        let decode = quote! {
-            |resp| match resp.status() {
-                #( #success_arms )*
-                #fallback
-            }
+        let send = match (op.success.as_slice(), catches_all) {
+            ([r], false) => match (&r.status, r.encoding) {
+                (StatusMatch::Code(c), ResponseEncoding::Json) => {
+                    let c = proc_macro2::Literal::u16_unsuffixed(*c);
+                    Some(quote!(Sending::json(#client, req, #c)))
+                }
+                (StatusMatch::Code(c), ResponseEncoding::Empty) => {
+                    let c = proc_macro2::Literal::u16_unsuffixed(*c);
+                    Some(quote!(Sending::empty(#client, req, #c)))
+                }
+                _ => None,
+            },
+            _ => None,
         };
+        let send = send.unwrap_or_else(|| {
+            let fallback = (!catches_all)
+                .then(|| quote!(_ => Err(crate::runtime::ErrorResponse::from_response(resp)),));
+            quote! {
+                Sending::new(#client, req, |resp, _| match resp.status() {
+                    #( #success_arms )*
+                    #fallback
+                })
+            }
+        });
         OperationParts {
             builder: to_ident(&op.type_name),
             method: to_ident(&op.method_name),
             info_static: operation_info(op, &info),
-            info,
-            path_expr: path_expr(op, cx, &on),
+            request: new_request(op, cx, &on, &client, &info),
             arguments,
             stmts,
             req_mut,
             sending: quote!(Sending<'a, #ok_ty, #error>),
             ok_ty,
             extra_items,
-            decode,
+            send,
             error,
             op_docs: method_docs(op, cx),
             deprecated_attr: deprecated_attr(op),
@@ -273,13 +260,12 @@ fn method_only(op: &Operation, p: &OperationParts) -> (TokenStream, TokenStream)
     let OperationParts {
         builder,
         method,
-        info,
         info_static,
-        path_expr,
+        request,
         stmts,
         req_mut,
         extra_items,
-        decode,
+        send,
         op_docs,
         deprecated_attr,
         sending,
@@ -304,9 +290,9 @@ fn method_only(op: &Operation, p: &OperationParts) -> (TokenStream, TokenStream)
             #deprecated_attr
             pub fn #method(&self, #( #args ),*) -> #builder<'_> {
                 #( #conversions )*
-                let #req_mut req = self.request(&#info, #path_expr);
+                let #req_mut req = #request;
                 #( #stmts )*
-                #builder::new(self, req, #decode)
+                #send
             }
         }
     };
@@ -320,14 +306,13 @@ fn with_builder(op: &Operation, p: &OperationParts) -> (TokenStream, TokenStream
         builder,
         error,
         method,
-        info,
         info_static,
-        path_expr,
+        request,
         stmts,
         req_mut,
         ok_ty,
         extra_items,
-        decode,
+        send,
         op_docs,
         deprecated_attr,
         sending,
@@ -360,9 +345,9 @@ fn with_builder(op: &Operation, p: &OperationParts) -> (TokenStream, TokenStream
 
             /// Sends the request.
             pub fn send(self) -> #sending {
-                let #req_mut req = self.client.request(&#info, #path_expr);
+                let #req_mut req = #request;
                 #( #stmts )*
-                Sending::new(self.client, req, #decode)
+                #send
             }
         }
 
@@ -440,8 +425,7 @@ fn error_enum(
         pub enum #error {
             #( #variants )*
         }
-        impl #error {
-            /// An error response as this type's [`crate::Error`].
+        impl crate::runtime::ErrorResponse for #error {
             fn from_response(resp: crate::runtime::Response) -> crate::Error<Self> {
                 #body
             }
@@ -449,36 +433,39 @@ fn error_enum(
     }
 }
 
-/// The operation's `static` [`OperationInfo`](crate) for the runtime.
+/// The operation's `static` [`OperationInfo`](crate) for the runtime, built by its
+/// `const` constructors: `Info::get(operationId, path)`, then what differs from the
+/// common case (the Rust name, a deprecation, no credentials).
 fn operation_info(op: &Operation, info: &proc_macro2::Ident) -> TokenStream {
     let op_id = &op.operation_id;
-    let rust_name = &op.method_name;
-    let http_method = &op.http_method;
     let path_template = &op.path;
-    let authenticated = op.authenticated;
-    let deprecation = match &op.deprecation {
-        None => quote!(None),
-        Some(d) => {
-            let date = match &d.removal_date {
-                Some(x) => quote!(Some(#x)),
-                None => quote!(None),
-            };
-            let repl = match &d.replacement {
-                Some((_, m)) => quote!(Some(#m)),
-                None => quote!(None),
-            };
-            quote!(Some(crate::runtime::Deprecation { removal_date: #date, replacement: #repl }))
+    let mut value = match op.http_method.as_str() {
+        m @ ("GET" | "POST" | "PUT" | "PATCH" | "DELETE") => {
+            let ctor = format_ident!("{}", m.to_lowercase());
+            quote!(Info::#ctor(#op_id, #path_template))
         }
+        m => quote!(Info::new(#m, #op_id, #path_template)),
     };
-    quote! {
-        static #info: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
-            operation_id: #op_id,
-            rust_name: #rust_name,
-            method: #http_method,
-            path_template: #path_template,
-            deprecation: #deprecation,
-            authenticated: #authenticated,
+    if op.method_name != op.operation_id {
+        let rust_name = &op.method_name;
+        value = quote!(#value.named(#rust_name));
+    }
+    if let Some(d) = &op.deprecation {
+        let date = match &d.removal_date {
+            Some(x) => quote!(Some(#x)),
+            None => quote!(None),
         };
+        let repl = match &d.replacement {
+            Some((_, m)) => quote!(Some(#m)),
+            None => quote!(None),
+        };
+        value = quote!(#value.deprecated(#date, #repl));
+    }
+    if !op.authenticated {
+        value = quote!(#value.anonymous());
+    }
+    quote! {
+        static #info: Info = #value;
     }
 }
 
@@ -564,6 +551,52 @@ fn arguments(op: &Operation, cx: &Cx, types: &TokenStream) -> Arguments {
         inits,
         setters,
     }
+}
+
+/// The expression that starts the request on `client`: the operation's path template
+/// filled with the path parameters' values (`OperationInfo::path` encodes them), or, when
+/// a path parameter is a list or an object, the path built here ([`path_expr`]).
+fn new_request(
+    op: &Operation,
+    cx: &Cx,
+    on: &TokenStream,
+    client: &TokenStream,
+    info: &Ident,
+) -> TokenStream {
+    match path_values(op, cx, on) {
+        Some(values) => quote!(#client.request(&#info, &[ #( #values ),* ])),
+        None => {
+            let path = path_expr(op, cx, on);
+            quote!(#client.request_path(&#info, #path))
+        }
+    }
+}
+
+/// The values of the path template's placeholders in order, each a `&dyn Display`
+/// whose text is the wire form; `None` when one is a list or an object, or has no
+/// parameter.
+fn path_values(op: &Operation, cx: &Cx, on: &TokenStream) -> Option<Vec<TokenStream>> {
+    let mut values = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(start) = rest.find('{') {
+        let Some(end) = rest[start..].find('}') else {
+            break;
+        };
+        let var = &rest[start + 1..start + end];
+        let p = op
+            .params
+            .iter()
+            .find(|p| p.location == ParamLocation::Path && p.wire_name == var)?;
+        let n = to_ident(&p.rust_name);
+        values.push(match (&p.ty, shape(&p.ty, cx)) {
+            (TypeRef::DateTime, _) => quote!(&#on #n.to_rfc3339()),
+            (t, Shape::Scalar) if has_display(t, cx) => quote!(&#on #n),
+            (_, Shape::Scalar) => quote!(&crate::runtime::param_string(&#on #n)),
+            _ => return None,
+        });
+        rest = &rest[start + end + 1..];
+    }
+    Some(values)
 }
 
 /// The path, with each parameter percent-encoded; parameters are read from `on` (`self.`

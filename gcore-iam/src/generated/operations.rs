@@ -4,64 +4,11 @@
 //!
 //! Start a request with the method of the same name on [`crate::Client`], set the
 //! optional parameters, then `.await` it (or call `.send().await`).
-/// A request on its way: what every operation's method (or its builder's `send`)
-/// returns. Nothing is sent until it is awaited.
-#[must_use = "a request does nothing until it is awaited"]
-pub struct Sending<'a, T, E> {
-    response: std::pin::Pin<
-        Box<
-            dyn std::future::Future<
-                Output = Result<crate::runtime::Response, crate::runtime::Failure>,
-            > + Send + 'a,
-        >,
-    >,
-    decode: fn(crate::runtime::Response) -> Result<T, crate::Error<E>>,
-}
-impl<'a, T, E> Sending<'a, T, E> {
-    fn new(
-        client: &'a crate::Client,
-        req: crate::runtime::Request,
-        decode: fn(crate::runtime::Response) -> Result<T, crate::Error<E>>,
-    ) -> Self {
-        Sending {
-            response: Box::pin(client.execute(req)),
-            decode,
-        }
-    }
-    /// Sends the request: the same as awaiting it.
-    pub fn send(self) -> Self {
-        self
-    }
-}
-impl<T, E> std::fmt::Debug for Sending<'_, T, E> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Sending").finish_non_exhaustive()
-    }
-}
-impl<T, E> std::future::Future for Sending<'_, T, E> {
-    type Output = Result<T, crate::Error<E>>;
-    fn poll(
-        mut self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Self::Output> {
-        let decode = self.decode;
-        self.response
-            .as_mut()
-            .poll(cx)
-            .map(|sent| match sent {
-                Ok(resp) => decode(resp),
-                Err(failure) => Err(failure.into()),
-            })
-    }
-}
-static LOGIN_USER_INFO: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
-    operation_id: "iamLoginUser",
-    rust_name: "login_user",
-    method: "POST",
-    path_template: "/iam/auth/jwt/login",
-    deprecation: None,
-    authenticated: false,
-};
+pub use crate::runtime::Sending;
+use crate::runtime::OperationInfo as Info;
+static LOGIN_USER_INFO: Info = Info::post("iamLoginUser", "/iam/auth/jwt/login")
+    .named("login_user")
+    .anonymous();
 /// The request of [`crate::Client::login_user`]: `.await` it.
 pub type LoginUser<'a> = Sending<'a, super::types::Token, LoginUserError>;
 /// Error responses of [`crate::Client::login_user`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
@@ -71,8 +18,7 @@ pub enum LoginUserError {
     /// 400: The credentials were rejected or the body is malformed.
     BadRequest(super::types::LoginError),
 }
-impl LoginUserError {
-    /// An error response as this type's [`crate::Error`].
+impl crate::runtime::ErrorResponse for LoginUserError {
     fn from_response(resp: crate::runtime::Response) -> crate::Error<Self> {
         match resp.status() {
             400 => resp.error(|body| serde_json::from_slice(body).map(Self::BadRequest)),
@@ -97,26 +43,14 @@ impl crate::Client {
     ///
     /// Sends `POST /iam/auth/jwt/login`.
     pub fn login_user(&self, body: super::types::LoginRequest) -> LoginUser<'_> {
-        let mut req = self.request(&LOGIN_USER_INFO, "/iam/auth/jwt/login".to_string());
+        let mut req = self.request(&LOGIN_USER_INFO, &[]);
         req.json(&body);
-        LoginUser::new(
-            self,
-            req,
-            |resp| match resp.status() {
-                200 => resp.json(),
-                _ => Err(LoginUserError::from_response(resp)),
-            },
-        )
+        Sending::json(self, req, 200)
     }
 }
-static REFRESH_TOKEN_INFO: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
-    operation_id: "iamRefreshToken",
-    rust_name: "refresh_token",
-    method: "POST",
-    path_template: "/iam/auth/jwt/refresh",
-    deprecation: None,
-    authenticated: false,
-};
+static REFRESH_TOKEN_INFO: Info = Info::post("iamRefreshToken", "/iam/auth/jwt/refresh")
+    .named("refresh_token")
+    .anonymous();
 /// The request of [`crate::Client::refresh_token`]: `.await` it.
 pub type RefreshToken<'a> = Sending<'a, super::types::Token, RefreshTokenError>;
 /// Error responses of [`crate::Client::refresh_token`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
@@ -128,8 +62,7 @@ pub enum RefreshTokenError {
     /// 401: The refresh token is invalid, expired or blacklisted. A refresh token is blacklisted as soon as it has been used once.
     Unauthorized,
 }
-impl RefreshTokenError {
-    /// An error response as this type's [`crate::Error`].
+impl crate::runtime::ErrorResponse for RefreshTokenError {
     fn from_response(resp: crate::runtime::Response) -> crate::Error<Self> {
         match resp.status() {
             400 => resp.error(|body| serde_json::from_slice(body).map(Self::BadRequest)),
@@ -151,27 +84,16 @@ impl crate::Client {
     ///
     /// Sends `POST /iam/auth/jwt/refresh`.
     pub fn refresh_token(&self, body: super::types::RefreshRequest) -> RefreshToken<'_> {
-        let mut req = self
-            .request(&REFRESH_TOKEN_INFO, "/iam/auth/jwt/refresh".to_string());
+        let mut req = self.request(&REFRESH_TOKEN_INFO, &[]);
         req.json(&body);
-        RefreshToken::new(
-            self,
-            req,
-            |resp| match resp.status() {
-                200 => resp.json(),
-                _ => Err(RefreshTokenError::from_response(resp)),
-            },
-        )
+        Sending::json(self, req, 200)
     }
 }
-static SELECT_ACCOUNT_INFO: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
-    operation_id: "iamSelectAccount",
-    rust_name: "select_account",
-    method: "GET",
-    path_template: "/iam/auth/jwt/clients/{clientId}/login",
-    deprecation: None,
-    authenticated: true,
-};
+static SELECT_ACCOUNT_INFO: Info = Info::get(
+        "iamSelectAccount",
+        "/iam/auth/jwt/clients/{clientId}/login",
+    )
+    .named("select_account");
 /// The request of [`crate::Client::select_account`]: `.await` it.
 pub type SelectAccount<'a> = Sending<'a, super::types::Token, SelectAccountError>;
 /// Error responses of [`crate::Client::select_account`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
@@ -185,8 +107,7 @@ pub enum SelectAccountError {
     /// 404: No such account.
     NotFound,
 }
-impl SelectAccountError {
-    /// An error response as this type's [`crate::Error`].
+impl crate::runtime::ErrorResponse for SelectAccountError {
     fn from_response(resp: crate::runtime::Response) -> crate::Error<Self> {
         match resp.status() {
             401 => resp.error(|_| Ok(Self::Unauthorized)),
@@ -206,34 +127,12 @@ impl crate::Client {
     ///
     /// Sends `GET /iam/auth/jwt/clients/{clientId}/login`.
     pub fn select_account(&self, client_id: i64) -> SelectAccount<'_> {
-        let req = self
-            .request(
-                &SELECT_ACCOUNT_INFO,
-                [
-                    "/iam/auth/jwt/clients/",
-                    &crate::runtime::encode_path(&client_id.to_string()),
-                    "/login",
-                ]
-                    .concat(),
-            );
-        SelectAccount::new(
-            self,
-            req,
-            |resp| match resp.status() {
-                200 => resp.json(),
-                _ => Err(SelectAccountError::from_response(resp)),
-            },
-        )
+        let req = self.request(&SELECT_ACCOUNT_INFO, &[&client_id]);
+        Sending::json(self, req, 200)
     }
 }
-static CREATE_ACCOUNT_INFO: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
-    operation_id: "iamCreateAccount",
-    rust_name: "create_account",
-    method: "POST",
-    path_template: "/iam/clients/create",
-    deprecation: None,
-    authenticated: true,
-};
+static CREATE_ACCOUNT_INFO: Info = Info::post("iamCreateAccount", "/iam/clients/create")
+    .named("create_account");
 /// The request of [`crate::Client::create_account`]: `.await` it.
 pub type CreateAccount<'a> = Sending<
     'a,
@@ -251,8 +150,7 @@ pub enum CreateAccountError {
     /// 403: The caller's role does not allow this.
     Forbidden,
 }
-impl CreateAccountError {
-    /// An error response as this type's [`crate::Error`].
+impl crate::runtime::ErrorResponse for CreateAccountError {
     fn from_response(resp: crate::runtime::Response) -> crate::Error<Self> {
         match resp.status() {
             400 => resp.error(|body| serde_json::from_slice(body).map(Self::BadRequest)),
@@ -272,27 +170,16 @@ impl crate::Client {
         &self,
         body: super::types::CreateAccountRequest,
     ) -> CreateAccount<'_> {
-        let mut req = self
-            .request(&CREATE_ACCOUNT_INFO, "/iam/clients/create".to_string());
+        let mut req = self.request(&CREATE_ACCOUNT_INFO, &[]);
         req.json(&body);
-        CreateAccount::new(
-            self,
-            req,
-            |resp| match resp.status() {
-                201 => resp.json(),
-                _ => Err(CreateAccountError::from_response(resp)),
-            },
-        )
+        Sending::json(self, req, 201)
     }
 }
-static GET_ACCOUNT_DETAILS_INFO: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
-    operation_id: "iamGetAccountDetails",
-    rust_name: "get_account_details",
-    method: "GET",
-    path_template: "/iam/clients/me",
-    deprecation: None,
-    authenticated: true,
-};
+static GET_ACCOUNT_DETAILS_INFO: Info = Info::get(
+        "iamGetAccountDetails",
+        "/iam/clients/me",
+    )
+    .named("get_account_details");
 /// The request of [`crate::Client::get_account_details`]: `.await` it.
 pub type GetAccountDetails<'a> = Sending<
     'a,
@@ -306,8 +193,7 @@ pub enum GetAccountDetailsError {
     /// 401: No credentials were sent, or the token is not valid for any token type.
     Unauthorized,
 }
-impl GetAccountDetailsError {
-    /// An error response as this type's [`crate::Error`].
+impl crate::runtime::ErrorResponse for GetAccountDetailsError {
     fn from_response(resp: crate::runtime::Response) -> crate::Error<Self> {
         match resp.status() {
             401 => resp.error(|_| Ok(Self::Unauthorized)),
@@ -322,25 +208,15 @@ impl crate::Client {
     ///
     /// Sends `GET /iam/clients/me`.
     pub fn get_account_details(&self) -> GetAccountDetails<'_> {
-        let req = self.request(&GET_ACCOUNT_DETAILS_INFO, "/iam/clients/me".to_string());
-        GetAccountDetails::new(
-            self,
-            req,
-            |resp| match resp.status() {
-                200 => resp.json(),
-                _ => Err(GetAccountDetailsError::from_response(resp)),
-            },
-        )
+        let req = self.request(&GET_ACCOUNT_DETAILS_INFO, &[]);
+        Sending::json(self, req, 200)
     }
 }
-static FORGOT_PASSWORD_INFO: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
-    operation_id: "iamForgotPassword",
-    rust_name: "forgot_password",
-    method: "POST",
-    path_template: "/iam/auth/password/forgot",
-    deprecation: None,
-    authenticated: true,
-};
+static FORGOT_PASSWORD_INFO: Info = Info::post(
+        "iamForgotPassword",
+        "/iam/auth/password/forgot",
+    )
+    .named("forgot_password");
 /// The request of [`crate::Client::forgot_password`]: `.await` it.
 pub type ForgotPassword<'a> = Sending<'a, serde_json::Value, ForgotPasswordError>;
 /// Error responses of [`crate::Client::forgot_password`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
@@ -350,8 +226,7 @@ pub enum ForgotPasswordError {
     /// 400: The reset request is malformed.
     BadRequest(super::types::ValidationError),
 }
-impl ForgotPasswordError {
-    /// An error response as this type's [`crate::Error`].
+impl crate::runtime::ErrorResponse for ForgotPasswordError {
     fn from_response(resp: crate::runtime::Response) -> crate::Error<Self> {
         match resp.status() {
             400 => resp.error(|body| serde_json::from_slice(body).map(Self::BadRequest)),
@@ -371,27 +246,16 @@ impl crate::Client {
         &self,
         body: super::types::EmailRequest,
     ) -> ForgotPassword<'_> {
-        let mut req = self
-            .request(&FORGOT_PASSWORD_INFO, "/iam/auth/password/forgot".to_string());
+        let mut req = self.request(&FORGOT_PASSWORD_INFO, &[]);
         req.json(&body);
-        ForgotPassword::new(
-            self,
-            req,
-            |resp| match resp.status() {
-                200 => resp.json(),
-                _ => Err(ForgotPasswordError::from_response(resp)),
-            },
-        )
+        Sending::json(self, req, 200)
     }
 }
-static CHANGE_PASSWORD_INFO: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
-    operation_id: "iamChangePassword",
-    rust_name: "change_password",
-    method: "PUT",
-    path_template: "/iam/users/{userId}/password",
-    deprecation: None,
-    authenticated: true,
-};
+static CHANGE_PASSWORD_INFO: Info = Info::put(
+        "iamChangePassword",
+        "/iam/users/{userId}/password",
+    )
+    .named("change_password");
 /// The request of [`crate::Client::change_password`]: `.await` it.
 pub type ChangePassword<'a> = Sending<'a, super::types::Token, ChangePasswordError>;
 /// Error responses of [`crate::Client::change_password`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
@@ -405,8 +269,7 @@ pub enum ChangePasswordError {
     /// 403: The caller's role does not allow this.
     Forbidden,
 }
-impl ChangePasswordError {
-    /// An error response as this type's [`crate::Error`].
+impl crate::runtime::ErrorResponse for ChangePasswordError {
     fn from_response(resp: crate::runtime::Response) -> crate::Error<Self> {
         match resp.status() {
             400 => resp.error(|body| serde_json::from_slice(body).map(Self::BadRequest)),
@@ -430,35 +293,16 @@ impl crate::Client {
         user_id: i64,
         body: super::types::ChangePasswordRequest,
     ) -> ChangePassword<'_> {
-        let mut req = self
-            .request(
-                &CHANGE_PASSWORD_INFO,
-                [
-                    "/iam/users/",
-                    &crate::runtime::encode_path(&user_id.to_string()),
-                    "/password",
-                ]
-                    .concat(),
-            );
+        let mut req = self.request(&CHANGE_PASSWORD_INFO, &[&user_id]);
         req.json(&body);
-        ChangePassword::new(
-            self,
-            req,
-            |resp| match resp.status() {
-                200 => resp.json(),
-                _ => Err(ChangePasswordError::from_response(resp)),
-            },
-        )
+        Sending::json(self, req, 200)
     }
 }
-static GET_LAST_LOGIN_TIME_INFO: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
-    operation_id: "iamGetLastLoginTime",
-    rust_name: "get_last_login_time",
-    method: "GET",
-    path_template: "/iam/activity_log/logins",
-    deprecation: None,
-    authenticated: true,
-};
+static GET_LAST_LOGIN_TIME_INFO: Info = Info::get(
+        "iamGetLastLoginTime",
+        "/iam/activity_log/logins",
+    )
+    .named("get_last_login_time");
 /// Request builder for [`crate::Client::get_last_login_time`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -482,23 +326,14 @@ impl<'a> GetLastLoginTime<'a> {
     pub fn send(
         self,
     ) -> Sending<'a, super::types::LastLoginTimeSchema, GetLastLoginTimeError> {
-        let mut req = self
-            .client
-            .request(&GET_LAST_LOGIN_TIME_INFO, "/iam/activity_log/logins".to_string());
+        let mut req = self.client.request(&GET_LAST_LOGIN_TIME_INFO, &[]);
         if let Some(v) = &self.limit {
             req.query("limit", v.to_string());
         }
         if let Some(v) = &self.offset {
             req.query("offset", v.to_string());
         }
-        Sending::new(
-            self.client,
-            req,
-            |resp| match resp.status() {
-                200 => resp.json(),
-                _ => Err(GetLastLoginTimeError::from_response(resp)),
-            },
-        )
+        Sending::json(self.client, req, 200)
     }
 }
 impl<'a> std::future::IntoFuture for GetLastLoginTime<'a> {
@@ -526,8 +361,7 @@ pub enum GetLastLoginTimeError {
     /// 404: Nothing found.
     NotFound,
 }
-impl GetLastLoginTimeError {
-    /// An error response as this type's [`crate::Error`].
+impl crate::runtime::ErrorResponse for GetLastLoginTimeError {
     fn from_response(resp: crate::runtime::Response) -> crate::Error<Self> {
         match resp.status() {
             400 => resp.error(|body| serde_json::from_slice(body).map(Self::BadRequest)),
@@ -551,14 +385,7 @@ impl crate::Client {
         }
     }
 }
-static GET_USERS_INFO: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
-    operation_id: "iamGetUsers",
-    rust_name: "get_users",
-    method: "GET",
-    path_template: "/iam/users",
-    deprecation: None,
-    authenticated: true,
-};
+static GET_USERS_INFO: Info = Info::get("iamGetUsers", "/iam/users").named("get_users");
 /// Request builder for [`crate::Client::get_users`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -580,21 +407,14 @@ impl<'a> GetUsers<'a> {
     }
     /// Sends the request.
     pub fn send(self) -> Sending<'a, super::types::PaginatedUsersArray, GetUsersError> {
-        let mut req = self.client.request(&GET_USERS_INFO, "/iam/users".to_string());
+        let mut req = self.client.request(&GET_USERS_INFO, &[]);
         if let Some(v) = &self.limit {
             req.query("limit", v.to_string());
         }
         if let Some(v) = &self.offset {
             req.query("offset", v.to_string());
         }
-        Sending::new(
-            self.client,
-            req,
-            |resp| match resp.status() {
-                200 => resp.json(),
-                _ => Err(GetUsersError::from_response(resp)),
-            },
-        )
+        Sending::json(self.client, req, 200)
     }
 }
 impl<'a> std::future::IntoFuture for GetUsers<'a> {
@@ -622,14 +442,8 @@ impl crate::Client {
         }
     }
 }
-static GET_USER_INFO: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
-    operation_id: "iamGetUser",
-    rust_name: "get_user",
-    method: "GET",
-    path_template: "/iam/users/{userId}",
-    deprecation: None,
-    authenticated: true,
-};
+static GET_USER_INFO: Info = Info::get("iamGetUser", "/iam/users/{userId}")
+    .named("get_user");
 /// The request of [`crate::Client::get_user`]: `.await` it.
 pub type GetUser<'a> = Sending<'a, super::types::UserPublic, GetUserError>;
 /// Error responses of [`crate::Client::get_user`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
@@ -641,8 +455,7 @@ pub enum GetUserError {
     /// 404: No such user.
     NotFound,
 }
-impl GetUserError {
-    /// An error response as this type's [`crate::Error`].
+impl crate::runtime::ErrorResponse for GetUserError {
     fn from_response(resp: crate::runtime::Response) -> crate::Error<Self> {
         match resp.status() {
             401 => resp.error(|_| Ok(Self::Unauthorized)),
@@ -659,30 +472,12 @@ impl crate::Client {
     ///
     /// Sends `GET /iam/users/{userId}`.
     pub fn get_user(&self, user_id: i64) -> GetUser<'_> {
-        let req = self
-            .request(
-                &GET_USER_INFO,
-                ["/iam/users/", &crate::runtime::encode_path(&user_id.to_string())]
-                    .concat(),
-            );
-        GetUser::new(
-            self,
-            req,
-            |resp| match resp.status() {
-                200 => resp.json(),
-                _ => Err(GetUserError::from_response(resp)),
-            },
-        )
+        let req = self.request(&GET_USER_INFO, &[&user_id]);
+        Sending::json(self, req, 200)
     }
 }
-static UPDATE_USER_INFO: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
-    operation_id: "iamUpdateUser",
-    rust_name: "update_user",
-    method: "PATCH",
-    path_template: "/iam/users/{userId}",
-    deprecation: None,
-    authenticated: true,
-};
+static UPDATE_USER_INFO: Info = Info::patch("iamUpdateUser", "/iam/users/{userId}")
+    .named("update_user");
 /// The request of [`crate::Client::update_user`]: `.await` it.
 pub type UpdateUser<'a> = Sending<'a, super::types::User, UpdateUserError>;
 /// Error responses of [`crate::Client::update_user`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
@@ -696,8 +491,7 @@ pub enum UpdateUserError {
     /// 404: No such user.
     NotFound,
 }
-impl UpdateUserError {
-    /// An error response as this type's [`crate::Error`].
+impl crate::runtime::ErrorResponse for UpdateUserError {
     fn from_response(resp: crate::runtime::Response) -> crate::Error<Self> {
         match resp.status() {
             400 => resp.error(|body| serde_json::from_slice(body).map(Self::BadRequest)),
@@ -721,31 +515,16 @@ impl crate::Client {
         user_id: i64,
         body: super::types::PutUser,
     ) -> UpdateUser<'_> {
-        let mut req = self
-            .request(
-                &UPDATE_USER_INFO,
-                ["/iam/users/", &crate::runtime::encode_path(&user_id.to_string())]
-                    .concat(),
-            );
+        let mut req = self.request(&UPDATE_USER_INFO, &[&user_id]);
         req.json(&body);
-        UpdateUser::new(
-            self,
-            req,
-            |resp| match resp.status() {
-                200 => resp.json(),
-                _ => Err(UpdateUserError::from_response(resp)),
-            },
-        )
+        Sending::json(self, req, 200)
     }
 }
-static UPDATE_USER_EMAIL_INFO: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
-    operation_id: "iamUpdateUserEmail",
-    rust_name: "update_user_email",
-    method: "PUT",
-    path_template: "/iam/users/{userId}/email",
-    deprecation: None,
-    authenticated: true,
-};
+static UPDATE_USER_EMAIL_INFO: Info = Info::put(
+        "iamUpdateUserEmail",
+        "/iam/users/{userId}/email",
+    )
+    .named("update_user_email");
 /// The request of [`crate::Client::update_user_email`]: `.await` it.
 pub type UpdateUserEmail<'a> = Sending<
     'a,
@@ -761,8 +540,7 @@ pub enum UpdateUserEmailError {
     /// 401: No credentials were sent, or the token is not valid for any token type.
     Unauthorized,
 }
-impl UpdateUserEmailError {
-    /// An error response as this type's [`crate::Error`].
+impl crate::runtime::ErrorResponse for UpdateUserEmailError {
     fn from_response(resp: crate::runtime::Response) -> crate::Error<Self> {
         match resp.status() {
             400 => resp.error(|body| serde_json::from_slice(body).map(Self::BadRequest)),
@@ -785,35 +563,13 @@ impl crate::Client {
         user_id: i64,
         body: super::types::UpdateUserEmailRequest,
     ) -> UpdateUserEmail<'_> {
-        let mut req = self
-            .request(
-                &UPDATE_USER_EMAIL_INFO,
-                [
-                    "/iam/users/",
-                    &crate::runtime::encode_path(&user_id.to_string()),
-                    "/email",
-                ]
-                    .concat(),
-            );
+        let mut req = self.request(&UPDATE_USER_EMAIL_INFO, &[&user_id]);
         req.json(&body);
-        UpdateUserEmail::new(
-            self,
-            req,
-            |resp| match resp.status() {
-                200 => resp.json(),
-                _ => Err(UpdateUserEmailError::from_response(resp)),
-            },
-        )
+        Sending::json(self, req, 200)
     }
 }
-static INVITE_USER_INFO: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
-    operation_id: "iamInviteUser",
-    rust_name: "invite_user",
-    method: "POST",
-    path_template: "/iam/clients/invite_user",
-    deprecation: None,
-    authenticated: true,
-};
+static INVITE_USER_INFO: Info = Info::post("iamInviteUser", "/iam/clients/invite_user")
+    .named("invite_user");
 /// The request of [`crate::Client::invite_user`]: `.await` it.
 pub type InviteUser<'a> = Sending<
     'a,
@@ -831,8 +587,7 @@ pub enum InviteUserError {
     /// 403: The caller's role does not allow this.
     Forbidden,
 }
-impl InviteUserError {
-    /// An error response as this type's [`crate::Error`].
+impl crate::runtime::ErrorResponse for InviteUserError {
     fn from_response(resp: crate::runtime::Response) -> crate::Error<Self> {
         match resp.status() {
             400 => resp.error(|body| serde_json::from_slice(body).map(Self::BadRequest)),
@@ -851,27 +606,16 @@ impl crate::Client {
     ///
     /// Sends `POST /iam/clients/invite_user`.
     pub fn invite_user(&self, body: super::types::InviteUserRequest) -> InviteUser<'_> {
-        let mut req = self
-            .request(&INVITE_USER_INFO, "/iam/clients/invite_user".to_string());
+        let mut req = self.request(&INVITE_USER_INFO, &[]);
         req.json(&body);
-        InviteUser::new(
-            self,
-            req,
-            |resp| match resp.status() {
-                200 => resp.json(),
-                _ => Err(InviteUserError::from_response(resp)),
-            },
-        )
+        Sending::json(self, req, 200)
     }
 }
-static GET_CLIENT_USER_ROLE_INFO: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
-    operation_id: "iamGetClientUserRole",
-    rust_name: "get_client_user_role",
-    method: "GET",
-    path_template: "/iam/clients/{clientId}/client-users/{userId}",
-    deprecation: None,
-    authenticated: true,
-};
+static GET_CLIENT_USER_ROLE_INFO: Info = Info::get(
+        "iamGetClientUserRole",
+        "/iam/clients/{clientId}/client-users/{userId}",
+    )
+    .named("get_client_user_role");
 /// The request of [`crate::Client::get_client_user_role`]: `.await` it.
 pub type GetClientUserRole<'a> = Sending<
     'a,
@@ -887,8 +631,7 @@ pub enum GetClientUserRoleError {
     /// 404: The account has no such user.
     NotFound,
 }
-impl GetClientUserRoleError {
-    /// An error response as this type's [`crate::Error`].
+impl crate::runtime::ErrorResponse for GetClientUserRoleError {
     fn from_response(resp: crate::runtime::Response) -> crate::Error<Self> {
         match resp.status() {
             403 => resp.error(|_| Ok(Self::Forbidden)),
@@ -912,35 +655,15 @@ impl crate::Client {
         client_id: i64,
         user_id: i64,
     ) -> GetClientUserRole<'_> {
-        let req = self
-            .request(
-                &GET_CLIENT_USER_ROLE_INFO,
-                [
-                    "/iam/clients/",
-                    &crate::runtime::encode_path(&client_id.to_string()),
-                    "/client-users/",
-                    &crate::runtime::encode_path(&user_id.to_string()),
-                ]
-                    .concat(),
-            );
-        GetClientUserRole::new(
-            self,
-            req,
-            |resp| match resp.status() {
-                200 => resp.json(),
-                _ => Err(GetClientUserRoleError::from_response(resp)),
-            },
-        )
+        let req = self.request(&GET_CLIENT_USER_ROLE_INFO, &[&client_id, &user_id]);
+        Sending::json(self, req, 200)
     }
 }
-static UPDATE_CLIENT_USER_ROLE_INFO: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
-    operation_id: "iamUpdateClientUserRole",
-    rust_name: "update_client_user_role",
-    method: "PUT",
-    path_template: "/iam/clients/{clientId}/client-users/{userId}",
-    deprecation: None,
-    authenticated: true,
-};
+static UPDATE_CLIENT_USER_ROLE_INFO: Info = Info::put(
+        "iamUpdateClientUserRole",
+        "/iam/clients/{clientId}/client-users/{userId}",
+    )
+    .named("update_client_user_role");
 /// The request of [`crate::Client::update_client_user_role`]: `.await` it.
 pub type UpdateClientUserRole<'a> = Sending<'a, (), UpdateClientUserRoleError>;
 /// Error responses of [`crate::Client::update_client_user_role`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
@@ -954,8 +677,7 @@ pub enum UpdateClientUserRoleError {
     /// 404: The account has no such user.
     NotFound,
 }
-impl UpdateClientUserRoleError {
-    /// An error response as this type's [`crate::Error`].
+impl crate::runtime::ErrorResponse for UpdateClientUserRoleError {
     fn from_response(resp: crate::runtime::Response) -> crate::Error<Self> {
         match resp.status() {
             400 => resp.error(|body| serde_json::from_slice(body).map(Self::BadRequest)),
@@ -980,35 +702,16 @@ impl crate::Client {
         body: super::types::UserRole,
     ) -> UpdateClientUserRole<'_> {
         let mut req = self
-            .request(
-                &UPDATE_CLIENT_USER_ROLE_INFO,
-                [
-                    "/iam/clients/",
-                    &crate::runtime::encode_path(&client_id.to_string()),
-                    "/client-users/",
-                    &crate::runtime::encode_path(&user_id.to_string()),
-                ]
-                    .concat(),
-            );
+            .request(&UPDATE_CLIENT_USER_ROLE_INFO, &[&client_id, &user_id]);
         req.json(&body);
-        UpdateClientUserRole::new(
-            self,
-            req,
-            |resp| match resp.status() {
-                204 => resp.empty(),
-                _ => Err(UpdateClientUserRoleError::from_response(resp)),
-            },
-        )
+        Sending::empty(self, req, 204)
     }
 }
-static REVOKE_CLIENT_USER_ACCESS_INFO: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
-    operation_id: "iamRevokeClientUserAccess",
-    rust_name: "revoke_client_user_access",
-    method: "DELETE",
-    path_template: "/iam/clients/{clientId}/client-users/{userId}",
-    deprecation: None,
-    authenticated: true,
-};
+static REVOKE_CLIENT_USER_ACCESS_INFO: Info = Info::delete(
+        "iamRevokeClientUserAccess",
+        "/iam/clients/{clientId}/client-users/{userId}",
+    )
+    .named("revoke_client_user_access");
 /// The request of [`crate::Client::revoke_client_user_access`]: `.await` it.
 pub type RevokeClientUserAccess<'a> = Sending<'a, (), RevokeClientUserAccessError>;
 /// Error responses of [`crate::Client::revoke_client_user_access`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
@@ -1020,8 +723,7 @@ pub enum RevokeClientUserAccessError {
     /// 404: The account has no such user.
     NotFound,
 }
-impl RevokeClientUserAccessError {
-    /// An error response as this type's [`crate::Error`].
+impl crate::runtime::ErrorResponse for RevokeClientUserAccessError {
     fn from_response(resp: crate::runtime::Response) -> crate::Error<Self> {
         match resp.status() {
             403 => resp.error(|body| serde_json::from_slice(body).map(Self::Forbidden)),
@@ -1045,38 +747,16 @@ impl crate::Client {
         client_id: i64,
         user_id: i64,
     ) -> RevokeClientUserAccess<'_> {
-        let req = self
-            .request(
-                &REVOKE_CLIENT_USER_ACCESS_INFO,
-                [
-                    "/iam/clients/",
-                    &crate::runtime::encode_path(&client_id.to_string()),
-                    "/client-users/",
-                    &crate::runtime::encode_path(&user_id.to_string()),
-                ]
-                    .concat(),
-            );
-        RevokeClientUserAccess::new(
-            self,
-            req,
-            |resp| match resp.status() {
-                200 => resp.empty(),
-                _ => Err(RevokeClientUserAccessError::from_response(resp)),
-            },
-        )
+        let req = self.request(&REVOKE_CLIENT_USER_ACCESS_INFO, &[&client_id, &user_id]);
+        Sending::empty(self, req, 200)
     }
 }
-static GET_API_TOKENS_INFO: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
-    operation_id: "iamGetApiTokens",
-    rust_name: "get_api_tokens",
-    method: "GET",
-    path_template: "/iam/clients/{clientId}/tokens",
-    deprecation: Some(crate::runtime::Deprecation {
-        removal_date: Some("2026-07-17"),
-        replacement: Some("get_api_tokens_v2"),
-    }),
-    authenticated: true,
-};
+static GET_API_TOKENS_INFO: Info = Info::get(
+        "iamGetApiTokens",
+        "/iam/clients/{clientId}/tokens",
+    )
+    .named("get_api_tokens")
+    .deprecated(Some("2026-07-17"), Some("get_api_tokens_v2"));
 /// Request builder for [`crate::Client::get_api_tokens`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1121,17 +801,7 @@ impl<'a> GetApiTokens<'a> {
     pub fn send(
         self,
     ) -> Sending<'a, Vec<super::types::TokenResponse>, GetApiTokensError> {
-        let mut req = self
-            .client
-            .request(
-                &GET_API_TOKENS_INFO,
-                [
-                    "/iam/clients/",
-                    &crate::runtime::encode_path(&self.client_id.to_string()),
-                    "/tokens",
-                ]
-                    .concat(),
-            );
+        let mut req = self.client.request(&GET_API_TOKENS_INFO, &[&self.client_id]);
         if let Some(v) = &self.role {
             req.query("role", v.to_string());
         }
@@ -1144,14 +814,7 @@ impl<'a> GetApiTokens<'a> {
         if let Some(v) = &self.deleted {
             req.query("deleted", v.to_string());
         }
-        Sending::new(
-            self.client,
-            req,
-            |resp| match resp.status() {
-                200 => resp.json(),
-                _ => Err(GetApiTokensError::from_response(resp)),
-            },
-        )
+        Sending::json(self.client, req, 200)
     }
 }
 impl<'a> std::future::IntoFuture for GetApiTokens<'a> {
@@ -1173,8 +836,7 @@ pub enum GetApiTokensError {
     /// 404: No such account.
     NotFound,
 }
-impl GetApiTokensError {
-    /// An error response as this type's [`crate::Error`].
+impl crate::runtime::ErrorResponse for GetApiTokensError {
     fn from_response(resp: crate::runtime::Response) -> crate::Error<Self> {
         match resp.status() {
             403 => resp.error(|_| Ok(Self::Forbidden)),
@@ -1209,17 +871,12 @@ impl crate::Client {
         }
     }
 }
-static CREATE_API_TOKEN_INFO: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
-    operation_id: "iamCreateApiToken",
-    rust_name: "create_api_token",
-    method: "POST",
-    path_template: "/iam/clients/{clientId}/tokens",
-    deprecation: Some(crate::runtime::Deprecation {
-        removal_date: Some("2026-07-17"),
-        replacement: Some("create_api_token_v2"),
-    }),
-    authenticated: true,
-};
+static CREATE_API_TOKEN_INFO: Info = Info::post(
+        "iamCreateApiToken",
+        "/iam/clients/{clientId}/tokens",
+    )
+    .named("create_api_token")
+    .deprecated(Some("2026-07-17"), Some("create_api_token_v2"));
 /// The request of [`crate::Client::create_api_token`]: `.await` it.
 pub type CreateApiToken<'a> = Sending<
     'a,
@@ -1233,8 +890,7 @@ pub enum CreateApiTokenError {
     /// 400: API token creation failed.
     BadRequest(super::types::CreateTokenError),
 }
-impl CreateApiTokenError {
-    /// An error response as this type's [`crate::Error`].
+impl crate::runtime::ErrorResponse for CreateApiTokenError {
     fn from_response(resp: crate::runtime::Response) -> crate::Error<Self> {
         match resp.status() {
             400 => resp.error(|body| serde_json::from_slice(body).map(Self::BadRequest)),
@@ -1262,38 +918,17 @@ impl crate::Client {
         client_id: i64,
         body: super::types::Token2,
     ) -> CreateApiToken<'_> {
-        let mut req = self
-            .request(
-                &CREATE_API_TOKEN_INFO,
-                [
-                    "/iam/clients/",
-                    &crate::runtime::encode_path(&client_id.to_string()),
-                    "/tokens",
-                ]
-                    .concat(),
-            );
+        let mut req = self.request(&CREATE_API_TOKEN_INFO, &[&client_id]);
         req.json(&body);
-        CreateApiToken::new(
-            self,
-            req,
-            |resp| match resp.status() {
-                200 => resp.json(),
-                _ => Err(CreateApiTokenError::from_response(resp)),
-            },
-        )
+        Sending::json(self, req, 200)
     }
 }
-static GET_API_TOKEN_INFO: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
-    operation_id: "iamGetApiToken",
-    rust_name: "get_api_token",
-    method: "GET",
-    path_template: "/iam/clients/{clientId}/tokens/{tokenId}",
-    deprecation: Some(crate::runtime::Deprecation {
-        removal_date: Some("2026-07-17"),
-        replacement: Some("get_api_token_v2"),
-    }),
-    authenticated: true,
-};
+static GET_API_TOKEN_INFO: Info = Info::get(
+        "iamGetApiToken",
+        "/iam/clients/{clientId}/tokens/{tokenId}",
+    )
+    .named("get_api_token")
+    .deprecated(Some("2026-07-17"), Some("get_api_token_v2"));
 /// The request of [`crate::Client::get_api_token`]: `.await` it.
 pub type GetApiToken<'a> = Sending<'a, super::types::TokenResponse, GetApiTokenError>;
 /// Error responses of [`crate::Client::get_api_token`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body. Operations that document the same errors name this type by an alias.
@@ -1305,8 +940,7 @@ pub enum GetApiTokenError {
     /// 404: No such API token.
     NotFound,
 }
-impl GetApiTokenError {
-    /// An error response as this type's [`crate::Error`].
+impl crate::runtime::ErrorResponse for GetApiTokenError {
     fn from_response(resp: crate::runtime::Response) -> crate::Error<Self> {
         match resp.status() {
             403 => resp.error(|_| Ok(Self::Forbidden)),
@@ -1332,38 +966,16 @@ impl crate::Client {
         note = "`GET /iam/clients/{clientId}/tokens/{tokenId}` is scheduled for removal on 2026-07-17; use `Client::get_api_token_v2` instead"
     )]
     pub fn get_api_token(&self, client_id: i64, token_id: i64) -> GetApiToken<'_> {
-        let req = self
-            .request(
-                &GET_API_TOKEN_INFO,
-                [
-                    "/iam/clients/",
-                    &crate::runtime::encode_path(&client_id.to_string()),
-                    "/tokens/",
-                    &crate::runtime::encode_path(&token_id.to_string()),
-                ]
-                    .concat(),
-            );
-        GetApiToken::new(
-            self,
-            req,
-            |resp| match resp.status() {
-                200 => resp.json(),
-                _ => Err(GetApiTokenError::from_response(resp)),
-            },
-        )
+        let req = self.request(&GET_API_TOKEN_INFO, &[&client_id, &token_id]);
+        Sending::json(self, req, 200)
     }
 }
-static DELETE_API_TOKEN_INFO: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
-    operation_id: "iamDeleteApiToken",
-    rust_name: "delete_api_token",
-    method: "DELETE",
-    path_template: "/iam/clients/{clientId}/tokens/{tokenId}",
-    deprecation: Some(crate::runtime::Deprecation {
-        removal_date: Some("2026-07-17"),
-        replacement: Some("delete_api_token_v2"),
-    }),
-    authenticated: true,
-};
+static DELETE_API_TOKEN_INFO: Info = Info::delete(
+        "iamDeleteApiToken",
+        "/iam/clients/{clientId}/tokens/{tokenId}",
+    )
+    .named("delete_api_token")
+    .deprecated(Some("2026-07-17"), Some("delete_api_token_v2"));
 /// The request of [`crate::Client::delete_api_token`]: `.await` it.
 pub type DeleteApiToken<'a> = Sending<'a, (), DeleteApiTokenError>;
 /// Error responses of [`crate::Client::delete_api_token`]: the same as those of [`crate::Client::get_api_token`].
@@ -1385,35 +997,15 @@ impl crate::Client {
         note = "`DELETE /iam/clients/{clientId}/tokens/{tokenId}` is scheduled for removal on 2026-07-17; use `Client::delete_api_token_v2` instead"
     )]
     pub fn delete_api_token(&self, client_id: i64, token_id: i64) -> DeleteApiToken<'_> {
-        let req = self
-            .request(
-                &DELETE_API_TOKEN_INFO,
-                [
-                    "/iam/clients/",
-                    &crate::runtime::encode_path(&client_id.to_string()),
-                    "/tokens/",
-                    &crate::runtime::encode_path(&token_id.to_string()),
-                ]
-                    .concat(),
-            );
-        DeleteApiToken::new(
-            self,
-            req,
-            |resp| match resp.status() {
-                204 => resp.empty(),
-                _ => Err(DeleteApiTokenError::from_response(resp)),
-            },
-        )
+        let req = self.request(&DELETE_API_TOKEN_INFO, &[&client_id, &token_id]);
+        Sending::empty(self, req, 204)
     }
 }
-static GET_API_TOKENS_V2_INFO: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
-    operation_id: "iamGetApiTokensV2",
-    rust_name: "get_api_tokens_v2",
-    method: "GET",
-    path_template: "/iam/v2/clients/{clientId}/tokens",
-    deprecation: None,
-    authenticated: true,
-};
+static GET_API_TOKENS_V2_INFO: Info = Info::get(
+        "iamGetApiTokensV2",
+        "/iam/v2/clients/{clientId}/tokens",
+    )
+    .named("get_api_tokens_v2");
 /// Request builder for [`crate::Client::get_api_tokens_v2`]: set optional parameters, then `.await` it.
 #[derive(Debug)]
 #[must_use = "a request does nothing until it is awaited"]
@@ -1458,17 +1050,7 @@ impl<'a> GetApiTokensV2<'a> {
     pub fn send(
         self,
     ) -> Sending<'a, Vec<super::types::TokenResponse>, GetApiTokensV2Error> {
-        let mut req = self
-            .client
-            .request(
-                &GET_API_TOKENS_V2_INFO,
-                [
-                    "/iam/v2/clients/",
-                    &crate::runtime::encode_path(&self.client_id.to_string()),
-                    "/tokens",
-                ]
-                    .concat(),
-            );
+        let mut req = self.client.request(&GET_API_TOKENS_V2_INFO, &[&self.client_id]);
         if let Some(v) = &self.role {
             req.query("role", v.to_string());
         }
@@ -1481,14 +1063,7 @@ impl<'a> GetApiTokensV2<'a> {
         if let Some(v) = &self.deleted {
             req.query("deleted", v.to_string());
         }
-        Sending::new(
-            self.client,
-            req,
-            |resp| match resp.status() {
-                200 => resp.json(),
-                _ => Err(GetApiTokensV2Error::from_response(resp)),
-            },
-        )
+        Sending::json(self.client, req, 200)
     }
 }
 impl<'a> std::future::IntoFuture for GetApiTokensV2<'a> {
@@ -1525,14 +1100,11 @@ impl crate::Client {
         }
     }
 }
-static CREATE_API_TOKEN_V2_INFO: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
-    operation_id: "iamCreateApiTokenV2",
-    rust_name: "create_api_token_v2",
-    method: "POST",
-    path_template: "/iam/v2/clients/{clientId}/tokens",
-    deprecation: None,
-    authenticated: true,
-};
+static CREATE_API_TOKEN_V2_INFO: Info = Info::post(
+        "iamCreateApiTokenV2",
+        "/iam/v2/clients/{clientId}/tokens",
+    )
+    .named("create_api_token_v2");
 /// The request of [`crate::Client::create_api_token_v2`]: `.await` it.
 pub type CreateApiTokenV2<'a> = Sending<
     'a,
@@ -1557,35 +1129,16 @@ impl crate::Client {
         client_id: i64,
         body: super::types::Token2,
     ) -> CreateApiTokenV2<'_> {
-        let mut req = self
-            .request(
-                &CREATE_API_TOKEN_V2_INFO,
-                [
-                    "/iam/v2/clients/",
-                    &crate::runtime::encode_path(&client_id.to_string()),
-                    "/tokens",
-                ]
-                    .concat(),
-            );
+        let mut req = self.request(&CREATE_API_TOKEN_V2_INFO, &[&client_id]);
         req.json(&body);
-        CreateApiTokenV2::new(
-            self,
-            req,
-            |resp| match resp.status() {
-                200 => resp.json(),
-                _ => Err(CreateApiTokenV2Error::from_response(resp)),
-            },
-        )
+        Sending::json(self, req, 200)
     }
 }
-static GET_API_TOKEN_V2_INFO: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
-    operation_id: "iamGetApiTokenV2",
-    rust_name: "get_api_token_v2",
-    method: "GET",
-    path_template: "/iam/v2/clients/{clientId}/tokens/{tokenId}",
-    deprecation: None,
-    authenticated: true,
-};
+static GET_API_TOKEN_V2_INFO: Info = Info::get(
+        "iamGetApiTokenV2",
+        "/iam/v2/clients/{clientId}/tokens/{tokenId}",
+    )
+    .named("get_api_token_v2");
 /// The request of [`crate::Client::get_api_token_v2`]: `.await` it.
 pub type GetApiTokenV2<'a> = Sending<
     'a,
@@ -1607,35 +1160,15 @@ impl crate::Client {
     ///
     /// Sends `GET /iam/v2/clients/{clientId}/tokens/{tokenId}`.
     pub fn get_api_token_v2(&self, client_id: i64, token_id: i64) -> GetApiTokenV2<'_> {
-        let req = self
-            .request(
-                &GET_API_TOKEN_V2_INFO,
-                [
-                    "/iam/v2/clients/",
-                    &crate::runtime::encode_path(&client_id.to_string()),
-                    "/tokens/",
-                    &crate::runtime::encode_path(&token_id.to_string()),
-                ]
-                    .concat(),
-            );
-        GetApiTokenV2::new(
-            self,
-            req,
-            |resp| match resp.status() {
-                200 => resp.json(),
-                _ => Err(GetApiTokenV2Error::from_response(resp)),
-            },
-        )
+        let req = self.request(&GET_API_TOKEN_V2_INFO, &[&client_id, &token_id]);
+        Sending::json(self, req, 200)
     }
 }
-static DELETE_API_TOKEN_V2_INFO: crate::runtime::OperationInfo = crate::runtime::OperationInfo {
-    operation_id: "iamDeleteApiTokenV2",
-    rust_name: "delete_api_token_v2",
-    method: "DELETE",
-    path_template: "/iam/v2/clients/{clientId}/tokens/{tokenId}",
-    deprecation: None,
-    authenticated: true,
-};
+static DELETE_API_TOKEN_V2_INFO: Info = Info::delete(
+        "iamDeleteApiTokenV2",
+        "/iam/v2/clients/{clientId}/tokens/{tokenId}",
+    )
+    .named("delete_api_token_v2");
 /// The request of [`crate::Client::delete_api_token_v2`]: `.await` it.
 pub type DeleteApiTokenV2<'a> = Sending<'a, (), DeleteApiTokenV2Error>;
 /// Error responses of [`crate::Client::delete_api_token_v2`]: the same as those of [`crate::Client::get_api_token`].
@@ -1657,25 +1190,8 @@ impl crate::Client {
         client_id: i64,
         token_id: i64,
     ) -> DeleteApiTokenV2<'_> {
-        let req = self
-            .request(
-                &DELETE_API_TOKEN_V2_INFO,
-                [
-                    "/iam/v2/clients/",
-                    &crate::runtime::encode_path(&client_id.to_string()),
-                    "/tokens/",
-                    &crate::runtime::encode_path(&token_id.to_string()),
-                ]
-                    .concat(),
-            );
-        DeleteApiTokenV2::new(
-            self,
-            req,
-            |resp| match resp.status() {
-                204 => resp.empty(),
-                _ => Err(DeleteApiTokenV2Error::from_response(resp)),
-            },
-        )
+        let req = self.request(&DELETE_API_TOKEN_V2_INFO, &[&client_id, &token_id]);
+        Sending::empty(self, req, 204)
     }
 }
 /// Every operation of the API, in document order.

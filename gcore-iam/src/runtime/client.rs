@@ -421,8 +421,21 @@ impl Client {
         &self.inner.base_url
     }
 
+    /// A request to the operation's path with these path parameter values (see
+    /// [`OperationInfo::path`]).
     #[doc(hidden)]
-    pub fn request(&self, op: &'static OperationInfo, path: String) -> Request {
+    pub fn request(
+        &self,
+        op: &'static OperationInfo,
+        values: &[&dyn std::fmt::Display],
+    ) -> Request {
+        Request::new(op, op.path(values))
+    }
+
+    /// A request to a path the caller built (a path parameter that is a list or an
+    /// object, which [`OperationInfo::path`] does not encode).
+    #[doc(hidden)]
+    pub fn request_path(&self, op: &'static OperationInfo, path: String) -> Request {
         Request::new(op, path)
     }
 

@@ -16,6 +16,7 @@ pub(crate) mod operation;
 pub(crate) mod paginate;
 pub(crate) mod redact;
 pub(crate) mod secret;
+pub(crate) mod sending;
 pub(crate) mod service;
 
 pub use credentials::{SchemeKind, SecurityScheme};
@@ -25,4 +26,5 @@ pub use operation::{
 };
 pub use paginate::{Page, offset_stream};
 pub(crate) use redact::Redaction;
+pub use sending::{ErrorResponse, Sending};
 pub(crate) use service::Service;

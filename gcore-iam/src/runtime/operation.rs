@@ -26,6 +26,98 @@ pub struct OperationInfo {
 }
 
 impl OperationInfo {
+    /// An operation that needs credentials and is not deprecated, its Rust method named
+    /// as its operationId: what generated code starts from, one `const` call per
+    /// operation (`OperationInfo::new("GET", "getPet", "/pets/{id}").named("get_pet")`).
+    pub const fn new(
+        method: &'static str,
+        operation_id: &'static str,
+        path_template: &'static str,
+    ) -> Self {
+        OperationInfo {
+            operation_id,
+            rust_name: operation_id,
+            method,
+            path_template,
+            deprecation: None,
+            authenticated: true,
+        }
+    }
+
+    /// `new("GET", …)`.
+    pub const fn get(operation_id: &'static str, path_template: &'static str) -> Self {
+        Self::new("GET", operation_id, path_template)
+    }
+
+    /// `new("POST", …)`.
+    pub const fn post(operation_id: &'static str, path_template: &'static str) -> Self {
+        Self::new("POST", operation_id, path_template)
+    }
+
+    /// `new("PUT", …)`.
+    pub const fn put(operation_id: &'static str, path_template: &'static str) -> Self {
+        Self::new("PUT", operation_id, path_template)
+    }
+
+    /// `new("PATCH", …)`.
+    pub const fn patch(operation_id: &'static str, path_template: &'static str) -> Self {
+        Self::new("PATCH", operation_id, path_template)
+    }
+
+    /// `new("DELETE", …)`.
+    pub const fn delete(operation_id: &'static str, path_template: &'static str) -> Self {
+        Self::new("DELETE", operation_id, path_template)
+    }
+
+    /// The Rust method, where it is not the operationId.
+    pub const fn named(mut self, rust_name: &'static str) -> Self {
+        self.rust_name = rust_name;
+        self
+    }
+
+    /// Marks the operation deprecated.
+    pub const fn deprecated(
+        mut self,
+        removal_date: Option<&'static str>,
+        replacement: Option<&'static str>,
+    ) -> Self {
+        self.deprecation = Some(Deprecation {
+            removal_date,
+            replacement,
+        });
+        self
+    }
+
+    /// An operation sent without credentials (`security: []`).
+    pub const fn anonymous(mut self) -> Self {
+        self.authenticated = false;
+        self
+    }
+
+    /// The path for these parameter values, in the template's order, each one
+    /// percent-encoded (`/pets/{id}` with `7` is `/pets/7`); a placeholder without a value
+    /// is left out, like the generator leaves out one without a parameter.
+    pub fn path(&self, values: &[&dyn std::fmt::Display]) -> String {
+        let mut path = String::with_capacity(self.path_template.len() + 16);
+        let mut values = values.iter();
+        let mut rest = self.path_template;
+        while let Some(start) = rest.find('{') {
+            let Some(len) = rest[start..].find('}') else {
+                break;
+            };
+            path.push_str(&rest[..start]);
+            if let Some(v) = values.next() {
+                path.extend(percent_encoding::utf8_percent_encode(
+                    &v.to_string(),
+                    PATH_SEGMENT,
+                ));
+            }
+            rest = &rest[start + len + 1..];
+        }
+        path.push_str(rest);
+        path
+    }
+
     /// GET, PUT, DELETE, HEAD, OPTIONS and TRACE may be repeated safely.
     pub fn is_idempotent(&self) -> bool {
         matches!(
@@ -46,13 +138,15 @@ pub struct Deprecation {
 
 /// Percent-encodes one path segment: everything but RFC 3986's unreserved characters.
 pub fn encode_path(segment: &str) -> String {
-    const SET: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-        .remove(b'-')
-        .remove(b'.')
-        .remove(b'_')
-        .remove(b'~');
-    percent_encoding::utf8_percent_encode(segment, SET).to_string()
+    percent_encoding::utf8_percent_encode(segment, PATH_SEGMENT).to_string()
 }
+
+/// What [`encode_path`] leaves as it is: RFC 3986's unreserved characters.
+const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// The text sent for a path, query or header parameter of a type without `Display` (a
 /// `oneOf`, an object): a string as it is, numbers and booleans as text, anything else as
@@ -614,14 +708,7 @@ pub fn object_entries<T: serde::Serialize + ?Sized>(value: &T) -> Vec<(String, S
 mod tests {
     use super::*;
 
-    static TEST_INFO: OperationInfo = OperationInfo {
-        operation_id: "test",
-        rust_name: "test",
-        method: "POST",
-        path_template: "/",
-        deprecation: None,
-        authenticated: true,
-    };
+    static TEST_INFO: OperationInfo = OperationInfo::post("test", "/");
 
     /// The path of a decode failure, found from serde_json's position of the error.
     #[test]
@@ -715,6 +802,16 @@ mod tests {
         assert_eq!(param_string(&true), "true");
         assert_eq!(param_string(&serde_json::json!({"a": 1})), "{\"a\":1}");
         assert_eq!(param_string(&Option::<i32>::None), "");
+    }
+
+    #[test]
+    fn a_path_takes_its_values_in_the_templates_order_each_encoded() {
+        let op = OperationInfo::get("getKey", "/users/{user}/keys/{id}:rotate");
+        assert_eq!(op.path(&[&"a b/c", &7]), "/users/a%20b%2Fc/keys/7:rotate");
+        assert_eq!(op.path(&[&"ü~x"]), "/users/%C3%BC~x/keys/:rotate");
+        assert_eq!(OperationInfo::get("list", "/things").path(&[]), "/things");
+        // an unclosed brace is literal text, as the generator reads it
+        assert_eq!(OperationInfo::get("odd", "/a/{b").path(&[&1]), "/a/{b");
     }
 
     #[test]

@@ -277,14 +277,7 @@ async fn every_kind_of_call_error_prints_no_secret() {
     assert!(format!("{api:?}").contains("[redacted]"), "{api:?}");
 }
 
-static RAW_INFO: OperationInfo = OperationInfo {
-    operation_id: "rawCall",
-    rust_name: "raw_call",
-    method: "POST",
-    path_template: "/raw/{id}",
-    deprecation: None,
-    authenticated: true,
-};
+static RAW_INFO: OperationInfo = OperationInfo::post("rawCall", "/raw/{id}").named("raw_call");
 
 #[tokio::test]
 async fn runtime_request_and_response_show_method_path_status_and_length_only() {
@@ -294,7 +287,7 @@ async fn runtime_request_and_response_show_method_path_status_and_length_only() 
         Reply::raw(201, &response_body).with_header("set-cookie", &format!("s={BODY_TOKEN}")),
     );
     let c = client(&server);
-    let mut req = c.request(&RAW_INFO, "/raw/1".to_string());
+    let mut req = c.request(&RAW_INFO, &[&1]);
     req.header("x-secret", PASSWORD.to_string());
     req.json(&json!({"password": PASSWORD}));
     let shown = debug_forms(&req);

@@ -504,20 +504,14 @@ impl serde::Serialize for Unserialisable {
     }
 }
 
-static BUILD_INFO: OperationInfo = OperationInfo {
-    operation_id: "createThing",
-    rust_name: "create_thing",
-    method: "POST",
-    path_template: "/things",
-    deprecation: None,
-    authenticated: true,
-};
+static BUILD_INFO: OperationInfo =
+    OperationInfo::post("createThing", "/things").named("create_thing");
 
 #[tokio::test]
 async fn a_body_that_cannot_be_serialised_is_a_build_error_and_nothing_is_sent() {
     let server = ScriptedServer::start().await;
     let c = fast_retries(&server).build().unwrap();
-    let mut req = c.request(&BUILD_INFO, "/things".to_string());
+    let mut req = c.request(&BUILD_INFO, &[]);
     req.json(&Unserialisable);
     let err: Error<()> = c.execute(req).await.unwrap_err().into();
     match &err {
