@@ -39,8 +39,8 @@ enum PartKind {
 
 /// Types, and operations, per part: small enough to spread over threads, large enough that
 /// a part is worth a thread's start.
-const TYPES_PER_PART: usize = 48;
-const OPERATIONS_PER_PART: usize = 24;
+const TYPES_PER_PART: usize = 24;
+const OPERATIONS_PER_PART: usize = 12;
 
 /// Everything that is emitted for `api`, in file order.
 pub fn parts(api: &Api) -> Vec<Part> {
@@ -143,6 +143,7 @@ pub fn emit_part(api: &Api, cx: &Cx, part: &Part) -> TokenStream {
 pub fn part_text(api: &Api, part: &Part) -> String {
     match &part.kind {
         PartKind::TypesHead => types::head_text(api),
+        PartKind::OperationsHead => operations::head_text(api),
         _ => String::new(),
     }
 }

@@ -36,25 +36,66 @@ pub fn head(api: &Api, cx: &Cx) -> TokenStream {
     }
 }
 
-/// The operations `range` of `api.operations`.
+/// `into_future!`, which writes a request builder's `IntoFuture` (its `send`): one line per
+/// builder instead of seven. Text, like `string_enum!` in `types` (`prettyplease` prints a
+/// macro's body as one run of tokens), written only when some operation has a builder.
+pub fn head_text(api: &Api) -> String {
+    let builders = api
+        .operations
+        .iter()
+        .any(|op| op.optional_params().next().is_some());
+    if !builders {
+        String::new()
+    } else if api.features_per_tag {
+        // the features enabled may leave no builder to use it
+        INTO_FUTURE_MACRO.replace("\nmacro_rules!", "\n#[allow(unused_macros)]\nmacro_rules!")
+    } else {
+        INTO_FUTURE_MACRO.to_string()
+    }
+}
+
+const INTO_FUTURE_MACRO: &str = r#"/// `.await` on a request builder sends it: its `IntoFuture` is its `send`.
+macro_rules! into_future {
+    ($builder:ident => $ok:ty, $error:ty) => {
+        impl<'a> std::future::IntoFuture for $builder<'a> {
+            type Output = Result<$ok, crate::Error<$error>>;
+            type IntoFuture = Sending<'a, $ok, $error>;
+            fn into_future(self) -> Self::IntoFuture {
+                self.send()
+            }
+        }
+    };
+}
+"#;
+
+/// The operations `range` of `api.operations`: each one's items, then one `impl Client`
+/// with their methods.
 pub fn items(api: &Api, cx: &Cx, range: std::ops::Range<usize>) -> TokenStream {
     let types = quote!(super::types::);
-    let ops = range.map(|i| {
-        let (own, error, rest) = operation(api, i, cx, &types);
-        let f = cx.features.as_ref();
-        let own = super::features::each_item(f.and_then(|f| f.operation(i)), own);
-        let rest = super::features::each_item(f.and_then(|f| f.operation(i)), rest);
-        let error = super::features::each_item(f.and_then(|f| f.error(i)), error);
-        // an alias of a shared enum is the operation's own
-        let alias = cx.error_owner[i] != i;
-        let error = if alias {
-            super::features::each_item(f.and_then(|f| f.operation(i)), error_alias(api, i, cx))
-        } else {
-            error
-        };
-        quote! { #own #error #rest }
-    });
-    quote! { #( #ops )* }
+    let mut methods = Vec::new();
+    let ops: Vec<TokenStream> = range
+        .map(|i| {
+            let (own, error, rest, method) = operation(api, i, cx, &types);
+            let f = cx.features.as_ref();
+            let own = super::features::each_item(f.and_then(|f| f.operation(i)), own);
+            let rest = super::features::each_item(f.and_then(|f| f.operation(i)), rest);
+            methods.push(super::features::each_item(
+                f.and_then(|f| f.operation(i)),
+                method,
+            ));
+            let error = super::features::each_item(f.and_then(|f| f.error(i)), error);
+            // an alias of a shared enum is the operation's own
+            let alias = cx.error_owner[i] != i;
+            let error = if alias {
+                super::features::each_item(f.and_then(|f| f.operation(i)), error_alias(api, i, cx))
+            } else {
+                error
+            };
+            quote! { #own #error #rest }
+        })
+        .collect();
+    let client = (!methods.is_empty()).then(|| quote!(impl crate::Client { #( #methods )* }));
+    quote! { #( #ops )* #client }
 }
 
 /// The list of every operation, after the operations.
@@ -145,13 +186,14 @@ fn has_display(t: &TypeRef, cx: &Cx) -> bool {
 ///
 /// Returns the operation's items before its error enum, the error enum's (empty when the
 /// enum is another operation's: see [`error_alias`]), which cargo features may compile
-/// apart, and the operation's items after it.
+/// apart, the operation's items after it, and its `Client` method, which [`items`] puts
+/// in one `impl` block with the others of its part.
 fn operation(
     api: &Api,
     index: usize,
     cx: &Cx,
     types: &TokenStream,
-) -> (TokenStream, TokenStream, TokenStream) {
+) -> (TokenStream, TokenStream, TokenStream, TokenStream) {
     let op = &api.operations[index];
     let parts = OperationParts::of(op, cx, types);
     let error_items = if cx.error_owner[index] == index {
@@ -159,12 +201,13 @@ fn operation(
     } else {
         TokenStream::new()
     };
-    let (own, rest) = if parts.arguments.setters.is_empty() {
+    let (own, method) = if parts.arguments.setters.is_empty() {
         method_only(op, &parts)
     } else {
         with_builder(op, &parts)
     };
-    (own, error_items, rest)
+    let extra_items = &parts.extra_items;
+    (own, error_items, quote!(#( #extra_items )*), method)
 }
 
 /// What an operation's items are made of, whether it gets a builder or not.
@@ -255,7 +298,7 @@ impl OperationParts {
 }
 
 /// An operation without optional parameters: its method builds the request and returns
-/// [`Sending`](head), named by an alias.
+/// [`Sending`](head), named by an alias. Returns its items and its method.
 fn method_only(op: &Operation, p: &OperationParts) -> (TokenStream, TokenStream) {
     let OperationParts {
         builder,
@@ -264,7 +307,6 @@ fn method_only(op: &Operation, p: &OperationParts) -> (TokenStream, TokenStream)
         request,
         stmts,
         req_mut,
-        extra_items,
         send,
         op_docs,
         deprecated_attr,
@@ -283,24 +325,21 @@ fn method_only(op: &Operation, p: &OperationParts) -> (TokenStream, TokenStream)
         #[doc = #alias_doc]
         pub type #builder<'a> = #sending;
     };
-    let rest = quote! {
-        #( #extra_items )*
-        impl crate::Client {
-            #op_docs
-            #deprecated_attr
-            pub fn #method(&self, #( #args ),*) -> #builder<'_> {
-                #( #conversions )*
-                let #req_mut req = #request;
-                #( #stmts )*
-                #send
-            }
+    let method = quote! {
+        #op_docs
+        #deprecated_attr
+        pub fn #method(&self, #( #args ),*) -> #builder<'_> {
+            #( #conversions )*
+            let #req_mut req = #request;
+            #( #stmts )*
+            #send
         }
     };
-    (own, rest)
+    (own, method)
 }
 
 /// An operation with optional parameters: a builder struct with a setter each, whose
-/// `send` builds the request.
+/// `send` builds the request. Returns its items and its method.
 fn with_builder(op: &Operation, p: &OperationParts) -> (TokenStream, TokenStream) {
     let OperationParts {
         builder,
@@ -311,7 +350,6 @@ fn with_builder(op: &Operation, p: &OperationParts) -> (TokenStream, TokenStream
         stmts,
         req_mut,
         ok_ty,
-        extra_items,
         send,
         op_docs,
         deprecated_attr,
@@ -351,26 +389,16 @@ fn with_builder(op: &Operation, p: &OperationParts) -> (TokenStream, TokenStream
             }
         }
 
-        impl<'a> std::future::IntoFuture for #builder<'a> {
-            type Output = Result<#ok_ty, crate::Error<#error>>;
-            type IntoFuture = #sending;
-            fn into_future(self) -> Self::IntoFuture {
-                self.send()
-            }
+        into_future!(#builder => #ok_ty, #error);
+    };
+    let method = quote! {
+        #op_docs
+        #deprecated_attr
+        pub fn #method(&self, #( #args ),*) -> #builder<'_> {
+            #builder { client: self, #( #inits )* }
         }
     };
-    let rest = quote! {
-        #( #extra_items )*
-
-        impl crate::Client {
-            #op_docs
-            #deprecated_attr
-            pub fn #method(&self, #( #args ),*) -> #builder<'_> {
-                #builder { client: self, #( #inits )* }
-            }
-        }
-    };
-    (own, rest)
+    (own, method)
 }
 
 /// The alias an operation's error type is when an earlier operation documents the same

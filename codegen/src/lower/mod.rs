@@ -80,29 +80,46 @@ pub fn lower(spec: &LoadedSpec, settings: &Settings) -> Result<(Api, Diagnostics
         ambiguities: Vec::new(),
         settings_used: BTreeSet::new(),
     };
-    for f in [
-        checks::paths_and_webhooks,
-        checks::unsupported_keywords,
-        checks::enum_value_types,
-        checks::discriminator_mappings,
-    ]
-    .into_iter()
-    .flat_map(|check| check(&spec.raw))
-    {
-        l.push(
-            if f.error {
+    // The document-wide checks read only the raw document: they run on a second core
+    // while the lowering proper runs here, and their findings go where they would have
+    // gone had they run first (after the loader's warnings).
+    let (operations, findings) = std::thread::scope(|s| {
+        let checks = s.spawn(|| {
+            [
+                checks::paths_and_webhooks,
+                checks::unsupported_keywords,
+                checks::enum_value_types,
+                checks::discriminator_mappings,
+            ]
+            .into_iter()
+            .flat_map(|check| check(&spec.raw))
+            .collect::<Vec<_>>()
+        });
+        l.name_components();
+        l.name_operations();
+        l.lower_components();
+        let operations = l.operations();
+        let findings = checks
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (operations, findings)
+    });
+    let found: Vec<Diagnostic> = findings
+        .into_iter()
+        .map(|f| Diagnostic {
+            severity: if f.error {
                 Severity::Error
             } else {
                 Severity::Warning
             },
-            &f.pointer,
-            f.message,
-        );
-    }
-    l.name_components();
-    l.name_operations();
-    l.lower_components();
-    let operations = l.operations();
+            file: spec.file.clone(),
+            location: Location::Pointer(spec.source_pointer(&f.pointer)),
+            operation_id: None,
+            message: f.message,
+        })
+        .collect();
+    let at = spec.warnings.items.len();
+    l.diags.items.splice(at..at, found);
     l.finish(operations)
 }
 

@@ -6,6 +6,18 @@
 //! optional parameters, then `.await` it (or call `.send().await`).
 pub use crate::runtime::Sending;
 use crate::runtime::OperationInfo as Info;
+/// `.await` on a request builder sends it: its `IntoFuture` is its `send`.
+macro_rules! into_future {
+    ($builder:ident => $ok:ty, $error:ty) => {
+        impl<'a> std::future::IntoFuture for $builder<'a> {
+            type Output = Result<$ok, crate::Error<$error>>;
+            type IntoFuture = Sending<'a, $ok, $error>;
+            fn into_future(self) -> Self::IntoFuture {
+                self.send()
+            }
+        }
+    };
+}
 static LOGIN_USER_INFO: Info = Info::post("iamLoginUser", "/iam/auth/jwt/login")
     .named("login_user")
     .anonymous();
@@ -24,28 +36,6 @@ impl crate::runtime::ErrorResponse for LoginUserError {
             400 => resp.error(|body| serde_json::from_slice(body).map(Self::BadRequest)),
             _ => resp.unexpected(),
         }
-    }
-}
-impl crate::Client {
-    /// Log in
-    ///
-    /// Trades an email address and password for a pair of JWTs (access and refresh token). It works only for people who sign in with an email address; whoever signs in through Google or GitHub should use API tokens (`GET /clients/{clientId}/tokens`) instead. New here? [Sign up](https://auth.gcore.com/login/signup).
-    ///
-    /// Someone with several accounts lands in the first one and can switch with a follow-up request (`GET /auth/jwt/clients/{clientId}/login`).
-    ///
-    /// **Permissions**
-    ///
-    /// Apart from authenticating the caller, every request is checked against the caller's role in the account.
-    ///
-    /// **Lifetime**
-    ///
-    /// Access token: one hour. Refresh token: 24 hours.
-    ///
-    /// Sends `POST /iam/auth/jwt/login`.
-    pub fn login_user(&self, body: super::types::LoginRequest) -> LoginUser<'_> {
-        let mut req = self.request(&LOGIN_USER_INFO, &[]);
-        req.json(&body);
-        Sending::json(self, req, 200)
     }
 }
 static REFRESH_TOKEN_INFO: Info = Info::post("iamRefreshToken", "/iam/auth/jwt/refresh")
@@ -69,24 +59,6 @@ impl crate::runtime::ErrorResponse for RefreshTokenError {
             401 => resp.error(|_| Ok(Self::Unauthorized)),
             _ => resp.unexpected(),
         }
-    }
-}
-impl crate::Client {
-    /// Refresh access token
-    ///
-    /// Hands out a new access token for a refresh token.
-    ///
-    /// A refresh token that is invalid, expired or blacklisted is turned down; log in (`POST /auth/jwt/login`) again to get a fresh pair.
-    ///
-    /// **Lifetime**
-    ///
-    /// Access token: one hour. Refresh token: 24 hours.
-    ///
-    /// Sends `POST /iam/auth/jwt/refresh`.
-    pub fn refresh_token(&self, body: super::types::RefreshRequest) -> RefreshToken<'_> {
-        let mut req = self.request(&REFRESH_TOKEN_INFO, &[]);
-        req.json(&body);
-        Sending::json(self, req, 200)
     }
 }
 static SELECT_ACCOUNT_INFO: Info = Info::get(
@@ -115,20 +87,6 @@ impl crate::runtime::ErrorResponse for SelectAccountError {
             404 => resp.error(|_| Ok(Self::NotFound)),
             _ => resp.unexpected(),
         }
-    }
-}
-impl crate::Client {
-    /// Switch account
-    ///
-    /// Returns a JWT pair for the account in the path, for users who belong to more than one account.
-    ///
-    /// Arguments:
-    /// - `client_id` (`clientId`): Account ID.
-    ///
-    /// Sends `GET /iam/auth/jwt/clients/{clientId}/login`.
-    pub fn select_account(&self, client_id: i64) -> SelectAccount<'_> {
-        let req = self.request(&SELECT_ACCOUNT_INFO, &[&client_id]);
-        Sending::json(self, req, 200)
     }
 }
 static CREATE_ACCOUNT_INFO: Info = Info::post("iamCreateAccount", "/iam/clients/create")
@@ -160,21 +118,6 @@ impl crate::runtime::ErrorResponse for CreateAccountError {
         }
     }
 }
-impl crate::Client {
-    /// Add account
-    ///
-    /// Opens one more account that belongs to the calling user.
-    ///
-    /// Sends `POST /iam/clients/create`.
-    pub fn create_account(
-        &self,
-        body: super::types::CreateAccountRequest,
-    ) -> CreateAccount<'_> {
-        let mut req = self.request(&CREATE_ACCOUNT_INFO, &[]);
-        req.json(&body);
-        Sending::json(self, req, 201)
-    }
-}
 static GET_ACCOUNT_DETAILS_INFO: Info = Info::get(
         "iamGetAccountDetails",
         "/iam/clients/me",
@@ -201,17 +144,6 @@ impl crate::runtime::ErrorResponse for GetAccountDetailsError {
         }
     }
 }
-impl crate::Client {
-    /// Get account details
-    ///
-    /// Returns the caller's account: its profile, its users, the state of each service and the features it has.
-    ///
-    /// Sends `GET /iam/clients/me`.
-    pub fn get_account_details(&self) -> GetAccountDetails<'_> {
-        let req = self.request(&GET_ACCOUNT_DETAILS_INFO, &[]);
-        Sending::json(self, req, 200)
-    }
-}
 static FORGOT_PASSWORD_INFO: Info = Info::post(
         "iamForgotPassword",
         "/iam/auth/password/forgot",
@@ -232,23 +164,6 @@ impl crate::runtime::ErrorResponse for ForgotPasswordError {
             400 => resp.error(|body| serde_json::from_slice(body).map(Self::BadRequest)),
             _ => resp.unexpected(),
         }
-    }
-}
-impl crate::Client {
-    /// Request password reset
-    ///
-    /// Emails a link for choosing a new password.
-    ///
-    /// If nothing arrives, check that an account really uses this address and look in the spam folder; if that does not help, write to support@gcore.com.
-    ///
-    /// Sends `POST /iam/auth/password/forgot`.
-    pub fn forgot_password(
-        &self,
-        body: super::types::EmailRequest,
-    ) -> ForgotPassword<'_> {
-        let mut req = self.request(&FORGOT_PASSWORD_INFO, &[]);
-        req.json(&body);
-        Sending::json(self, req, 200)
     }
 }
 static CHANGE_PASSWORD_INFO: Info = Info::put(
@@ -277,25 +192,6 @@ impl crate::runtime::ErrorResponse for ChangePasswordError {
             403 => resp.error(|_| Ok(Self::Forbidden)),
             _ => resp.unexpected(),
         }
-    }
-}
-impl crate::Client {
-    /// Change password
-    ///
-    /// Replaces the user's password; the current one has to be given too.
-    ///
-    /// Arguments:
-    /// - `user_id` (`userId`): ID of the user.
-    ///
-    /// Sends `PUT /iam/users/{userId}/password`.
-    pub fn change_password(
-        &self,
-        user_id: i64,
-        body: super::types::ChangePasswordRequest,
-    ) -> ChangePassword<'_> {
-        let mut req = self.request(&CHANGE_PASSWORD_INFO, &[&user_id]);
-        req.json(&body);
-        Sending::json(self, req, 200)
     }
 }
 static GET_LAST_LOGIN_TIME_INFO: Info = Info::get(
@@ -336,20 +232,9 @@ impl<'a> GetLastLoginTime<'a> {
         Sending::json(self.client, req, 200)
     }
 }
-impl<'a> std::future::IntoFuture for GetLastLoginTime<'a> {
-    type Output = Result<
-        super::types::LastLoginTimeSchema,
-        crate::Error<GetLastLoginTimeError>,
-    >;
-    type IntoFuture = Sending<
-        'a,
-        super::types::LastLoginTimeSchema,
-        GetLastLoginTimeError,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+into_future!(
+    GetLastLoginTime => super::types::LastLoginTimeSchema, GetLastLoginTimeError
+);
 /// Error responses of [`crate::Client::get_last_login_time`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -368,20 +253,6 @@ impl crate::runtime::ErrorResponse for GetLastLoginTimeError {
             403 => resp.error(|_| Ok(Self::Forbidden)),
             404 => resp.error(|_| Ok(Self::NotFound)),
             _ => resp.unexpected(),
-        }
-    }
-}
-impl crate::Client {
-    /// Get login history
-    ///
-    /// Returns the account's sign-in history: when, from which address and how users signed in, and whether it worked.
-    ///
-    /// Sends `GET /iam/activity_log/logins`.
-    pub fn get_last_login_time(&self) -> GetLastLoginTime<'_> {
-        GetLastLoginTime {
-            client: self,
-            limit: None,
-            offset: None,
         }
     }
 }
@@ -417,31 +288,9 @@ impl<'a> GetUsers<'a> {
         Sending::json(self.client, req, 200)
     }
 }
-impl<'a> std::future::IntoFuture for GetUsers<'a> {
-    type Output = Result<super::types::PaginatedUsersArray, crate::Error<GetUsersError>>;
-    type IntoFuture = Sending<'a, super::types::PaginatedUsersArray, GetUsersError>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+into_future!(GetUsers => super::types::PaginatedUsersArray, GetUsersError);
 /// Error responses of [`crate::Client::get_users`]: the same as those of [`crate::Client::get_account_details`].
 pub type GetUsersError = GetAccountDetailsError;
-impl crate::Client {
-    /// List users
-    ///
-    /// Returns the users of the account.
-    ///
-    /// Without `limit` every user comes back in one response; send `limit` (and `offset`) to read the list page by page.
-    ///
-    /// Sends `GET /iam/users`.
-    pub fn get_users(&self) -> GetUsers<'_> {
-        GetUsers {
-            client: self,
-            limit: None,
-            offset: None,
-        }
-    }
-}
 static GET_USER_INFO: Info = Info::get("iamGetUser", "/iam/users/{userId}")
     .named("get_user");
 /// The request of [`crate::Client::get_user`]: `.await` it.
@@ -462,18 +311,6 @@ impl crate::runtime::ErrorResponse for GetUserError {
             404 => resp.error(|_| Ok(Self::NotFound)),
             _ => resp.unexpected(),
         }
-    }
-}
-impl crate::Client {
-    /// Get user
-    ///
-    /// Arguments:
-    /// - `user_id` (`userId`): ID of the user.
-    ///
-    /// Sends `GET /iam/users/{userId}`.
-    pub fn get_user(&self, user_id: i64) -> GetUser<'_> {
-        let req = self.request(&GET_USER_INFO, &[&user_id]);
-        Sending::json(self, req, 200)
     }
 }
 static UPDATE_USER_INFO: Info = Info::patch("iamUpdateUser", "/iam/users/{userId}")
@@ -499,25 +336,6 @@ impl crate::runtime::ErrorResponse for UpdateUserError {
             404 => resp.error(|_| Ok(Self::NotFound)),
             _ => resp.unexpected(),
         }
-    }
-}
-impl crate::Client {
-    /// Update user
-    ///
-    /// Changes profile fields of a user.
-    ///
-    /// Arguments:
-    /// - `user_id` (`userId`): ID of the user.
-    ///
-    /// Sends `PATCH /iam/users/{userId}`.
-    pub fn update_user(
-        &self,
-        user_id: i64,
-        body: super::types::PutUser,
-    ) -> UpdateUser<'_> {
-        let mut req = self.request(&UPDATE_USER_INFO, &[&user_id]);
-        req.json(&body);
-        Sending::json(self, req, 200)
     }
 }
 static UPDATE_USER_EMAIL_INFO: Info = Info::put(
@@ -550,6 +368,161 @@ impl crate::runtime::ErrorResponse for UpdateUserEmailError {
     }
 }
 impl crate::Client {
+    /// Log in
+    ///
+    /// Trades an email address and password for a pair of JWTs (access and refresh token). It works only for people who sign in with an email address; whoever signs in through Google or GitHub should use API tokens (`GET /clients/{clientId}/tokens`) instead. New here? [Sign up](https://auth.gcore.com/login/signup).
+    ///
+    /// Someone with several accounts lands in the first one and can switch with a follow-up request (`GET /auth/jwt/clients/{clientId}/login`).
+    ///
+    /// **Permissions**
+    ///
+    /// Apart from authenticating the caller, every request is checked against the caller's role in the account.
+    ///
+    /// **Lifetime**
+    ///
+    /// Access token: one hour. Refresh token: 24 hours.
+    ///
+    /// Sends `POST /iam/auth/jwt/login`.
+    pub fn login_user(&self, body: super::types::LoginRequest) -> LoginUser<'_> {
+        let mut req = self.request(&LOGIN_USER_INFO, &[]);
+        req.json(&body);
+        Sending::json(self, req, 200)
+    }
+    /// Refresh access token
+    ///
+    /// Hands out a new access token for a refresh token.
+    ///
+    /// A refresh token that is invalid, expired or blacklisted is turned down; log in (`POST /auth/jwt/login`) again to get a fresh pair.
+    ///
+    /// **Lifetime**
+    ///
+    /// Access token: one hour. Refresh token: 24 hours.
+    ///
+    /// Sends `POST /iam/auth/jwt/refresh`.
+    pub fn refresh_token(&self, body: super::types::RefreshRequest) -> RefreshToken<'_> {
+        let mut req = self.request(&REFRESH_TOKEN_INFO, &[]);
+        req.json(&body);
+        Sending::json(self, req, 200)
+    }
+    /// Switch account
+    ///
+    /// Returns a JWT pair for the account in the path, for users who belong to more than one account.
+    ///
+    /// Arguments:
+    /// - `client_id` (`clientId`): Account ID.
+    ///
+    /// Sends `GET /iam/auth/jwt/clients/{clientId}/login`.
+    pub fn select_account(&self, client_id: i64) -> SelectAccount<'_> {
+        let req = self.request(&SELECT_ACCOUNT_INFO, &[&client_id]);
+        Sending::json(self, req, 200)
+    }
+    /// Add account
+    ///
+    /// Opens one more account that belongs to the calling user.
+    ///
+    /// Sends `POST /iam/clients/create`.
+    pub fn create_account(
+        &self,
+        body: super::types::CreateAccountRequest,
+    ) -> CreateAccount<'_> {
+        let mut req = self.request(&CREATE_ACCOUNT_INFO, &[]);
+        req.json(&body);
+        Sending::json(self, req, 201)
+    }
+    /// Get account details
+    ///
+    /// Returns the caller's account: its profile, its users, the state of each service and the features it has.
+    ///
+    /// Sends `GET /iam/clients/me`.
+    pub fn get_account_details(&self) -> GetAccountDetails<'_> {
+        let req = self.request(&GET_ACCOUNT_DETAILS_INFO, &[]);
+        Sending::json(self, req, 200)
+    }
+    /// Request password reset
+    ///
+    /// Emails a link for choosing a new password.
+    ///
+    /// If nothing arrives, check that an account really uses this address and look in the spam folder; if that does not help, write to support@gcore.com.
+    ///
+    /// Sends `POST /iam/auth/password/forgot`.
+    pub fn forgot_password(
+        &self,
+        body: super::types::EmailRequest,
+    ) -> ForgotPassword<'_> {
+        let mut req = self.request(&FORGOT_PASSWORD_INFO, &[]);
+        req.json(&body);
+        Sending::json(self, req, 200)
+    }
+    /// Change password
+    ///
+    /// Replaces the user's password; the current one has to be given too.
+    ///
+    /// Arguments:
+    /// - `user_id` (`userId`): ID of the user.
+    ///
+    /// Sends `PUT /iam/users/{userId}/password`.
+    pub fn change_password(
+        &self,
+        user_id: i64,
+        body: super::types::ChangePasswordRequest,
+    ) -> ChangePassword<'_> {
+        let mut req = self.request(&CHANGE_PASSWORD_INFO, &[&user_id]);
+        req.json(&body);
+        Sending::json(self, req, 200)
+    }
+    /// Get login history
+    ///
+    /// Returns the account's sign-in history: when, from which address and how users signed in, and whether it worked.
+    ///
+    /// Sends `GET /iam/activity_log/logins`.
+    pub fn get_last_login_time(&self) -> GetLastLoginTime<'_> {
+        GetLastLoginTime {
+            client: self,
+            limit: None,
+            offset: None,
+        }
+    }
+    /// List users
+    ///
+    /// Returns the users of the account.
+    ///
+    /// Without `limit` every user comes back in one response; send `limit` (and `offset`) to read the list page by page.
+    ///
+    /// Sends `GET /iam/users`.
+    pub fn get_users(&self) -> GetUsers<'_> {
+        GetUsers {
+            client: self,
+            limit: None,
+            offset: None,
+        }
+    }
+    /// Get user
+    ///
+    /// Arguments:
+    /// - `user_id` (`userId`): ID of the user.
+    ///
+    /// Sends `GET /iam/users/{userId}`.
+    pub fn get_user(&self, user_id: i64) -> GetUser<'_> {
+        let req = self.request(&GET_USER_INFO, &[&user_id]);
+        Sending::json(self, req, 200)
+    }
+    /// Update user
+    ///
+    /// Changes profile fields of a user.
+    ///
+    /// Arguments:
+    /// - `user_id` (`userId`): ID of the user.
+    ///
+    /// Sends `PATCH /iam/users/{userId}`.
+    pub fn update_user(
+        &self,
+        user_id: i64,
+        body: super::types::PutUser,
+    ) -> UpdateUser<'_> {
+        let mut req = self.request(&UPDATE_USER_INFO, &[&user_id]);
+        req.json(&body);
+        Sending::json(self, req, 200)
+    }
     /// Change user email
     ///
     /// Changes the email address of a user; the user's password confirms the change.
@@ -597,20 +570,6 @@ impl crate::runtime::ErrorResponse for InviteUserError {
         }
     }
 }
-impl crate::Client {
-    /// Invite user
-    ///
-    /// Adds a person to an account by email invitation.
-    ///
-    /// Someone new to Gcore gets a link for setting a password; someone who already has a login is told about the new account.
-    ///
-    /// Sends `POST /iam/clients/invite_user`.
-    pub fn invite_user(&self, body: super::types::InviteUserRequest) -> InviteUser<'_> {
-        let mut req = self.request(&INVITE_USER_INFO, &[]);
-        req.json(&body);
-        Sending::json(self, req, 200)
-    }
-}
 static GET_CLIENT_USER_ROLE_INFO: Info = Info::get(
         "iamGetClientUserRole",
         "/iam/clients/{clientId}/client-users/{userId}",
@@ -638,25 +597,6 @@ impl crate::runtime::ErrorResponse for GetClientUserRoleError {
             404 => resp.error(|_| Ok(Self::NotFound)),
             _ => resp.unexpected(),
         }
-    }
-}
-impl crate::Client {
-    /// Get user role
-    ///
-    /// Returns the group (role) the user has in the given account.
-    ///
-    /// Arguments:
-    /// - `client_id` (`clientId`): Account ID.
-    /// - `user_id` (`userId`): ID of the user.
-    ///
-    /// Sends `GET /iam/clients/{clientId}/client-users/{userId}`.
-    pub fn get_client_user_role(
-        &self,
-        client_id: i64,
-        user_id: i64,
-    ) -> GetClientUserRole<'_> {
-        let req = self.request(&GET_CLIENT_USER_ROLE_INFO, &[&client_id, &user_id]);
-        Sending::json(self, req, 200)
     }
 }
 static UPDATE_CLIENT_USER_ROLE_INFO: Info = Info::put(
@@ -687,26 +627,6 @@ impl crate::runtime::ErrorResponse for UpdateClientUserRoleError {
         }
     }
 }
-impl crate::Client {
-    /// Set user role
-    ///
-    /// Arguments:
-    /// - `client_id` (`clientId`): Account ID.
-    /// - `user_id` (`userId`): ID of the user.
-    ///
-    /// Sends `PUT /iam/clients/{clientId}/client-users/{userId}`.
-    pub fn update_client_user_role(
-        &self,
-        client_id: i64,
-        user_id: i64,
-        body: super::types::UserRole,
-    ) -> UpdateClientUserRole<'_> {
-        let mut req = self
-            .request(&UPDATE_CLIENT_USER_ROLE_INFO, &[&client_id, &user_id]);
-        req.json(&body);
-        Sending::empty(self, req, 204)
-    }
-}
 static REVOKE_CLIENT_USER_ACCESS_INFO: Info = Info::delete(
         "iamRevokeClientUserAccess",
         "/iam/clients/{clientId}/client-users/{userId}",
@@ -730,25 +650,6 @@ impl crate::runtime::ErrorResponse for RevokeClientUserAccessError {
             404 => resp.error(|_| Ok(Self::NotFound)),
             _ => resp.unexpected(),
         }
-    }
-}
-impl crate::Client {
-    /// Remove user from account
-    ///
-    /// Takes away the user's access to the given account. A user left without any account is deleted as well.
-    ///
-    /// Arguments:
-    /// - `client_id` (`clientId`): Account ID.
-    /// - `user_id` (`userId`): ID of the user.
-    ///
-    /// Sends `DELETE /iam/clients/{clientId}/client-users/{userId}`.
-    pub fn revoke_client_user_access(
-        &self,
-        client_id: i64,
-        user_id: i64,
-    ) -> RevokeClientUserAccess<'_> {
-        let req = self.request(&REVOKE_CLIENT_USER_ACCESS_INFO, &[&client_id, &user_id]);
-        Sending::empty(self, req, 200)
     }
 }
 static GET_API_TOKENS_INFO: Info = Info::get(
@@ -817,16 +718,7 @@ impl<'a> GetApiTokens<'a> {
         Sending::json(self.client, req, 200)
     }
 }
-impl<'a> std::future::IntoFuture for GetApiTokens<'a> {
-    type Output = Result<
-        Vec<super::types::TokenResponse>,
-        crate::Error<GetApiTokensError>,
-    >;
-    type IntoFuture = Sending<'a, Vec<super::types::TokenResponse>, GetApiTokensError>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+into_future!(GetApiTokens => Vec < super::types::TokenResponse >, GetApiTokensError);
 /// Error responses of [`crate::Client::get_api_tokens`] that the API description documents; any other status arrives as an [`crate::Error`] without a typed body. Operations that document the same errors name this type by an alias.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -842,32 +734,6 @@ impl crate::runtime::ErrorResponse for GetApiTokensError {
             403 => resp.error(|_| Ok(Self::Forbidden)),
             404 => resp.error(|_| Ok(Self::NotFound)),
             _ => resp.unexpected(),
-        }
-    }
-}
-impl crate::Client {
-    /// Get API tokens
-    ///
-    /// **Deprecated:** This endpoint will be removed on **2026-07-17**.
-    /// Use [`GET /v2/clients/{clientId}/tokens`](crate::Client::get_api_tokens_v2) instead.
-    ///
-    /// Lists the account's permanent API tokens. Members of the Administrators group see every token of the account.
-    ///
-    /// Arguments:
-    /// - `client_id` (`clientId`): Account ID.
-    ///
-    /// Sends `GET /iam/clients/{clientId}/tokens`.
-    #[deprecated(
-        note = "`GET /iam/clients/{clientId}/tokens` is scheduled for removal on 2026-07-17; use `Client::get_api_tokens_v2` instead"
-    )]
-    pub fn get_api_tokens(&self, client_id: i64) -> GetApiTokens<'_> {
-        GetApiTokens {
-            client: self,
-            client_id,
-            role: None,
-            issued_by: None,
-            not_issued_by: None,
-            deleted: None,
         }
     }
 }
@@ -898,31 +764,6 @@ impl crate::runtime::ErrorResponse for CreateApiTokenError {
         }
     }
 }
-impl crate::Client {
-    /// Create API token
-    ///
-    /// **Deprecated:** This endpoint will be removed on **2026-07-17**.
-    /// Use [`POST /v2/clients/{clientId}/tokens`](crate::Client::create_api_token_v2) instead.
-    ///
-    /// Create an API token in the current account.
-    ///
-    /// Arguments:
-    /// - `client_id` (`clientId`): Account ID.
-    ///
-    /// Sends `POST /iam/clients/{clientId}/tokens`.
-    #[deprecated(
-        note = "`POST /iam/clients/{clientId}/tokens` is scheduled for removal on 2026-07-17; use `Client::create_api_token_v2` instead"
-    )]
-    pub fn create_api_token(
-        &self,
-        client_id: i64,
-        body: super::types::Token2,
-    ) -> CreateApiToken<'_> {
-        let mut req = self.request(&CREATE_API_TOKEN_INFO, &[&client_id]);
-        req.json(&body);
-        Sending::json(self, req, 200)
-    }
-}
 static GET_API_TOKEN_INFO: Info = Info::get(
         "iamGetApiToken",
         "/iam/clients/{clientId}/tokens/{tokenId}",
@@ -949,27 +790,6 @@ impl crate::runtime::ErrorResponse for GetApiTokenError {
         }
     }
 }
-impl crate::Client {
-    /// Show API token
-    ///
-    /// **Deprecated:** This endpoint will be removed on **2026-07-17**.
-    /// Use [`GET /v2/clients/{clientId}/tokens/{tokenId}`](crate::Client::get_api_token_v2) instead.
-    ///
-    /// Returns one API token.
-    ///
-    /// Arguments:
-    /// - `client_id` (`clientId`): Account ID.
-    /// - `token_id` (`tokenId`): ID of the API token.
-    ///
-    /// Sends `GET /iam/clients/{clientId}/tokens/{tokenId}`.
-    #[deprecated(
-        note = "`GET /iam/clients/{clientId}/tokens/{tokenId}` is scheduled for removal on 2026-07-17; use `Client::get_api_token_v2` instead"
-    )]
-    pub fn get_api_token(&self, client_id: i64, token_id: i64) -> GetApiToken<'_> {
-        let req = self.request(&GET_API_TOKEN_INFO, &[&client_id, &token_id]);
-        Sending::json(self, req, 200)
-    }
-}
 static DELETE_API_TOKEN_INFO: Info = Info::delete(
         "iamDeleteApiToken",
         "/iam/clients/{clientId}/tokens/{tokenId}",
@@ -980,27 +800,6 @@ static DELETE_API_TOKEN_INFO: Info = Info::delete(
 pub type DeleteApiToken<'a> = Sending<'a, (), DeleteApiTokenError>;
 /// Error responses of [`crate::Client::delete_api_token`]: the same as those of [`crate::Client::get_api_token`].
 pub type DeleteApiTokenError = GetApiTokenError;
-impl crate::Client {
-    /// Revoke API token
-    ///
-    /// **Deprecated:** This endpoint will be removed on **2026-07-17**.
-    /// Use [`DELETE /v2/clients/{clientId}/tokens/{tokenId}`](crate::Client::delete_api_token_v2) instead.
-    ///
-    /// Removes an API token from the account for good. Any application still sending it loses API access immediately, so make sure nothing relies on it; there is no undo.
-    ///
-    /// Arguments:
-    /// - `client_id` (`clientId`): Account ID.
-    /// - `token_id` (`tokenId`): ID of the API token.
-    ///
-    /// Sends `DELETE /iam/clients/{clientId}/tokens/{tokenId}`.
-    #[deprecated(
-        note = "`DELETE /iam/clients/{clientId}/tokens/{tokenId}` is scheduled for removal on 2026-07-17; use `Client::delete_api_token_v2` instead"
-    )]
-    pub fn delete_api_token(&self, client_id: i64, token_id: i64) -> DeleteApiToken<'_> {
-        let req = self.request(&DELETE_API_TOKEN_INFO, &[&client_id, &token_id]);
-        Sending::empty(self, req, 204)
-    }
-}
 static GET_API_TOKENS_V2_INFO: Info = Info::get(
         "iamGetApiTokensV2",
         "/iam/v2/clients/{clientId}/tokens",
@@ -1066,19 +865,194 @@ impl<'a> GetApiTokensV2<'a> {
         Sending::json(self.client, req, 200)
     }
 }
-impl<'a> std::future::IntoFuture for GetApiTokensV2<'a> {
-    type Output = Result<
-        Vec<super::types::TokenResponse>,
-        crate::Error<GetApiTokensV2Error>,
-    >;
-    type IntoFuture = Sending<'a, Vec<super::types::TokenResponse>, GetApiTokensV2Error>;
-    fn into_future(self) -> Self::IntoFuture {
-        self.send()
-    }
-}
+into_future!(GetApiTokensV2 => Vec < super::types::TokenResponse >, GetApiTokensV2Error);
 /// Error responses of [`crate::Client::get_api_tokens_v2`]: the same as those of [`crate::Client::get_api_tokens`].
 pub type GetApiTokensV2Error = GetApiTokensError;
+static CREATE_API_TOKEN_V2_INFO: Info = Info::post(
+        "iamCreateApiTokenV2",
+        "/iam/v2/clients/{clientId}/tokens",
+    )
+    .named("create_api_token_v2");
+/// The request of [`crate::Client::create_api_token_v2`]: `.await` it.
+pub type CreateApiTokenV2<'a> = Sending<
+    'a,
+    super::types::CreateTokenResponseV2,
+    CreateApiTokenV2Error,
+>;
+/// Error responses of [`crate::Client::create_api_token_v2`]: the same as those of [`crate::Client::create_api_token`].
+pub type CreateApiTokenV2Error = CreateApiTokenError;
+static GET_API_TOKEN_V2_INFO: Info = Info::get(
+        "iamGetApiTokenV2",
+        "/iam/v2/clients/{clientId}/tokens/{tokenId}",
+    )
+    .named("get_api_token_v2");
+/// The request of [`crate::Client::get_api_token_v2`]: `.await` it.
+pub type GetApiTokenV2<'a> = Sending<
+    'a,
+    super::types::TokenResponse,
+    GetApiTokenV2Error,
+>;
+/// Error responses of [`crate::Client::get_api_token_v2`]: the same as those of [`crate::Client::get_api_token`].
+pub type GetApiTokenV2Error = GetApiTokenError;
+static DELETE_API_TOKEN_V2_INFO: Info = Info::delete(
+        "iamDeleteApiTokenV2",
+        "/iam/v2/clients/{clientId}/tokens/{tokenId}",
+    )
+    .named("delete_api_token_v2");
+/// The request of [`crate::Client::delete_api_token_v2`]: `.await` it.
+pub type DeleteApiTokenV2<'a> = Sending<'a, (), DeleteApiTokenV2Error>;
+/// Error responses of [`crate::Client::delete_api_token_v2`]: the same as those of [`crate::Client::get_api_token`].
+pub type DeleteApiTokenV2Error = GetApiTokenError;
 impl crate::Client {
+    /// Invite user
+    ///
+    /// Adds a person to an account by email invitation.
+    ///
+    /// Someone new to Gcore gets a link for setting a password; someone who already has a login is told about the new account.
+    ///
+    /// Sends `POST /iam/clients/invite_user`.
+    pub fn invite_user(&self, body: super::types::InviteUserRequest) -> InviteUser<'_> {
+        let mut req = self.request(&INVITE_USER_INFO, &[]);
+        req.json(&body);
+        Sending::json(self, req, 200)
+    }
+    /// Get user role
+    ///
+    /// Returns the group (role) the user has in the given account.
+    ///
+    /// Arguments:
+    /// - `client_id` (`clientId`): Account ID.
+    /// - `user_id` (`userId`): ID of the user.
+    ///
+    /// Sends `GET /iam/clients/{clientId}/client-users/{userId}`.
+    pub fn get_client_user_role(
+        &self,
+        client_id: i64,
+        user_id: i64,
+    ) -> GetClientUserRole<'_> {
+        let req = self.request(&GET_CLIENT_USER_ROLE_INFO, &[&client_id, &user_id]);
+        Sending::json(self, req, 200)
+    }
+    /// Set user role
+    ///
+    /// Arguments:
+    /// - `client_id` (`clientId`): Account ID.
+    /// - `user_id` (`userId`): ID of the user.
+    ///
+    /// Sends `PUT /iam/clients/{clientId}/client-users/{userId}`.
+    pub fn update_client_user_role(
+        &self,
+        client_id: i64,
+        user_id: i64,
+        body: super::types::UserRole,
+    ) -> UpdateClientUserRole<'_> {
+        let mut req = self
+            .request(&UPDATE_CLIENT_USER_ROLE_INFO, &[&client_id, &user_id]);
+        req.json(&body);
+        Sending::empty(self, req, 204)
+    }
+    /// Remove user from account
+    ///
+    /// Takes away the user's access to the given account. A user left without any account is deleted as well.
+    ///
+    /// Arguments:
+    /// - `client_id` (`clientId`): Account ID.
+    /// - `user_id` (`userId`): ID of the user.
+    ///
+    /// Sends `DELETE /iam/clients/{clientId}/client-users/{userId}`.
+    pub fn revoke_client_user_access(
+        &self,
+        client_id: i64,
+        user_id: i64,
+    ) -> RevokeClientUserAccess<'_> {
+        let req = self.request(&REVOKE_CLIENT_USER_ACCESS_INFO, &[&client_id, &user_id]);
+        Sending::empty(self, req, 200)
+    }
+    /// Get API tokens
+    ///
+    /// **Deprecated:** This endpoint will be removed on **2026-07-17**.
+    /// Use [`GET /v2/clients/{clientId}/tokens`](crate::Client::get_api_tokens_v2) instead.
+    ///
+    /// Lists the account's permanent API tokens. Members of the Administrators group see every token of the account.
+    ///
+    /// Arguments:
+    /// - `client_id` (`clientId`): Account ID.
+    ///
+    /// Sends `GET /iam/clients/{clientId}/tokens`.
+    #[deprecated(
+        note = "`GET /iam/clients/{clientId}/tokens` is scheduled for removal on 2026-07-17; use `Client::get_api_tokens_v2` instead"
+    )]
+    pub fn get_api_tokens(&self, client_id: i64) -> GetApiTokens<'_> {
+        GetApiTokens {
+            client: self,
+            client_id,
+            role: None,
+            issued_by: None,
+            not_issued_by: None,
+            deleted: None,
+        }
+    }
+    /// Create API token
+    ///
+    /// **Deprecated:** This endpoint will be removed on **2026-07-17**.
+    /// Use [`POST /v2/clients/{clientId}/tokens`](crate::Client::create_api_token_v2) instead.
+    ///
+    /// Create an API token in the current account.
+    ///
+    /// Arguments:
+    /// - `client_id` (`clientId`): Account ID.
+    ///
+    /// Sends `POST /iam/clients/{clientId}/tokens`.
+    #[deprecated(
+        note = "`POST /iam/clients/{clientId}/tokens` is scheduled for removal on 2026-07-17; use `Client::create_api_token_v2` instead"
+    )]
+    pub fn create_api_token(
+        &self,
+        client_id: i64,
+        body: super::types::Token2,
+    ) -> CreateApiToken<'_> {
+        let mut req = self.request(&CREATE_API_TOKEN_INFO, &[&client_id]);
+        req.json(&body);
+        Sending::json(self, req, 200)
+    }
+    /// Show API token
+    ///
+    /// **Deprecated:** This endpoint will be removed on **2026-07-17**.
+    /// Use [`GET /v2/clients/{clientId}/tokens/{tokenId}`](crate::Client::get_api_token_v2) instead.
+    ///
+    /// Returns one API token.
+    ///
+    /// Arguments:
+    /// - `client_id` (`clientId`): Account ID.
+    /// - `token_id` (`tokenId`): ID of the API token.
+    ///
+    /// Sends `GET /iam/clients/{clientId}/tokens/{tokenId}`.
+    #[deprecated(
+        note = "`GET /iam/clients/{clientId}/tokens/{tokenId}` is scheduled for removal on 2026-07-17; use `Client::get_api_token_v2` instead"
+    )]
+    pub fn get_api_token(&self, client_id: i64, token_id: i64) -> GetApiToken<'_> {
+        let req = self.request(&GET_API_TOKEN_INFO, &[&client_id, &token_id]);
+        Sending::json(self, req, 200)
+    }
+    /// Revoke API token
+    ///
+    /// **Deprecated:** This endpoint will be removed on **2026-07-17**.
+    /// Use [`DELETE /v2/clients/{clientId}/tokens/{tokenId}`](crate::Client::delete_api_token_v2) instead.
+    ///
+    /// Removes an API token from the account for good. Any application still sending it loses API access immediately, so make sure nothing relies on it; there is no undo.
+    ///
+    /// Arguments:
+    /// - `client_id` (`clientId`): Account ID.
+    /// - `token_id` (`tokenId`): ID of the API token.
+    ///
+    /// Sends `DELETE /iam/clients/{clientId}/tokens/{tokenId}`.
+    #[deprecated(
+        note = "`DELETE /iam/clients/{clientId}/tokens/{tokenId}` is scheduled for removal on 2026-07-17; use `Client::delete_api_token_v2` instead"
+    )]
+    pub fn delete_api_token(&self, client_id: i64, token_id: i64) -> DeleteApiToken<'_> {
+        let req = self.request(&DELETE_API_TOKEN_INFO, &[&client_id, &token_id]);
+        Sending::empty(self, req, 204)
+    }
     /// Get API tokens
     ///
     /// Lists the account's permanent API tokens. Members of the Administrators group see every token of the account.
@@ -1099,21 +1073,6 @@ impl crate::Client {
             deleted: None,
         }
     }
-}
-static CREATE_API_TOKEN_V2_INFO: Info = Info::post(
-        "iamCreateApiTokenV2",
-        "/iam/v2/clients/{clientId}/tokens",
-    )
-    .named("create_api_token_v2");
-/// The request of [`crate::Client::create_api_token_v2`]: `.await` it.
-pub type CreateApiTokenV2<'a> = Sending<
-    'a,
-    super::types::CreateTokenResponseV2,
-    CreateApiTokenV2Error,
->;
-/// Error responses of [`crate::Client::create_api_token_v2`]: the same as those of [`crate::Client::create_api_token`].
-pub type CreateApiTokenV2Error = CreateApiTokenError;
-impl crate::Client {
     /// Create API token
     ///
     /// Creates an API token in the account.
@@ -1133,21 +1092,6 @@ impl crate::Client {
         req.json(&body);
         Sending::json(self, req, 200)
     }
-}
-static GET_API_TOKEN_V2_INFO: Info = Info::get(
-        "iamGetApiTokenV2",
-        "/iam/v2/clients/{clientId}/tokens/{tokenId}",
-    )
-    .named("get_api_token_v2");
-/// The request of [`crate::Client::get_api_token_v2`]: `.await` it.
-pub type GetApiTokenV2<'a> = Sending<
-    'a,
-    super::types::TokenResponse,
-    GetApiTokenV2Error,
->;
-/// Error responses of [`crate::Client::get_api_token_v2`]: the same as those of [`crate::Client::get_api_token`].
-pub type GetApiTokenV2Error = GetApiTokenError;
-impl crate::Client {
     /// Show API token
     ///
     /// Returns one API token.
@@ -1163,17 +1107,6 @@ impl crate::Client {
         let req = self.request(&GET_API_TOKEN_V2_INFO, &[&client_id, &token_id]);
         Sending::json(self, req, 200)
     }
-}
-static DELETE_API_TOKEN_V2_INFO: Info = Info::delete(
-        "iamDeleteApiTokenV2",
-        "/iam/v2/clients/{clientId}/tokens/{tokenId}",
-    )
-    .named("delete_api_token_v2");
-/// The request of [`crate::Client::delete_api_token_v2`]: `.await` it.
-pub type DeleteApiTokenV2<'a> = Sending<'a, (), DeleteApiTokenV2Error>;
-/// Error responses of [`crate::Client::delete_api_token_v2`]: the same as those of [`crate::Client::get_api_token`].
-pub type DeleteApiTokenV2Error = GetApiTokenError;
-impl crate::Client {
     /// Revoke API token
     ///
     /// Removes an API token from the account for good. Any application still sending it loses API access immediately, so make sure nothing relies on it; there is no undo.
