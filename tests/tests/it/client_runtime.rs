@@ -220,6 +220,34 @@ async fn create_token_is_not_retried_after_a_timeout() {
 }
 
 #[tokio::test]
+async fn without_timeout_a_slow_answer_arrives_where_the_timeout_gave_up() {
+    let server = ScriptedServer::start().await;
+    server.fallback(Reply::Delay(
+        Duration::from_millis(600),
+        Box::new(Reply::json(200, account())),
+    ));
+    let builder = || {
+        Client::builder(KEY)
+            .base_url(server.base_url())
+            .retry_policy(RetryPolicy::none())
+            .timeout(Duration::from_millis(200))
+    };
+    let err = builder().build().unwrap().get_account_details().await;
+    assert!(
+        matches!(err, Err(Error::Timeout { .. })),
+        "the timeout applies: {err:?}"
+    );
+    let account = builder()
+        .without_timeout()
+        .build()
+        .unwrap()
+        .get_account_details()
+        .await
+        .expect("no timeout: the slow answer arrives");
+    assert_eq!(account.id, 7350925);
+}
+
+#[tokio::test]
 async fn create_token_is_retried_when_the_connection_was_refused() {
     // a port nothing listens on: the request provably never reached a server
     let port = std::net::TcpListener::bind("127.0.0.1:0")
