@@ -148,6 +148,18 @@ pub fn part_text(api: &Api, part: &Part) -> String {
     }
 }
 
+/// A `macro_rules!` definition written as text (see [`part_text`]): nothing when no item
+/// uses it; allowed to go unused when cargo features may leave out every item that does.
+fn macro_text(text: &str, used: bool, api: &Api) -> String {
+    if !used {
+        String::new()
+    } else if api.features_per_tag {
+        text.replace("\nmacro_rules!", "\n#[allow(unused_macros)]\nmacro_rules!")
+    } else {
+        text.to_string()
+    }
+}
+
 /// What [`emit_part`] needs of the whole API, made once per generation.
 pub struct Cx {
     /// operationId → method name, for links.

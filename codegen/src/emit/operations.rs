@@ -44,14 +44,7 @@ pub fn head_text(api: &Api) -> String {
         .operations
         .iter()
         .any(|op| op.optional_params().next().is_some());
-    if !builders {
-        String::new()
-    } else if api.features_per_tag {
-        // the features enabled may leave no builder to use it
-        INTO_FUTURE_MACRO.replace("\nmacro_rules!", "\n#[allow(unused_macros)]\nmacro_rules!")
-    } else {
-        INTO_FUTURE_MACRO.to_string()
-    }
+    super::macro_text(INTO_FUTURE_MACRO, builders, api)
 }
 
 const INTO_FUTURE_MACRO: &str = r#"/// `.await` on a request builder sends it: its `IntoFuture` is its `send`.

@@ -22,14 +22,7 @@ pub fn head_text(api: &Api) -> String {
         .types
         .iter()
         .any(|t| matches!(t.kind, TypeKind::StringEnum(_)));
-    if !any {
-        String::new()
-    } else if api.features_per_tag {
-        // the features enabled may leave no string enum to use it
-        STRING_ENUM_MACRO.replace("\nmacro_rules!", "\n#[allow(unused_macros)]\nmacro_rules!")
-    } else {
-        STRING_ENUM_MACRO.to_string()
-    }
+    super::macro_text(STRING_ENUM_MACRO, any, api)
 }
 
 const STRING_ENUM_MACRO: &str = r#"/// `as_str`, `Display`, `FromStr` and serde for a string enum whose `Unknown` variant keeps
