@@ -470,70 +470,11 @@ impl Client {
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
-            let span = tracing::info_span!(
-                concat!(env!("CARGO_CRATE_NAME"), ".request"),
-                operation = op.operation_id,
-                method = op.method,
-                path = op.path_template,
-                attempt,
-                status = tracing::field::Empty,
-                duration_ms = tracing::field::Empty,
-            );
-            // nothing listens (the usual case in production without a subscriber): skip
-            // the clock reads, the field records and entering the span on every poll
-            let recording = !span.is_disabled();
-            let started = recording.then(Instant::now);
+            let (span, result) = self.exchange(&req, &method, &url, attempt).await;
             let _enter = span.enter();
-            let mut rb = self
-                .inner
-                .http
-                .request(method.clone(), &url)
-                .header(reqwest::header::ACCEPT, "application/json");
-            if let Some(ua) = &self.inner.per_request_user_agent {
-                // set on the builder for a caller-supplied HTTP client: wins over its own
-                rb = rb.header(reqwest::header::USER_AGENT, ua);
-            }
-            if !req.query.is_empty() {
-                rb = rb.query(&req.query);
-            }
-            if op.authenticated {
-                rb = self.inner.credentials.apply(rb);
-            }
-            for (name, value) in &req.headers {
-                rb = rb.header(*name, value);
-            }
-            if let Some((content_type, body)) = &req.body {
-                rb = rb
-                    .header(reqwest::header::CONTENT_TYPE, *content_type)
-                    .body(body.clone());
-            }
-            if let Some(t) = self.inner.timeout {
-                rb = rb.timeout(t);
-            }
-            drop(_enter);
-            let exchange = async {
-                let mut resp = rb.send().await?;
-                let status = resp.status().as_u16();
-                let headers = std::mem::take(resp.headers_mut());
-                let body = read_body(resp).await?;
-                Ok::<_, reqwest::Error>((status, headers, body))
-            };
-            let result = if recording {
-                // the HTTP stack's own events belong to this attempt
-                exchange.instrument(span.clone()).await
-            } else {
-                exchange.await
-            };
-            let _enter = span.enter();
-            if let Some(started) = started {
-                span.record("duration_ms", started.elapsed().as_millis() as u64);
-            }
             let retries_left = attempt <= retry.max_retries;
             match result {
                 Ok((status, headers, body)) => {
-                    if recording {
-                        span.record("status", status);
-                    }
                     self.log_deprecation(op, &headers);
                     let failing = status == 429 || status >= 500;
                     if idempotent
@@ -580,25 +521,95 @@ impl Client {
                         tokio::time::sleep(wait).await;
                         continue;
                     }
-                    let outcome_unknown = !idempotent && !never_reached;
                     tracing::debug!(error = %e, "request failed");
-                    if e.is_timeout() && !never_reached {
-                        return Err(Failure::Timeout {
-                            operation: op.operation_id,
-                            outcome_unknown,
-                            attempts: attempt,
-                        });
-                    }
-                    return Err(Failure::Transport {
-                        operation: op.operation_id,
-                        may_have_reached_server: !never_reached,
-                        outcome_unknown,
-                        attempts: attempt,
-                        source: e.without_url(),
-                    });
+                    return Err(Failure::of(op, e, attempt));
                 }
             }
         }
+    }
+
+    /// One attempt: its request sent and the whole response read, in a span of its own
+    /// that records the status and the duration when something listens.
+    async fn exchange(
+        &self,
+        req: &Request,
+        method: &reqwest::Method,
+        url: &str,
+        attempt: u32,
+    ) -> (tracing::Span, Result<Exchanged, reqwest::Error>) {
+        let op = req.op;
+        let span = tracing::info_span!(
+            concat!(env!("CARGO_CRATE_NAME"), ".request"),
+            operation = op.operation_id,
+            method = op.method,
+            path = op.path_template,
+            attempt,
+            status = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        // nothing listens (the usual case in production without a subscriber): skip the
+        // clock reads, the field records and entering the span on every poll
+        let recording = !span.is_disabled();
+        let started = recording.then(Instant::now);
+        let rb = span.in_scope(|| self.attempt(req, method, url));
+        let exchange = async {
+            let mut resp = rb.send().await?;
+            let status = resp.status().as_u16();
+            let headers = std::mem::take(resp.headers_mut());
+            let body = read_body(resp).await?;
+            Ok::<_, reqwest::Error>((status, headers, body))
+        };
+        let result = if recording {
+            // the HTTP stack's own events belong to this attempt
+            exchange.instrument(span.clone()).await
+        } else {
+            exchange.await
+        };
+        if let Some(started) = started {
+            span.record("duration_ms", started.elapsed().as_millis() as u64);
+            if let Ok((status, ..)) = &result {
+                span.record("status", status);
+            }
+        }
+        (span, result)
+    }
+
+    /// One attempt's request: the method and URL, the client's headers (accept, user
+    /// agent, credentials when the operation needs them), the request's query, headers
+    /// and body, and the timeout.
+    fn attempt(
+        &self,
+        req: &Request,
+        method: &reqwest::Method,
+        url: &str,
+    ) -> reqwest::RequestBuilder {
+        let mut rb = self
+            .inner
+            .http
+            .request(method.clone(), url)
+            .header(reqwest::header::ACCEPT, "application/json");
+        if let Some(ua) = &self.inner.per_request_user_agent {
+            // set on the builder for a caller-supplied HTTP client: wins over its own
+            rb = rb.header(reqwest::header::USER_AGENT, ua);
+        }
+        if !req.query.is_empty() {
+            rb = rb.query(&req.query);
+        }
+        if req.op.authenticated {
+            rb = self.inner.credentials.apply(rb);
+        }
+        for (name, value) in &req.headers {
+            rb = rb.header(*name, value);
+        }
+        if let Some((content_type, body)) = &req.body {
+            rb = rb
+                .header(reqwest::header::CONTENT_TYPE, *content_type)
+                .body(body.clone());
+        }
+        if let Some(t) = self.inner.timeout {
+            rb = rb.timeout(t);
+        }
+        rb
     }
 
     /// Takes `cost` from the retry budget for one more retry of this call, adding it to
@@ -705,6 +716,9 @@ fn readable(when: chrono::DateTime<chrono::Utc>) -> String {
         when.format("%Y-%m-%d %H:%M:%S UTC").to_string()
     }
 }
+
+/// A response as one attempt read it: status, headers, body.
+type Exchanged = (u16, reqwest::header::HeaderMap, Vec<u8>);
 
 async fn read_body(mut resp: reqwest::Response) -> Result<Vec<u8>, reqwest::Error> {
     // a declared length within the limit: the HTTP stack holds the body to it, and reads

@@ -256,6 +256,30 @@ pub enum Failure {
     },
 }
 
+impl Failure {
+    /// The failure of the last attempt, which got no response: a timeout once the request
+    /// may have reached the server, a transport error otherwise. Whether the server acted
+    /// is unknown unless the operation is idempotent or the connection was never made.
+    pub(crate) fn of(op: &OperationInfo, e: reqwest::Error, attempts: u32) -> Failure {
+        let never_reached = e.is_connect();
+        let outcome_unknown = !op.is_idempotent() && !never_reached;
+        if e.is_timeout() && !never_reached {
+            return Failure::Timeout {
+                operation: op.operation_id,
+                outcome_unknown,
+                attempts,
+            };
+        }
+        Failure::Transport {
+            operation: op.operation_id,
+            may_have_reached_server: !never_reached,
+            outcome_unknown,
+            attempts,
+            source: e.without_url(),
+        }
+    }
+}
+
 impl std::fmt::Debug for Failure {
     /// What the [`Error`] it becomes shows; no request content is held.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
