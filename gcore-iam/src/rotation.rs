@@ -460,47 +460,8 @@ impl RotateToken<'_> {
             .map(|tokens| tokens.iter().map(|t| t.id).collect());
 
         // 2. create the new token: never repeated; a lost answer is looked up instead
-        let (new_token_id, secret) = match client.create_api_token_v2(account_id, request).await {
-            Ok(created) => match created.token {
-                Some(secret) => (created.id, secret),
-                None => {
-                    return Err(RotationError::NewTokenUnusable {
-                        old_token_id,
-                        new_token_ids: vec![created.id],
-                        cause: RotationCause::CreatedWithoutValue,
-                    });
-                }
-            },
-            Err(e) => match created_anyway(&e) {
-                Some(Created::Token { id, secret }) => (id, secret),
-                found => {
-                    let cause = RotationCause::Create(e);
-                    let ids = match found {
-                        Some(Created::Without(ids)) => ids,
-                        _ => match lookup_made(client, account_id, before, &name).await {
-                            Ok(ids) => ids,
-                            Err(lookup) => {
-                                return Err(RotationError::CreateOutcomeUnknown {
-                                    old_token_id,
-                                    name,
-                                    cause,
-                                    lookup: Box::new(lookup),
-                                });
-                            }
-                        },
-                    };
-                    return Err(if ids.is_empty() {
-                        unchanged(cause)
-                    } else {
-                        RotationError::NewTokenUnusable {
-                            old_token_id,
-                            new_token_ids: ids,
-                            cause,
-                        }
-                    });
-                }
-            },
-        };
+        let (new_token_id, secret) =
+            create_new(client, account_id, old_token_id, request, before, name).await?;
 
         // 3. check that the new token authenticates
         let unverified = |cause, secret| RotationError::NewTokenUnverified {
@@ -518,43 +479,22 @@ impl RotateToken<'_> {
         }
 
         // 4. delete the old token
-        let deleted = client.delete_api_token_v2(account_id, old_token_id).await;
-        if let Err(e) = deleted {
-            let self_is_old = client.api_key_id() == old_token_id.to_string();
-            if !is_gone(
-                e.status(),
-                e.api_error().and_then(|a| a.auth_failure()),
-                self_is_old,
-            ) {
-                // the answer may have been lost after the delete acted: look again
-                let reread = client.get_api_token_v2(account_id, old_token_id).await;
-                let gone = match &reread {
-                    Ok(t) => t.deleted,
-                    Err(r) => is_gone(
-                        r.status(),
-                        r.api_error().and_then(|a| a.auth_failure()),
-                        self_is_old,
-                    ),
-                };
-                if !gone {
-                    let cause = RotationCause::Delete(e);
-                    return Err(match reread {
-                        Ok(_) => RotationError::OldTokenNotDeleted {
-                            old_token_id,
-                            new_token_id,
-                            new_secret: secret,
-                            cause,
-                        },
-                        Err(lookup) => RotationError::OldTokenMayRemain {
-                            old_token_id,
-                            new_token_id,
-                            new_secret: secret,
-                            cause,
-                            lookup: Box::new(lookup),
-                        },
-                    });
-                }
-            }
+        if let Err(cause) = delete_old(client, account_id, old_token_id).await {
+            return Err(match cause {
+                NotDeleted::Refused(cause) => RotationError::OldTokenNotDeleted {
+                    old_token_id,
+                    new_token_id,
+                    new_secret: secret,
+                    cause,
+                },
+                NotDeleted::Unknown { cause, lookup } => RotationError::OldTokenMayRemain {
+                    old_token_id,
+                    new_token_id,
+                    new_secret: secret,
+                    cause,
+                    lookup,
+                },
+            });
         }
         Ok(RotatedToken {
             secret,
@@ -566,6 +506,112 @@ impl RotateToken<'_> {
 
 /// Whether an answer about the old token says it no longer exists: 404, or (when the
 /// client authenticates with the old token itself) Gcore's answer to a deleted token.
+/// Rotation's step 2: creates the new token from `request`, once. When the answer is lost
+/// or unusable, the tokens made are looked up (by `before`, the ids that existed, and the
+/// name); what the rotation then reports depends on whether any was made.
+async fn create_new(
+    client: &Client,
+    account_id: i64,
+    old_token_id: i64,
+    request: Token2,
+    before: Result<BTreeSet<i64>, Error<GetApiTokensV2Error>>,
+    name: String,
+) -> Result<(i64, SecretString), RotationError> {
+    let e = match client.create_api_token_v2(account_id, request).await {
+        Ok(created) => {
+            return match created.token {
+                Some(secret) => Ok((created.id, secret)),
+                None => Err(RotationError::NewTokenUnusable {
+                    old_token_id,
+                    new_token_ids: vec![created.id],
+                    cause: RotationCause::CreatedWithoutValue,
+                }),
+            };
+        }
+        Err(e) => e,
+    };
+    let found = created_anyway(&e);
+    if let Some(Created::Token { id, secret }) = found {
+        return Ok((id, secret));
+    }
+    let cause = RotationCause::Create(e);
+    let ids = match found {
+        Some(Created::Without(ids)) => ids,
+        _ => match lookup_made(client, account_id, before, &name).await {
+            Ok(ids) => ids,
+            Err(lookup) => {
+                return Err(RotationError::CreateOutcomeUnknown {
+                    old_token_id,
+                    name,
+                    cause,
+                    lookup: Box::new(lookup),
+                });
+            }
+        },
+    };
+    Err(if ids.is_empty() {
+        RotationError::Unchanged {
+            old_token_id,
+            cause,
+        }
+    } else {
+        RotationError::NewTokenUnusable {
+            old_token_id,
+            new_token_ids: ids,
+            cause,
+        }
+    })
+}
+
+/// Why rotation's step 4 left the old token in place, or may have.
+enum NotDeleted {
+    /// The delete failed and the token is still there.
+    Refused(RotationCause),
+    /// The delete failed and looking again failed too.
+    Unknown {
+        cause: RotationCause,
+        lookup: Box<Error<GetApiTokenV2Error>>,
+    },
+}
+
+/// Rotation's step 4: deletes the old token. A failed delete whose answer may have been
+/// lost after it acted is checked by reading the token again; a token already gone (404,
+/// or the key in use was the old one and is no longer valid) counts as deleted.
+async fn delete_old(client: &Client, account_id: i64, old_token_id: i64) -> Result<(), NotDeleted> {
+    let Err(e) = client.delete_api_token_v2(account_id, old_token_id).await else {
+        return Ok(());
+    };
+    let self_is_old = client.api_key_id() == old_token_id.to_string();
+    if is_gone(
+        e.status(),
+        e.api_error().and_then(|a| a.auth_failure()),
+        self_is_old,
+    ) {
+        return Ok(());
+    }
+    // the answer may have been lost after the delete acted: look again
+    let reread = client.get_api_token_v2(account_id, old_token_id).await;
+    let gone = match &reread {
+        Ok(t) => t.deleted,
+        Err(r) => is_gone(
+            r.status(),
+            r.api_error().and_then(|a| a.auth_failure()),
+            self_is_old,
+        ),
+    };
+    if gone {
+        return Ok(());
+    }
+    let cause = RotationCause::Delete(e);
+    Err(match reread {
+        Ok(_) => NotDeleted::Refused(cause),
+        Err(lookup) => NotDeleted::Unknown {
+            cause,
+            lookup: Box::new(lookup),
+        },
+    })
+}
+
 fn is_gone(status: Option<u16>, auth: Option<&AuthFailure>, self_is_old: bool) -> bool {
     status == Some(404) || (self_is_old && auth == Some(&AuthFailure::InvalidOrExpired))
 }
