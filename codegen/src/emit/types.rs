@@ -22,8 +22,34 @@ pub fn head_text(api: &Api) -> String {
         .types
         .iter()
         .any(|t| matches!(t.kind, TypeKind::StringEnum(_)));
+    let objects = api
+        .types
+        .iter()
+        .any(|t| matches!(&t.kind, TypeKind::Struct(s) if s.additional.is_none()));
     super::macro_text(STRING_ENUM_MACRO, any, api)
+        + &super::macro_text(OBJECT_SERDE_MACRO, objects, api)
 }
+
+const OBJECT_SERDE_MACRO: &str = r#"/// serde for a struct, which keeps its derived impls (`#[serde(remote = "Self")]`) and
+/// asks the decoder for an object only (`runtime::ObjectOnly`): the derive's code for a
+/// struct sent as an array is never compiled.
+macro_rules! object_serde {
+    ($name:ident) => {
+        #[allow(deprecated)]
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                $name::serialize(self, serializer)
+            }
+        }
+        #[allow(deprecated)]
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                $name::deserialize(crate::runtime::ObjectOnly(deserializer))
+            }
+        }
+    };
+}
+"#;
 
 const STRING_ENUM_MACRO: &str = r#"/// `as_str`, `Display`, `FromStr` and serde for a string enum whose `Unknown` variant keeps
 /// the values the API description does not list: `string_enum!(Name { Variant => "wire" })`.
@@ -236,15 +262,22 @@ fn struct_def(
         .is_input
         .then(|| setters(&name, s, here, allow.as_ref()))
         .flatten();
+    // decoded from an object only (see `object_serde!`); a flattened field already makes
+    // the derive ask for a map
+    let object_only = s.additional.is_none();
+    let remote = object_only.then(|| quote!(#[serde(remote = "Self")]));
+    let object_serde = object_only.then(|| quote!(object_serde!(#name);));
     quote! {
         #docs
         #deprecated
         #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize, serde::Deserialize)]
+        #remote
         #[non_exhaustive]
         #allow
         pub struct #name {
             #( #fields )*
         }
+        #object_serde
         #ctor
         #setters_impl
     }

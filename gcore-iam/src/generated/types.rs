@@ -43,6 +43,25 @@ macro_rules! string_enum {
         }
     };
 }
+/// serde for a struct, which keeps its derived impls (`#[serde(remote = "Self")]`) and
+/// asks the decoder for an object only (`runtime::ObjectOnly`): the derive's code for a
+/// struct sent as an array is never compiled.
+macro_rules! object_serde {
+    ($name:ident) => {
+        #[allow(deprecated)]
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                $name::serialize(self, serializer)
+            }
+        }
+        #[allow(deprecated)]
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                $name::deserialize(crate::runtime::ObjectOnly(deserializer))
+            }
+        }
+    };
+}
 /// JWT access token; send it with API requests.
 pub type AccessToken = String;
 /// A way of signing in.
@@ -71,6 +90,7 @@ string_enum!(
 pub type AuthTypes = Vec<AuthType>;
 /// `BaseUser` of the API description.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct BaseUser {
     /// ID of the user.
@@ -148,10 +168,12 @@ pub struct BaseUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auth_types: Option<Vec<AuthType>>,
 }
+object_serde!(BaseUser);
 /// `ChangePasswordError` of the API description.
 pub type ChangePasswordError = ValidationError;
 /// `ChangePasswordRequest` of the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct ChangePasswordRequest {
     /// Current password.
@@ -161,6 +183,7 @@ pub struct ChangePasswordRequest {
     /// New password once more, as a check.
     pub double: crate::SecretString,
 }
+object_serde!(ChangePasswordRequest);
 impl ChangePasswordRequest {
     /// A `ChangePasswordRequest` with its required fields; optional fields start unset.
     pub fn new(
@@ -177,6 +200,7 @@ impl ChangePasswordRequest {
 }
 /// `ClientBase` of the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct ClientBase {
     /// ID of the account.
@@ -250,6 +274,7 @@ pub struct ClientBase {
     /// System field.
     pub has_active_admin: bool,
 }
+object_serde!(ClientBase);
 /// System field. How the account is billed.
 pub type ClientBillType = String;
 /// System field. Services the account may use.
@@ -307,6 +332,7 @@ string_enum!(
 );
 /// API token role and issuer data.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct ClientUser {
     /// Deletion flag. If true, then the API token was deleted.
@@ -322,12 +348,14 @@ pub struct ClientUser {
     /// `role`
     pub role: Group,
 }
+object_serde!(ClientUser);
 /// Website of the company.
 pub type ClientWebsite = String;
 /// `CreateAccountError` of the API description.
 pub type CreateAccountError = ValidationError;
 /// `CreateAccountRequest` of the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct CreateAccountRequest {
     /// ID of the new account.
@@ -338,6 +366,7 @@ pub struct CreateAccountRequest {
     /// Name of the company.
     pub company: String,
 }
+object_serde!(CreateAccountRequest);
 impl CreateAccountRequest {
     /// A `CreateAccountRequest` with its required fields; optional fields start unset.
     pub fn new(company: impl Into<String>) -> Self {
@@ -407,22 +436,27 @@ impl<'de> serde::Deserialize<'de> for CreateTokenError {
 }
 /// Invalid role
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct CreateTokenErrorInvalidRole {
     /// The specified role does not exist. Please check the role name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<serde_json::Map<String, serde_json::Value>>,
 }
+object_serde!(CreateTokenErrorInvalidRole);
 /// You can't create an API token with the specified role.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct CreateTokenErrorRoleTooHigh {
     /// The specified role is higher than yours. Try using another role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<serde_json::Map<String, serde_json::Value>>,
 }
+object_serde!(CreateTokenErrorRoleTooHigh);
 /// `CreateTokenResponse` of the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct CreateTokenResponse {
     /// API token.
@@ -454,8 +488,10 @@ pub struct CreateTokenResponse {
     /// Date when the API token was last used (ISO 8086/RFC 3339 format), UTC.
     pub last_usage: String,
 }
+object_serde!(CreateTokenResponse);
 /// `CreateTokenResponseV2` of the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct CreateTokenResponseV2 {
     /// The API token, with `_` as separator. It is shown this one time only: Gcore keeps no copy, so store it now; keeping it safe is up to whoever issued it.
@@ -485,6 +521,7 @@ pub struct CreateTokenResponseV2 {
     /// Date when the API token was last used (ISO 8086/RFC 3339 format), UTC.
     pub last_usage: String,
 }
+object_serde!(CreateTokenResponseV2);
 /// ID of the user making the request.
 pub type CurrentUser = i64;
 /// Whether the account is deleted:
@@ -493,11 +530,13 @@ pub type CurrentUser = i64;
 pub type Deleted = bool;
 /// `EmailRequest` of the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct EmailRequest {
     /// Email address of the user.
     pub email: String,
 }
+object_serde!(EmailRequest);
 impl EmailRequest {
     /// A `EmailRequest` with its required fields; optional fields start unset.
     pub fn new(email: impl Into<String>) -> Self {
@@ -508,6 +547,7 @@ impl EmailRequest {
 pub type ForgotPasswordError = ValidationError;
 /// A feature enabled for the account.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct FreeFeature {
     /// ID of the feature.
@@ -526,8 +566,10 @@ pub struct FreeFeature {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_feature_id: Option<i64>,
 }
+object_serde!(FreeFeature);
 /// Free features of the account, one array per service.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct FreeFeatureList {
     /// `CDN`
@@ -555,6 +597,7 @@ pub struct FreeFeatureList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub streaming: Option<Vec<FreeFeature>>,
 }
+object_serde!(FreeFeatureList);
 /// `GetLastLoginTimeBadRequestBody` of the API description.
 ///
 /// Decoded by shape: the variant that holds the whole value; a value that fits none decodes to `Other`. Variants are tried in this order: `ValidationError`, `JsonParseError`; a value that several hold only in part decodes to `Other`.
@@ -614,6 +657,7 @@ impl<'de> serde::Deserialize<'de> for GetLastLoginTimeBadRequestBody {
 }
 /// `Group` of the API description.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct Group {
     /// The role's id. The roles Gcore documents (`gcore_iam::Role` names them; a token cannot
@@ -632,6 +676,7 @@ pub struct Group {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<GroupName>,
 }
+object_serde!(Group);
 impl Group {
     /// Sets `id`.
     pub fn with_id(mut self, value: i64) -> Self {
@@ -801,6 +846,7 @@ string_enum!(
 );
 /// `InviteUserRequest` of the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct InviteUserRequest {
     /// Email address to send the invitation to.
@@ -818,6 +864,7 @@ pub struct InviteUserRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+object_serde!(InviteUserRequest);
 impl InviteUserRequest {
     /// A `InviteUserRequest` with its required fields; optional fields start unset.
     pub fn new(email: impl Into<String>, user_role: Group, client_id: i64) -> Self {
@@ -844,6 +891,7 @@ impl InviteUserRequest {
 }
 /// `InviteUserResponseSchema` of the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct InviteUserResponseSchema {
     /// State of the invitation.
@@ -851,14 +899,17 @@ pub struct InviteUserResponseSchema {
     /// ID of the invited user.
     pub user_id: i64,
 }
+object_serde!(InviteUserResponseSchema);
 /// Invalid request JSON schema
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct JsonParseError {
     /// Says why the request body is not valid JSON.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+object_serde!(JsonParseError);
 /// Language of the user.
 ///
 /// Used for the control panel and for emails.
@@ -884,6 +935,7 @@ pub enum Language {
 string_enum!(Language { De => "de", En => "en", Ru => "ru", Zh => "zh", Az => "az" });
 /// `LastLoginTimeItem` of the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct LastLoginTimeItem {
     /// Account ID.
@@ -901,8 +953,10 @@ pub struct LastLoginTimeItem {
     /// ID of the user.
     pub user: i64,
 }
+object_serde!(LastLoginTimeItem);
 /// `LastLoginTimeSchema` of the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct LastLoginTimeSchema {
     /// Total number of entries.
@@ -916,6 +970,7 @@ pub struct LastLoginTimeSchema {
     /// `result`
     pub result: Vec<LastLoginTimeItem>,
 }
+object_serde!(LastLoginTimeSchema);
 /// `LoginError` of the API description.
 ///
 /// Decoded by shape: the variant that holds the whole value; a value that fits none decodes to `Other`. Variants are tried in this order: `ValidationError`, `JsonParseError`, `LoginFailureNoActiveAccountFound`; a value that several hold only in part decodes to `Other`.
@@ -988,20 +1043,24 @@ impl<'de> serde::Deserialize<'de> for LoginError {
 }
 /// No active account found
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct LoginFailureNoActiveAccountFound {
     /// Wrong username or password; check both and try again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<LoginFailureNoActiveAccountFoundErrors>,
 }
+object_serde!(LoginFailureNoActiveAccountFound);
 /// Wrong username or password; check both and try again.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct LoginFailureNoActiveAccountFoundErrors {
     /// `errors`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<LoginFailureNoActiveAccountFoundErrorsErrorsItem>>,
 }
+object_serde!(LoginFailureNoActiveAccountFoundErrors);
 /// `LoginFailureNoActiveAccountFoundErrorsErrorsItem` of the API description.
 ///
 /// Values the API description does not list yet decode to `Unknown`, so a
@@ -1021,6 +1080,7 @@ string_enum!(
 );
 /// `LoginRequest` of the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct LoginRequest {
     /// Email address of the user.
@@ -1031,6 +1091,7 @@ pub struct LoginRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub one_time_password: Option<crate::SecretString>,
 }
+object_serde!(LoginRequest);
 impl LoginRequest {
     /// A `LoginRequest` with its required fields; optional fields start unset.
     pub fn new(
@@ -1056,6 +1117,7 @@ impl LoginRequest {
 }
 /// `PaginatedUsersArray` of the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct PaginatedUsersArray {
     /// Total number of users.
@@ -1069,8 +1131,10 @@ pub struct PaginatedUsersArray {
     /// `results`
     pub results: Vec<User>,
 }
+object_serde!(PaginatedUsersArray);
 /// A feature enabled for the account.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct PaidFeature {
     /// ID of the feature.
@@ -1089,8 +1153,10 @@ pub struct PaidFeature {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paid_feature_id: Option<i64>,
 }
+object_serde!(PaidFeature);
 /// Paid features of the account, one array per service.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct PaidFeatureList {
     /// `CDN`
@@ -1118,8 +1184,10 @@ pub struct PaidFeatureList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub streaming: Option<Vec<PaidFeature>>,
 }
+object_serde!(PaidFeatureList);
 /// `PutUser` of the API description.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct PutUser {
     /// ID of the user.
@@ -1198,6 +1266,7 @@ pub struct PutUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_and_roles: Option<Vec<UserClientAndRolesItem>>,
 }
+object_serde!(PutUser);
 impl PutUser {
     /// Sets `id`.
     pub fn with_id(mut self, value: i64) -> Self {
@@ -1277,11 +1346,13 @@ impl PutUser {
 }
 /// `RefreshRequest` of the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct RefreshRequest {
     /// JWT refresh token; trade it for a new access token with `/auth/jwt/refresh` (`POST /auth/jwt/refresh`).
     pub refresh: crate::SecretString,
 }
+object_serde!(RefreshRequest);
 impl RefreshRequest {
     /// A `RefreshRequest` with its required fields; optional fields start unset.
     pub fn new(refresh: impl Into<crate::SecretString>) -> Self {
@@ -1347,6 +1418,7 @@ impl<'de> serde::Deserialize<'de> for RevokeUserAccessForbiddenError {
 }
 /// `ServiceEnabledStatus` of the API description.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct ServiceEnabledStatus {
     /// State of a service.
@@ -1356,8 +1428,10 @@ pub struct ServiceEnabledStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
+object_serde!(ServiceEnabledStatus);
 /// State of every service the account can use, keyed by service.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct ServiceEnabledStatusObject {
     /// `CDN`
@@ -1385,6 +1459,7 @@ pub struct ServiceEnabledStatusObject {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub streaming: Option<ServiceEnabledStatus>,
 }
+object_serde!(ServiceEnabledStatusObject);
 /// Name of a service.
 ///
 /// Values the API description does not list yet decode to `Unknown`, so a
@@ -1458,6 +1533,7 @@ string_enum!(
 );
 /// `Token` of the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct Token {
     /// JWT refresh token; trade it for a new access token with `/auth/jwt/refresh` (`POST /auth/jwt/refresh`).
@@ -1465,8 +1541,10 @@ pub struct Token {
     /// JWT access token; send it with API requests.
     pub access: crate::SecretString,
 }
+object_serde!(Token);
 /// `Token2` of the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct Token2 {
     /// API token name.
@@ -1482,6 +1560,7 @@ pub struct Token2 {
     /// API token role.
     pub client_user: Token2ClientUser,
 }
+object_serde!(Token2);
 impl Token2 {
     /// A `Token2` with its required fields; optional fields start unset.
     pub fn new(
@@ -1506,12 +1585,14 @@ impl Token2 {
 }
 /// API token role.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct Token2ClientUser {
     /// `role`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<Group>,
 }
+object_serde!(Token2ClientUser);
 impl Token2ClientUser {
     /// Sets `role`.
     pub fn with_role(mut self, value: Group) -> Self {
@@ -1521,14 +1602,17 @@ impl Token2ClientUser {
 }
 /// The specified user has API tokens.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct TokenConstrainsDeletion {
     /// The user still owns API tokens. Delete them (`DELETE /clients/{clientId}/tokens/{tokenId}`) before deleting the user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
+object_serde!(TokenConstrainsDeletion);
 /// `TokenResponse` of the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct TokenResponse {
     /// API token name.
@@ -1555,6 +1639,7 @@ pub struct TokenResponse {
     /// Date when the API token was last used (ISO 8086/RFC 3339 format), UTC.
     pub last_usage: String,
 }
+object_serde!(TokenResponse);
 /// `TokenResponseArray` of the API description.
 pub type TokenResponseArray = Vec<TokenResponse>;
 /// `UpdateUserEmailError` of the API description.
@@ -1637,70 +1722,87 @@ impl<'de> serde::Deserialize<'de> for UpdateUserEmailError {
 }
 /// `UpdateUserEmailErrorInvalidEmailAddressItem` of the API description.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct UpdateUserEmailErrorInvalidEmailAddressItem {
     /// `errors`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<UpdateUserEmailErrorInvalidEmailAddressItemErrors>,
 }
+object_serde!(UpdateUserEmailErrorInvalidEmailAddressItem);
 /// `UpdateUserEmailErrorInvalidEmailAddressItemErrors` of the API description.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct UpdateUserEmailErrorInvalidEmailAddressItemErrors {
     /// Address not valid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_email: Option<String>,
 }
+object_serde!(UpdateUserEmailErrorInvalidEmailAddressItemErrors);
 /// `UpdateUserEmailErrorPasswordIsIncorrectItem` of the API description.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct UpdateUserEmailErrorPasswordIsIncorrectItem {
     /// `errors`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<UpdateUserEmailErrorPasswordIsIncorrectItemErrors>,
 }
+object_serde!(UpdateUserEmailErrorPasswordIsIncorrectItem);
 /// `UpdateUserEmailErrorPasswordIsIncorrectItemErrors` of the API description.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct UpdateUserEmailErrorPasswordIsIncorrectItemErrors {
     /// Wrong password.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
 }
+object_serde!(UpdateUserEmailErrorPasswordIsIncorrectItemErrors);
 /// `UpdateUserEmailErrorSameEmailAddressItem` of the API description.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct UpdateUserEmailErrorSameEmailAddressItem {
     /// `errors`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<UpdateUserEmailErrorSameEmailAddressItemErrors>,
 }
+object_serde!(UpdateUserEmailErrorSameEmailAddressItem);
 /// `UpdateUserEmailErrorSameEmailAddressItemErrors` of the API description.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct UpdateUserEmailErrorSameEmailAddressItemErrors {
     /// Address unchanged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_email: Option<String>,
 }
+object_serde!(UpdateUserEmailErrorSameEmailAddressItemErrors);
 /// `UpdateUserEmailErrorUserWithEmailAlreadyExistsItem` of the API description.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct UpdateUserEmailErrorUserWithEmailAlreadyExistsItem {
     /// `errors`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<UpdateUserEmailErrorUserWithEmailAlreadyExistsItemErrors>,
 }
+object_serde!(UpdateUserEmailErrorUserWithEmailAlreadyExistsItem);
 /// `UpdateUserEmailErrorUserWithEmailAlreadyExistsItemErrors` of the API description.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct UpdateUserEmailErrorUserWithEmailAlreadyExistsItemErrors {
     /// Address {`new_email`} is taken by another account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_email: Option<String>,
 }
+object_serde!(UpdateUserEmailErrorUserWithEmailAlreadyExistsItemErrors);
 /// `UpdateUserEmailRequest` of the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct UpdateUserEmailRequest {
     /// New email address.
@@ -1708,6 +1810,7 @@ pub struct UpdateUserEmailRequest {
     /// The user's password, to confirm the change.
     pub password: crate::SecretString,
 }
+object_serde!(UpdateUserEmailRequest);
 impl UpdateUserEmailRequest {
     /// A `UpdateUserEmailRequest` with its required fields; optional fields start unset.
     pub fn new(
@@ -1722,12 +1825,14 @@ impl UpdateUserEmailRequest {
 }
 /// `UpdateUserEmailResponse` of the API description.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct UpdateUserEmailResponse {
     /// New email address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_email: Option<String>,
 }
+object_serde!(UpdateUserEmailResponse);
 /// `UpdateUserError` of the API description.
 ///
 /// Decoded by shape: the variant that holds the whole value; a value that fits none decodes to `Other`. Variants are tried in this order: `ValidationError`, `JsonParseError`; a value that several hold only in part decodes to `Other`.
@@ -1787,6 +1892,7 @@ impl<'de> serde::Deserialize<'de> for UpdateUserError {
 }
 /// `User` of the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct User {
     /// ID of the user.
@@ -1862,10 +1968,12 @@ pub struct User {
     /// Read-only: set by the server.
     pub client_and_roles: Vec<UserClientAndRolesItem>,
 }
+object_serde!(User);
 /// Accounts the user can access; there may be several.
 pub type UserClientAndRoles = Vec<UserClientAndRolesItem>;
 /// `UserClientAndRolesItem` of the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct UserClientAndRolesItem {
     /// `client_id`
@@ -1877,6 +1985,7 @@ pub struct UserClientAndRolesItem {
     /// ID of the user.
     pub user_id: i64,
 }
+object_serde!(UserClientAndRolesItem);
 impl UserClientAndRolesItem {
     /// A `UserClientAndRolesItem` with its required fields; optional fields start unset.
     pub fn new(
@@ -1913,6 +2022,7 @@ pub type UserName = String;
 pub type UserPhone = String;
 /// `UserPublic` of the API description.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct UserPublic {
     /// ID of the user.
@@ -1984,14 +2094,17 @@ pub struct UserPublic {
     /// Read-only: set by the server.
     pub is_active: bool,
 }
+object_serde!(UserPublic);
 /// Group of the user.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct UserRole {
     /// `user_role`
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_role: Option<Group>,
 }
+object_serde!(UserRole);
 impl UserRole {
     /// Sets `user_role`.
     pub fn with_user_role(mut self, value: Group) -> Self {
@@ -2001,20 +2114,24 @@ impl UserRole {
 }
 /// `UserRoleValidationError` of the API description.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct UserRoleValidationError {
     /// Problems found in the request, keyed by field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<UserRoleValidationErrorErrors>,
 }
+object_serde!(UserRoleValidationError);
 /// Problems found in the request, keyed by field.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct UserRoleValidationErrorErrors {
     /// Messages for one field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub property_name: Option<Vec<String>>,
 }
+object_serde!(UserRoleValidationErrorErrors);
 /// Kind of user.
 ///
 /// Values the API description does not list yet decode to `Unknown`, so a
@@ -2036,12 +2153,14 @@ string_enum!(
 );
 /// Validation error
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(remote = "Self")]
 #[non_exhaustive]
 pub struct ValidationError {
     /// Problems found in the request, keyed by field name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<std::collections::BTreeMap<String, Vec<String>>>,
 }
+object_serde!(ValidationError);
 /// Decodes `value` as `T`; `Some((v, true))` when nothing of `value` was lost,
 /// `Some((v, false))` when something was but `v` still holds some of it, `None`
 /// when `T` cannot hold it or keeps none of it (every field optional and absent).

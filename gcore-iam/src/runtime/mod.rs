@@ -12,6 +12,7 @@ pub(crate) mod client;
 pub(crate) mod credentials;
 pub(crate) mod error;
 pub(crate) mod nullable;
+pub(crate) mod object;
 pub(crate) mod operation;
 pub(crate) mod paginate;
 pub(crate) mod redact;
@@ -20,6 +21,7 @@ pub(crate) mod sending;
 pub(crate) mod service;
 
 pub use credentials::{SchemeKind, SecurityScheme};
+pub use object::ObjectOnly;
 pub use operation::{
     Deprecation, Failure, OperationInfo, Request, Response, encode_path, format_matches,
     json_path_at, object_entries, param_string,
