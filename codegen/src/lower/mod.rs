@@ -82,10 +82,11 @@ pub fn lower(spec: &LoadedSpec, settings: &Settings) -> Result<(Api, Diagnostics
     };
     // The document-wide checks read only the raw document: they run on a second core
     // while the lowering proper runs here, and their findings go where they would have
-    // gone had they run first (after the loader's warnings).
-    let (operations, findings) = std::thread::scope(|s| {
+    // gone had they run first (after the loader's warnings). The links between operations
+    // are found there too, and checked once the operations are known.
+    let (operations, (findings, links)) = std::thread::scope(|s| {
         let checks = s.spawn(|| {
-            [
+            let findings = [
                 checks::paths_and_webhooks,
                 checks::unsupported_keywords,
                 checks::enum_value_types,
@@ -93,7 +94,8 @@ pub fn lower(spec: &LoadedSpec, settings: &Settings) -> Result<(Api, Diagnostics
             ]
             .into_iter()
             .flat_map(|check| check(&spec.raw))
-            .collect::<Vec<_>>()
+            .collect::<Vec<_>>();
+            (findings, operation_links_in(&spec.raw))
         });
         l.name_components();
         l.name_operations();
@@ -120,7 +122,7 @@ pub fn lower(spec: &LoadedSpec, settings: &Settings) -> Result<(Api, Diagnostics
         .collect();
     let at = spec.warnings.items.len();
     l.diags.items.splice(at..at, found);
-    l.finish(operations)
+    l.finish(operations, links)
 }
 
 impl<'a> Lowerer<'a> {
@@ -737,7 +739,12 @@ impl<'a> Lowerer<'a> {
     /// Marks input types, boxes recursive fields, checks that every name resolves.
     /// The passes over the whole API once every operation and type is lowered, then the
     /// API itself, or every problem found.
-    fn finish(mut self, operations: Vec<Operation>) -> Result<(Api, Diagnostics), Diagnostics> {
+    /// `links`: every `#operation/<id>` link in the document, with the pointer of its text.
+    fn finish(
+        mut self,
+        operations: Vec<Operation>,
+        links: Vec<(String, String)>,
+    ) -> Result<(Api, Diagnostics), Diagnostics> {
         let operations_in_document = self.check_nothing_dropped(&operations);
         let roots = Roots::of(&operations);
         let inputs = reachable(roots.inputs.clone(), &self.types);
@@ -748,7 +755,7 @@ impl<'a> Lowerer<'a> {
         self.check_unions_on_cycles();
         self.check_alias_cycles();
         self.check_names_resolve(&operations);
-        self.check_operation_links();
+        self.check_operation_links(links);
         let security_schemes = self.security_schemes();
         self.check_settings_used();
         if self.settings.deny_warnings {
@@ -1078,9 +1085,10 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// Links between operations, in every description, summary and title of the document.
-    fn check_operation_links(&mut self) {
-        for (ptr, target) in operation_links_in(&self.spec.raw) {
+    /// Links between operations, in every description, summary and title of the document
+    /// (found by [`operation_links_in`]).
+    fn check_operation_links(&mut self, links: Vec<(String, String)>) {
+        for (ptr, target) in links {
             if !self.op_methods.contains_key(&target) {
                 self.current_op = crate::load::operation_at_pointer(&self.spec.raw, &ptr);
                 self.warn(
