@@ -142,46 +142,36 @@ fn link(text: &str, target: &str, ops: &BTreeMap<String, String>) -> String {
 }
 
 /// Escapes `<` (stray HTML), brackets that are not links (intra-doc links), and wraps
-/// bare URLs in `<…>`.
+/// bare URLs in `<…>`. Walks the text in place: every character it looks for is ASCII.
 fn escape_text(seg: &str) -> String {
-    let mut out = String::new();
-    let chars: Vec<char> = seg.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        let rest: String = chars[i..].iter().take(8).collect();
+    let mut out = String::with_capacity(seg.len());
+    let mut prev = ' ';
+    let mut rest = seg;
+    while let Some(c) = rest.chars().next() {
         if rest.starts_with("http://") || rest.starts_with("https://") {
-            let prev = if i > 0 { chars[i - 1] } else { ' ' };
-            let mut j = i;
-            while j < chars.len()
-                && !chars[j].is_whitespace()
-                && !matches!(chars[j], ')' | '>' | '"' | '\'' | '<')
-            {
-                j += 1;
-            }
-            let mut url: String = chars[i..j].iter().collect();
-            while url.ends_with(['.', ',', ';', ':', '*']) {
-                url.pop();
-                j -= 1;
-            }
+            let end = rest
+                .find(|c: char| c.is_whitespace() || matches!(c, ')' | '>' | '"' | '\'' | '<'))
+                .unwrap_or(rest.len());
+            let url = rest[..end].trim_end_matches(['.', ',', ';', ':', '*']);
             if prev == '(' {
-                out.push_str(&url);
+                out.push_str(url);
             } else {
                 out.push('<');
-                out.push_str(&url);
+                out.push_str(url);
                 out.push('>');
             }
-            i = j;
+            // a URL begins with "http", so it is never empty
+            prev = url.chars().next_back().unwrap_or(prev);
+            rest = &rest[url.len()..];
             continue;
         }
         match c {
             '<' => out.push_str("&lt;"),
             '[' => {
                 // keep `[text](target)` links, escape everything else
-                let tail: String = chars[i..].iter().collect();
-                let is_link = tail
+                let is_link = rest
                     .find("](")
-                    .is_some_and(|p| !tail[1..p].contains('[') && !tail[1..p].contains(']'));
+                    .is_some_and(|p| !rest[1..p].contains('[') && !rest[1..p].contains(']'));
                 if is_link {
                     out.push('[')
                 } else {
@@ -189,8 +179,7 @@ fn escape_text(seg: &str) -> String {
                 }
             }
             ']' => {
-                let next = chars.get(i + 1);
-                if next == Some(&'(') {
+                if rest[1..].starts_with('(') {
                     out.push(']')
                 } else {
                     out.push_str("\\]")
@@ -198,15 +187,36 @@ fn escape_text(seg: &str) -> String {
             }
             _ => out.push(c),
         }
-        i += 1;
+        prev = c;
+        rest = &rest[c.len_utf8()..];
     }
     out
 }
 
-/// `#[doc = "…"]` attributes, one per line.
+/// `#[doc = r"…"]` attributes, one per line.
 pub fn attrs(text: &str) -> TokenStream {
-    let lines = text.lines().map(|l| format!(" {l}").trim_end().to_string());
+    let lines = text.lines().map(|l| raw_string(format!(" {l}").trim_end()));
     quote! { #( #[doc = #lines] )* }
+}
+
+/// `text` as a raw string literal (`r"…"`, `r#"…"#` when it holds a quote). Docs are most
+/// of the text a generation emits: a raw literal is written, read back by `syn` and read
+/// again by `prettyplease` (which prints it as `///`) without escaping and unescaping
+/// every character. A bare CR cannot be in a raw string: such text gets an escaped one.
+fn raw_string(text: &str) -> proc_macro2::Literal {
+    if text.contains('\r') {
+        return proc_macro2::Literal::string(text);
+    }
+    // one `#` more than the longest run of them after a quote
+    let hashes = text
+        .match_indices('"')
+        .map(|(i, _)| text[i + 1..].bytes().take_while(|b| *b == b'#').count() + 1)
+        .max()
+        .unwrap_or(0);
+    let fence = "#".repeat(hashes);
+    format!("r{fence}\"{text}\"{fence}")
+        .parse()
+        .unwrap_or_else(|_| proc_macro2::Literal::string(text))
 }
 
 #[cfg(test)]
@@ -219,6 +229,45 @@ mod tests {
             "get_api_tokens_v2".to_string(),
         )]
         .into()
+    }
+
+    #[test]
+    fn doc_lines_read_back_as_written_and_print_as_line_comments() {
+        let text =
+            "plain\nsays \"hi\"\na \"# and \"## inside\nback\\slash \u{e9}\ncarriage\rreturn";
+        let docs = attrs(text);
+        // raw where a raw literal can hold the text, with as few `#` as it takes
+        let tokens = docs.to_string();
+        assert!(tokens.contains(r#"r" plain""#), "{tokens}");
+        assert!(
+            tokens.contains(r####"r###" a "# and "## inside"###"####),
+            "{tokens}"
+        );
+        let file: syn::File = syn::parse2(quote!(#docs struct S;)).unwrap();
+        let syn::Item::Struct(item) = &file.items[0] else {
+            panic!("not a struct")
+        };
+        let read: Vec<String> = item
+            .attrs
+            .iter()
+            .map(|a| match &a.meta {
+                syn::Meta::NameValue(nv) => match &nv.value {
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(s),
+                        ..
+                    }) => s.value(),
+                    _ => panic!("not a string"),
+                },
+                _ => panic!("not name = value"),
+            })
+            .collect();
+        let expected: Vec<String> = text.lines().map(|l| format!(" {l}")).collect();
+        assert_eq!(read, expected);
+        let printed = prettyplease::unparse(&file);
+        assert!(
+            printed.starts_with("/// plain\n/// says \"hi\"\n/// a \"# and \"## inside\n"),
+            "{printed}"
+        );
     }
 
     #[test]
