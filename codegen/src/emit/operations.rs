@@ -713,7 +713,14 @@ fn request_statements(op: &Operation, cx: &Cx, on: &TokenStream) -> Vec<TokenStr
                 }
             }
         };
-        if p.required {
+        // an optional query scalar whose `Display` is its wire form, in any style
+        let plain_query = p.location == ParamLocation::Query
+            && matches!(shape(&p.ty, cx), Shape::Scalar)
+            && p.ty != TypeRef::DateTime
+            && has_display(&p.ty, cx);
+        if plain_query && !p.required {
+            stmts.push(quote! { req.query_opt(#wire, &#on #n); });
+        } else if p.required {
             stmts.push(quote! { let v = &#on #n; #one });
         } else {
             stmts.push(quote! { if let Some(v) = &#on #n { #one } });

@@ -223,12 +223,8 @@ impl<'a> GetLastLoginTime<'a> {
         self,
     ) -> Sending<'a, super::types::LastLoginTimeSchema, GetLastLoginTimeError> {
         let mut req = self.client.request(&GET_LAST_LOGIN_TIME_INFO, &[]);
-        if let Some(v) = &self.limit {
-            req.query("limit", v.to_string());
-        }
-        if let Some(v) = &self.offset {
-            req.query("offset", v.to_string());
-        }
+        req.query_opt("limit", &self.limit);
+        req.query_opt("offset", &self.offset);
         Sending::json(self.client, req, 200)
     }
 }
@@ -279,12 +275,8 @@ impl<'a> GetUsers<'a> {
     /// Sends the request.
     pub fn send(self) -> Sending<'a, super::types::PaginatedUsersArray, GetUsersError> {
         let mut req = self.client.request(&GET_USERS_INFO, &[]);
-        if let Some(v) = &self.limit {
-            req.query("limit", v.to_string());
-        }
-        if let Some(v) = &self.offset {
-            req.query("offset", v.to_string());
-        }
+        req.query_opt("limit", &self.limit);
+        req.query_opt("offset", &self.offset);
         Sending::json(self.client, req, 200)
     }
 }
@@ -703,18 +695,10 @@ impl<'a> GetApiTokens<'a> {
         self,
     ) -> Sending<'a, Vec<super::types::TokenResponse>, GetApiTokensError> {
         let mut req = self.client.request(&GET_API_TOKENS_INFO, &[&self.client_id]);
-        if let Some(v) = &self.role {
-            req.query("role", v.to_string());
-        }
-        if let Some(v) = &self.issued_by {
-            req.query("issued_by", v.to_string());
-        }
-        if let Some(v) = &self.not_issued_by {
-            req.query("not_issued_by", v.to_string());
-        }
-        if let Some(v) = &self.deleted {
-            req.query("deleted", v.to_string());
-        }
+        req.query_opt("role", &self.role);
+        req.query_opt("issued_by", &self.issued_by);
+        req.query_opt("not_issued_by", &self.not_issued_by);
+        req.query_opt("deleted", &self.deleted);
         Sending::json(self.client, req, 200)
     }
 }
@@ -850,18 +834,10 @@ impl<'a> GetApiTokensV2<'a> {
         self,
     ) -> Sending<'a, Vec<super::types::TokenResponse>, GetApiTokensV2Error> {
         let mut req = self.client.request(&GET_API_TOKENS_V2_INFO, &[&self.client_id]);
-        if let Some(v) = &self.role {
-            req.query("role", v.to_string());
-        }
-        if let Some(v) = &self.issued_by {
-            req.query("issued_by", v.to_string());
-        }
-        if let Some(v) = &self.not_issued_by {
-            req.query("not_issued_by", v.to_string());
-        }
-        if let Some(v) = &self.deleted {
-            req.query("deleted", v.to_string());
-        }
+        req.query_opt("role", &self.role);
+        req.query_opt("issued_by", &self.issued_by);
+        req.query_opt("not_issued_by", &self.not_issued_by);
+        req.query_opt("deleted", &self.deleted);
         Sending::json(self.client, req, 200)
     }
 }

@@ -201,6 +201,14 @@ impl Request {
         self.query.push((name.to_string(), value));
     }
 
+    /// Appends a query parameter as its `Display` text when it is set: an optional
+    /// parameter whose text is its wire form (numbers, strings, string enums).
+    pub fn query_opt<T: std::fmt::Display>(&mut self, name: &str, value: &Option<T>) {
+        if let Some(v) = value {
+            self.query(name, v.to_string());
+        }
+    }
+
     /// Adds a header.
     pub fn header(&mut self, name: &'static str, value: String) {
         self.headers.push((name, value));
