@@ -65,30 +65,37 @@ macro_rules! into_future {
 /// with their methods.
 pub fn items(api: &Api, cx: &Cx, range: std::ops::Range<usize>) -> TokenStream {
     let types = quote!(super::types::);
-    let mut methods = Vec::new();
-    let ops: Vec<TokenStream> = range
-        .map(|i| {
-            let (own, error, rest, method) = operation(api, i, cx, &types);
-            let f = cx.features.as_ref();
-            let own = super::features::each_item(f.and_then(|f| f.operation(i)), own);
-            let rest = super::features::each_item(f.and_then(|f| f.operation(i)), rest);
-            methods.push(super::features::each_item(
-                f.and_then(|f| f.operation(i)),
-                method,
-            ));
-            let error = super::features::each_item(f.and_then(|f| f.error(i)), error);
-            // an alias of a shared enum is the operation's own
-            let alias = cx.error_owner[i] != i;
-            let error = if alias {
-                super::features::each_item(f.and_then(|f| f.operation(i)), error_alias(api, i, cx))
-            } else {
-                error
-            };
-            quote! { #own #error #rest }
-        })
-        .collect();
-    let client = (!methods.is_empty()).then(|| quote!(impl crate::Client { #( #methods )* }));
-    quote! { #( #ops )* #client }
+    let mut methods = TokenStream::new();
+    // Items are moved into the part, not interpolated: `quote!` copies every token of a
+    // stream it interpolates, and the items are most of a generation's tokens.
+    let mut out = TokenStream::new();
+    for i in range {
+        let (own, error, rest, method) = operation(api, i, cx, &types);
+        let f = cx.features.as_ref();
+        let own = super::features::each_item(f.and_then(|f| f.operation(i)), own);
+        let rest = super::features::each_item(f.and_then(|f| f.operation(i)), rest);
+        methods.extend(super::features::each_item(
+            f.and_then(|f| f.operation(i)),
+            method,
+        ));
+        let error = super::features::each_item(f.and_then(|f| f.error(i)), error);
+        // an alias of a shared enum is the operation's own
+        let alias = cx.error_owner[i] != i;
+        let error = if alias {
+            super::features::each_item(f.and_then(|f| f.operation(i)), error_alias(api, i, cx))
+        } else {
+            error
+        };
+        out.extend([own, error, rest]);
+    }
+    if !methods.is_empty() {
+        out.extend(quote!(impl crate::Client));
+        out.extend([proc_macro2::TokenTree::Group(proc_macro2::Group::new(
+            proc_macro2::Delimiter::Brace,
+            methods,
+        ))]);
+    }
+    out
 }
 
 /// The list of every operation, after the operations.

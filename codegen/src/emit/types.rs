@@ -98,11 +98,14 @@ macro_rules! string_enum {
 /// The types `range` of `api.types`.
 pub fn items(api: &Api, cx: &Cx, range: std::ops::Range<usize>) -> TokenStream {
     let here = TokenStream::new();
-    let items = api.types[range].iter().map(|t| {
-        let cfg = cx.features.as_ref().and_then(|f| f.of_type(&t.name));
-        super::features::each_item(cfg, type_def(t, cx, &here))
-    });
-    quote! { #( #items )* }
+    // moved into the part, not interpolated (see `operations::items`)
+    api.types[range]
+        .iter()
+        .map(|t| {
+            let cfg = cx.features.as_ref().and_then(|f| f.of_type(&t.name));
+            super::features::each_item(cfg, type_def(t, cx, &here))
+        })
+        .collect()
 }
 
 /// The private helpers some of the types need, after the types.
