@@ -24,7 +24,7 @@ fn root() -> PathBuf {
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    v.sort_by(f64::total_cmp);
     if v.is_empty() {
         f64::NAN
     } else {
@@ -207,7 +207,7 @@ fn children_cpu_s() -> f64 {
 /// Median and range of `v`, as `median (min–max)` with `unit`.
 fn spread(v: &[f64], unit: &str, digits: usize) -> String {
     let mut s = v.to_vec();
-    s.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    s.sort_by(f64::total_cmp);
     format!(
         "{:.d$}{unit} ({:.d$}–{:.d$})",
         median(s.clone()),
@@ -225,6 +225,9 @@ impl Table {
     }
 }
 
+/// Pairs of generation runs on nexus, whose ratio has a goal.
+const GEN_PAIRS: usize = 5;
+
 fn generation(table: &mut Table) {
     let iam = root().join("spec/iam_api.yaml");
     let nexus = root().join("../shared/corpus/progenitor-nexus.json");
@@ -239,27 +242,48 @@ fn generation(table: &mut Table) {
         ("nexus.json (193 operations)", &nexus, None, 15),
     ];
     for (label, path, version, runs) in cases {
-        let o = measure("ours", path, runs, version);
-        let p = measure("progenitor", path, runs, version);
-        let ratio = if p.outcome == "ok" && o.outcome == "ok" {
-            let r = o.median_ms / p.median_ms;
-            if label.starts_with("nexus") {
-                format!("{r:.2}x (goal ≤ 0.5x: {})", verdict(r <= 0.5))
-            } else {
-                format!("{r:.2}x")
+        let nexus = label.starts_with("nexus");
+        // nexus, whose ratio has a goal: pairs of children, ours then progenitor's, a ratio
+        // per pair. Ours runs on both cores, progenitor's on one, so a neighbour's load on
+        // this shared machine moves ours more; the pairs show how much.
+        let pairs = if nexus { GEN_PAIRS } else { 1 };
+        let runs: Vec<(GenResult, GenResult)> = (0..pairs)
+            .map(|_| {
+                (
+                    measure("ours", path, runs, version),
+                    measure("progenitor", path, runs, version),
+                )
+            })
+            .collect();
+        let ratios: Vec<f64> = runs
+            .iter()
+            .filter(|(o, p)| o.outcome == "ok" && p.outcome == "ok")
+            .map(|(o, p)| o.median_ms / p.median_ms)
+            .collect();
+        let ms = |pick: fn(&(GenResult, GenResult)) -> f64| median(runs.iter().map(pick).collect());
+        let (o, p) = &runs[0];
+        let (o_ms, p_ms) = (ms(|r| r.0.median_ms), ms(|r| r.1.median_ms));
+        let ratio = match ratios.as_slice() {
+            [] => "-".to_string(),
+            [r] => format!("{r:.2}x"),
+            many => {
+                let r = median(many.to_vec());
+                format!(
+                    "{} over {pairs} pairs of runs (goal ≤ 0.5x: {})",
+                    spread(many, "x", 2),
+                    verdict(r <= 0.5)
+                )
             }
-        } else {
-            "-".into()
         };
         table.row(&[
             format!("generate {label}"),
             format!(
-                "{:.1} ms, {:.0} MiB peak, {} lines ({})",
-                o.median_ms, o.peak_mib, o.lines, o.outcome
+                "{o_ms:.1} ms, {:.0} MiB peak, {} lines ({})",
+                o.peak_mib, o.lines, o.outcome
             ),
             format!(
-                "{:.1} ms, {:.0} MiB peak, {} lines ({})",
-                p.median_ms, p.peak_mib, p.lines, p.outcome
+                "{p_ms:.1} ms, {:.0} MiB peak, {} lines ({})",
+                p.peak_mib, p.lines, p.outcome
             ),
             ratio,
         ]);
