@@ -53,6 +53,10 @@ pub fn sanitize(text: &str, ops: &BTreeMap<String, String>) -> String {
 /// Rewrites one line outside code fences: code spans are left alone, links are rewritten
 /// (their text may hold code spans: "[`GET /v2/tokens`](#operation/…)"), the rest escaped.
 fn inline(line: &str, ops: &BTreeMap<String, String>) -> String {
+    // most lines hold nothing to rewrite: no code span, link, bracket, tag or URL
+    if !line.contains(['`', '[', ']', '<']) && !line.contains("http") {
+        return line.to_string();
+    }
     let mut out = String::new();
     let mut plain = String::new();
     let mut rest = line;
