@@ -688,6 +688,16 @@ fn request_statements(op: &Operation, cx: &Cx, on: &TokenStream) -> Vec<TokenStr
     {
         let n = to_ident(&p.rust_name);
         let wire = &p.wire_name;
+        // an optional query scalar whose `Display` is its wire form, in any style: one call
+        if !p.required
+            && p.location == ParamLocation::Query
+            && matches!(shape(&p.ty, cx), Shape::Scalar)
+            && p.ty != TypeRef::DateTime
+            && has_display(&p.ty, cx)
+        {
+            stmts.push(quote! { req.query_opt(#wire, &#on #n); });
+            continue;
+        }
         let one = if p.location == ParamLocation::Header {
             let s = joined(&p.ty, quote!(v), ",", cx);
             quote!(req.header(#wire, #s);)
@@ -720,14 +730,7 @@ fn request_statements(op: &Operation, cx: &Cx, on: &TokenStream) -> Vec<TokenStr
                 }
             }
         };
-        // an optional query scalar whose `Display` is its wire form, in any style
-        let plain_query = p.location == ParamLocation::Query
-            && matches!(shape(&p.ty, cx), Shape::Scalar)
-            && p.ty != TypeRef::DateTime
-            && has_display(&p.ty, cx);
-        if plain_query && !p.required {
-            stmts.push(quote! { req.query_opt(#wire, &#on #n); });
-        } else if p.required {
+        if p.required {
             stmts.push(quote! { let v = &#on #n; #one });
         } else {
             stmts.push(quote! { if let Some(v) = &#on #n { #one } });
