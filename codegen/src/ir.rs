@@ -176,6 +176,10 @@ pub struct OneOfVariant {
     /// value (a string), or the one value the variant allows for an implicit tag (a string,
     /// an integer or a boolean).
     pub tag: Option<serde_json::Value>,
+    /// The variant's own struct (an inline object) has no field for the tag property,
+    /// whose one value `tag` is: encoding writes the tag before the struct's fields, and
+    /// users never spell it (`Datum::Bool(DatumBool::new(true))`).
+    pub tag_omitted: bool,
     /// A string format the value must have to be this variant (`uuid`, `ipv4`, ...), when
     /// the variant is a string of a format the decoder checks.
     pub format: Option<String>,

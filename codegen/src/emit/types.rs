@@ -731,15 +731,32 @@ fn one_of_def(
     deprecated: Option<TokenStream>,
 ) -> TokenStream {
     let name = to_ident(&t.name);
+    let tag_property = match &o.how {
+        OneOfDecoding::Tagged { property } | OneOfDecoding::ImplicitTag { property, .. } => {
+            Some(property.as_str())
+        }
+        _ => None,
+    };
     let variants = o.variants.iter().map(|v| {
         let vn = to_ident(&v.rust_name);
         let vty = ty(&v.ty, here);
-        let vdocs = cx.docs(&v.docs, &format!("The `{}` variant.", v.rust_name), &[]);
+        let fallback = match (tag_property, &v.tag) {
+            (Some(property), Some(tag)) => format!("The value whose `{property}` is `{tag}`."),
+            _ => format!("The `{}` variant.", v.rust_name),
+        };
+        let vdocs = cx.docs(&v.docs, &fallback, &[]);
         quote!(#vdocs #vn(#vty),)
     });
     let ser_arms = o.variants.iter().map(|v| {
         let vn = to_ident(&v.rust_name);
-        quote!(Self::#vn(v) => serde::Serialize::serialize(v, serializer),)
+        let tag = v.tag.as_ref().and_then(serde_json::Value::as_str);
+        match (tag_property, tag) {
+            // the variant's struct has no field for the tag: write it first
+            (Some(property), Some(tag)) if v.tag_omitted => quote! {
+                Self::#vn(v) => crate::runtime::serialize_tagged(serializer, #property, #tag, v),
+            },
+            _ => quote!(Self::#vn(v) => serde::Serialize::serialize(v, serializer),),
+        }
     });
     let decode = decoder(o, here);
     let how_doc = decoding_doc(o);

@@ -30,6 +30,9 @@ pub(crate) struct Lowerer<'a> {
     component_types: BTreeMap<String, Resolved>,
     in_progress: Vec<String>,
     inline_cache: BTreeMap<String, Resolved>,
+    /// While a union's inline variant is lowered: its pointer and the tag property its
+    /// struct leaves out (the union writes it; see [`crate::ir::OneOfVariant::tag_omitted`]).
+    omit_tag: Option<(String, String)>,
     types: BTreeMap<String, TypeDef>,
     /// operationId → method name.
     op_methods: BTreeMap<String, String>,
@@ -73,6 +76,7 @@ pub fn lower(spec: &LoadedSpec, settings: &Settings) -> Result<(Api, Diagnostics
         component_types: BTreeMap::new(),
         in_progress: Vec::new(),
         inline_cache: BTreeMap::new(),
+        omit_tag: None,
         types: BTreeMap::new(),
         op_methods: BTreeMap::new(),
         ref_cycle_reported: false,

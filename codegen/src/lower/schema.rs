@@ -188,6 +188,54 @@ fn discriminator_tag(
         })
 }
 
+/// The tag property of a union and each variant's value of it, before the variants are
+/// lowered (they are named and shaped by it): the discriminator's, else the property the
+/// spec narrows to one value per variant. A value two variants share tags neither, as in
+/// `one_of_decoding`.
+fn upfront_tags(
+    discriminator: Option<&openapiv3::Discriminator>,
+    branches: &[ReferenceOr<Schema>],
+    shapes: &[Shape],
+) -> Option<(String, Vec<Option<serde_json::Value>>)> {
+    let (property, mut tags) = match discriminator {
+        Some(d) => (
+            d.property_name.clone(),
+            branches
+                .iter()
+                .zip(shapes)
+                .map(|(b, s)| discriminator_tag(d, b, s))
+                .collect::<Vec<_>>(),
+        ),
+        None => shape::implicit_tag(shapes)?,
+    };
+    let all = tags.clone();
+    for t in &mut tags {
+        if t.is_some() && all.iter().filter(|a| *a == t).count() > 1 {
+            *t = None;
+        }
+    }
+    Some((property, tags))
+}
+
+/// Whether a variant's struct leaves out the tag property: the variant is an object
+/// written inline in the union (its struct belongs to the union alone), the property is
+/// required with `tag` as its one value, and no `additionalProperties` would keep the tag
+/// as an extra field. The union writes the tag when it encodes the variant.
+fn omits_tag(b: &ReferenceOr<Schema>, shape: &Shape, property: &str, tag: &str) -> bool {
+    let ReferenceOr::Item(s) = b else {
+        return false;
+    };
+    let v = view(s);
+    v.all_of.is_empty()
+        && v.one_of.is_empty()
+        && v.any_of.is_empty()
+        && v.is_object_like()
+        && matches!(v.additional, None | Some(AdditionalProperties::Any(false)))
+        && v.properties
+            .is_some_and(|p| p.len() > 1 && p.contains_key(property))
+        && shape.tag(property).and_then(serde_json::Value::as_str) == Some(tag)
+}
+
 /// Longest chain of references followed before giving up.
 const MAX_REF_CHAIN: usize = 128;
 
@@ -622,10 +670,15 @@ impl<'a> Lowerer<'a> {
         let owner = component
             .map(str::to_string)
             .unwrap_or_else(|| type_name.clone());
+        let omitted = match &self.omit_tag {
+            Some((at, property)) if at == ptr => Some(property.clone()),
+            _ => None,
+        };
         let props = v
             .properties
             .into_iter()
             .flatten()
+            .filter(|(k, _)| omitted.as_ref() != Some(*k))
             .map(|(k, p)| Prop {
                 wire: k.clone(),
                 src: Src::from(p),
@@ -636,7 +689,12 @@ impl<'a> Lowerer<'a> {
                 owner: owner.clone(),
             })
             .collect();
-        let required = v.required.iter().cloned().collect();
+        let required = v
+            .required
+            .iter()
+            .filter(|k| omitted.as_ref() != Some(*k))
+            .cloned()
+            .collect();
         self.build_struct(
             &type_name,
             ptr,
@@ -1153,13 +1211,24 @@ impl<'a> Lowerer<'a> {
         };
         let mut namer = Namer::with_reserved(&["Other"]);
         let mut variants = Vec::new();
-        let mut shapes = Vec::new();
+        let shapes: Vec<Shape> = branches
+            .iter()
+            .map(|b| self.shape(Src::from(b), 0))
+            .collect();
+        let tags = upfront_tags(site.discriminator, branches, &shapes);
         let mut titles = Vec::new();
         for (i, b) in branches.iter().enumerate() {
-            let (variant, title, variant_shape) = self.one_of_variant(&site, i, b, &mut namer);
+            let tag = tags.as_ref().and_then(|(property, tags)| {
+                let tag = tags[i].as_ref()?.as_str()?;
+                Some((
+                    property.as_str(),
+                    tag,
+                    omits_tag(b, &shapes[i], property, tag),
+                ))
+            });
+            let (variant, title) = self.one_of_variant(&site, i, b, &shapes[i], tag, &mut namer);
             titles.push(title.unwrap_or_else(|| variant.rust_name.clone()));
             variants.push(variant);
-            shapes.push(variant_shape);
         }
         let checked: Vec<Shape> = shapes.iter().map(Shape::checked).collect();
         let try_order = shape::try_order(&checked);
@@ -1173,15 +1242,19 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The `i`th variant of a union: its name (settings, its own title, the schema it
-    /// refers to, that schema's title, `VariantN`), its lowered type, the discriminator
-    /// value that selects it, what the decoder checks; also its title and [`Shape`].
+    /// refers to, that schema's title, the tag that selects it, `VariantN`), its lowered
+    /// type, the discriminator value that selects it, what the decoder checks; also its
+    /// title. `tag`: the union's tag property, this variant's value of it, and whether its
+    /// struct leaves the property out ([`omits_tag`]).
     fn one_of_variant(
         &mut self,
         site: &UnionSite<'_, 'a>,
         i: usize,
         b: &'a ReferenceOr<Schema>,
+        variant_shape: &Shape,
+        tag: Option<(&str, &str, bool)>,
         namer: &mut Namer,
-    ) -> (OneOfVariant, Option<String>, Shape) {
+    ) -> (OneOfVariant, Option<String>) {
         let (title, own_title, ref_name) = self.variant_title(b);
         if let Some(t) = &title {
             if self.settings.variant_names.contains_key(t) {
@@ -1195,19 +1268,27 @@ impl<'a> Lowerer<'a> {
             (Some(t), _) if own_title => ident::type_name(t),
             (_, Some(r)) => r.clone(),
             (Some(t), None) => ident::type_name(t),
-            (None, None) => format!("Variant{}", i + 1),
+            // the value that selects it, as typify names them: `Datum::Bool`, not `Variant1`
+            (None, None) => match tag {
+                Some((_, value, _)) => ident::type_name(value),
+                None => format!("Variant{}", i + 1),
+            },
         };
         let rust_name = namer.claim(&base);
         let bptr = format!("{}/{}/{i}", site.ptr, site.key);
+        let tag_omitted = tag.is_some_and(|(_, _, omitted)| omitted);
+        if let Some((property, _, true)) = tag {
+            self.omit_tag = Some((bptr.clone(), property.to_string()));
+        }
         let r = self.src(
             Src::from(b),
             &bptr,
             &format!("{}{rust_name}", site.type_name),
         );
-        let variant_shape = self.shape(Src::from(b), 0);
+        self.omit_tag = None;
         let tag = site
             .discriminator
-            .and_then(|d| discriminator_tag(d, b, &variant_shape));
+            .and_then(|d| discriminator_tag(d, b, variant_shape));
         let variant = OneOfVariant {
             rust_name,
             ty: r.ty,
@@ -1217,12 +1298,13 @@ impl<'a> Lowerer<'a> {
                 description: r.docs.description,
             },
             tag,
+            tag_omitted,
             // Strings of a checked format (`uuid` beside a free-form name) are told apart
             // by checking the format when decoding.
             format: variant_shape.format().map(str::to_string),
             checks: variant_shape.checked().checks(),
         };
-        (variant, title, variant_shape)
+        (variant, title)
     }
 
     /// A variant's title, whether the branch itself carries it (a title written on the

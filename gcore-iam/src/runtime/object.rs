@@ -1,4 +1,5 @@
-//! [`ObjectOnly`]: decodes a generated struct from an object and nothing else.
+//! [`ObjectOnly`]: decodes a generated struct from an object and nothing else; and
+//! [`serialize_tagged`]: encodes a union's variant with the tag its struct leaves out.
 //!
 //! `#[derive(Deserialize)]` asks the decoder for a struct, and a JSON decoder then accepts
 //! an object or an array (`[field1, field2]`); so each struct's array visitor is compiled
@@ -8,6 +9,7 @@
 //! That was about a tenth of a client's compiled code.
 
 use serde::de::{Deserializer, Visitor};
+use serde::ser::{Error as _, Serialize, Serializer};
 
 /// A decoder that answers a request for a struct as a request for a map; everything else
 /// it passes on unchanged.
@@ -45,6 +47,31 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for ObjectOnly<D> {
     }
 }
 
+/// Encodes `value` (a struct, so a JSON object) with `property: tag` first: a union's
+/// variant whose struct has no field for the tag, because the tag is the one value the
+/// variant allows (`{"type": "bool", "datum": true}` from `Datum::Bool(DatumBool { datum:
+/// true })`). Goes through a `serde_json::Value` (one allocation per encoded variant,
+/// against a serializer wrapper that would be compiled for every variant type).
+pub fn serialize_tagged<S: Serializer, T: Serialize>(
+    serializer: S,
+    property: &str,
+    tag: &str,
+    value: &T,
+) -> Result<S::Ok, S::Error> {
+    let fields = match serde_json::to_value(value).map_err(S::Error::custom)? {
+        serde_json::Value::Object(fields) => fields,
+        other => {
+            return Err(S::Error::custom(format_args!(
+                "a tagged variant encodes as an object, not as {other}"
+            )));
+        }
+    };
+    let mut object = serde_json::Map::with_capacity(fields.len() + 1);
+    object.insert(property.to_string(), tag.into());
+    object.extend(fields.into_iter().filter(|(k, _)| k != property));
+    object.serialize(serializer)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -61,6 +88,23 @@ mod tests {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             Point::deserialize(ObjectOnly(deserializer))
         }
+    }
+
+    #[test]
+    fn a_tagged_variant_encodes_with_its_tag_first() {
+        #[derive(serde::Serialize)]
+        struct Sample {
+            datum: bool,
+        }
+        let mut out = Vec::new();
+        let mut json = serde_json::Serializer::new(&mut out);
+        serialize_tagged(&mut json, "type", "bool", &Sample { datum: true }).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"{"type":"bool","datum":true}"#
+        );
+        let err = serialize_tagged(serde_json::value::Serializer, "type", "x", &1).unwrap_err();
+        assert!(err.to_string().contains("not as 1"), "{err}");
     }
 
     #[test]
