@@ -463,7 +463,10 @@ impl TypeSummary {
                 variants: o
                     .variants
                     .iter()
-                    .map(|v| format!("{}({})", v.rust_name, type_str(&v.ty)))
+                    .map(|v| match v.is_unit() {
+                        true => v.rust_name.clone(),
+                        false => format!("{}({})", v.rust_name, type_str(&v.ty)),
+                    })
                     .collect(),
                 deprecated: t.deprecated,
             },

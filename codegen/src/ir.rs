@@ -178,7 +178,8 @@ pub struct OneOfVariant {
     pub tag: Option<serde_json::Value>,
     /// The variant's own struct (an inline object) has no field for the tag property,
     /// whose one value `tag` is: encoding writes the tag before the struct's fields, and
-    /// users never spell it (`Datum::Bool(DatumBool::new(true))`).
+    /// users never spell it (`Datum::Bool(DatumBool::new(true))`). With `ty` the empty
+    /// tuple, the variant is nothing but its tag: a unit variant (`DiskState::Creating`).
     pub tag_omitted: bool,
     /// A string format the value must have to be this variant (`uuid`, `ipv4`, ...), when
     /// the variant is a string of a format the decoder checks.
@@ -292,6 +293,13 @@ pub struct Operation {
     pub errors: Vec<ErrorResponse>,
     /// The operation's `tags`, as written.
     pub tags: Vec<String>,
+}
+
+impl OneOfVariant {
+    /// A variant that is nothing but its tag: no payload in Rust.
+    pub fn is_unit(&self) -> bool {
+        self.tag_omitted && self.ty == TypeRef::Tuple(Vec::new())
+    }
 }
 
 impl Operation {

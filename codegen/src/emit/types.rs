@@ -456,6 +456,9 @@ fn additional_name(s: &Struct) -> proc_macro2::Ident {
 fn implicit_tag_arms(o: &OneOf, property: &str, here: &TokenStream) -> TokenStream {
     let arm = |v: &crate::ir::OneOfVariant, pattern: TokenStream| {
         let vn = to_ident(&v.rust_name);
+        if v.is_unit() {
+            return quote!(Some(#pattern) => return Self::#vn,);
+        }
         let vty = ty(&v.ty, here);
         quote! {
             Some(#pattern) => {
@@ -633,6 +636,9 @@ fn decoder(o: &OneOf, here: &TokenStream) -> TokenStream {
                 let vn = to_ident(&v.rust_name);
                 let vty = ty(&v.ty, here);
                 let tag = v.tag.as_ref()?.as_str()?;
+                if v.is_unit() {
+                    return Some(quote!(Some(#tag) => Self::#vn,));
+                }
                 Some(quote!(Some(#tag) => serde_json::from_value::<#vty>(value.clone()).map(Self::#vn).unwrap_or(Self::Other(value)),))
             });
             quote! {
@@ -745,6 +751,9 @@ fn one_of_def(
             _ => format!("The `{}` variant.", v.rust_name),
         };
         let vdocs = cx.docs(&v.docs, &fallback, &[]);
+        if v.is_unit() {
+            return quote!(#vdocs #vn,);
+        }
         quote!(#vdocs #vn(#vty),)
     });
     let ser_arms = o.variants.iter().map(|v| {
@@ -752,6 +761,9 @@ fn one_of_def(
         let tag = v.tag.as_ref().and_then(serde_json::Value::as_str);
         match (tag_property, tag) {
             // the variant's struct has no field for the tag: write it first
+            (Some(property), Some(tag)) if v.is_unit() => quote! {
+                Self::#vn => crate::runtime::serialize_tagged(serializer, #property, #tag, &()),
+            },
             (Some(property), Some(tag)) if v.tag_omitted => quote! {
                 Self::#vn(v) => crate::runtime::serialize_tagged(serializer, #property, #tag, v),
             },

@@ -217,23 +217,38 @@ fn upfront_tags(
     Some((property, tags))
 }
 
-/// Whether a variant's struct leaves out the tag property: the variant is an object
+/// Whether a variant's type leaves out the tag property: the variant is an object
 /// written inline in the union (its struct belongs to the union alone), the property is
 /// required with `tag` as its one value, and no `additionalProperties` would keep the tag
 /// as an extra field. The union writes the tag when it encodes the variant.
-fn omits_tag(b: &ReferenceOr<Schema>, shape: &Shape, property: &str, tag: &str) -> bool {
+fn omits_tag(b: &ReferenceOr<Schema>, shape: &Shape, property: &str, tag: &str) -> TagOmitted {
     let ReferenceOr::Item(s) = b else {
-        return false;
+        return TagOmitted::No;
     };
     let v = view(s);
-    v.all_of.is_empty()
+    let omitted = v.all_of.is_empty()
         && v.one_of.is_empty()
         && v.any_of.is_empty()
         && v.is_object_like()
         && matches!(v.additional, None | Some(AdditionalProperties::Any(false)))
-        && v.properties
-            .is_some_and(|p| p.len() > 1 && p.contains_key(property))
-        && shape.tag(property).and_then(serde_json::Value::as_str) == Some(tag)
+        && v.properties.is_some_and(|p| p.contains_key(property))
+        && shape.tag(property).and_then(serde_json::Value::as_str) == Some(tag);
+    match v.properties.map(|p| p.len()) {
+        _ if !omitted => TagOmitted::No,
+        Some(1) => TagOmitted::Whole,
+        _ => TagOmitted::Field,
+    }
+}
+
+/// What of a union's variant the tag property leaves out of its Rust type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TagOmitted {
+    /// Nothing: the variant's type has the property as a field, or is not a struct.
+    No,
+    /// The field: the struct has the variant's other properties.
+    Field,
+    /// The whole variant: it is nothing but its tag, a unit variant (`DiskState::Creating`).
+    Whole,
 }
 
 /// Longest chain of references followed before giving up.
@@ -1252,7 +1267,7 @@ impl<'a> Lowerer<'a> {
         i: usize,
         b: &'a ReferenceOr<Schema>,
         variant_shape: &Shape,
-        tag: Option<(&str, &str, bool)>,
+        tag: Option<(&str, &str, TagOmitted)>,
         namer: &mut Namer,
     ) -> (OneOfVariant, Option<String>) {
         let (title, own_title, ref_name) = self.variant_title(b);
@@ -1276,16 +1291,26 @@ impl<'a> Lowerer<'a> {
         };
         let rust_name = namer.claim(&base);
         let bptr = format!("{}/{}/{i}", site.ptr, site.key);
-        let tag_omitted = tag.is_some_and(|(_, _, omitted)| omitted);
-        if let Some((property, _, true)) = tag {
-            self.omit_tag = Some((bptr.clone(), property.to_string()));
-        }
-        let r = self.src(
-            Src::from(b),
-            &bptr,
-            &format!("{}{rust_name}", site.type_name),
-        );
-        self.omit_tag = None;
+        let omitted = tag.map_or(TagOmitted::No, |(_, _, omitted)| omitted);
+        let r = match (omitted, b) {
+            // nothing but its tag: a unit variant, no type of its own
+            (TagOmitted::Whole, ReferenceOr::Item(s)) => {
+                resolved(s, TypeRef::Tuple(Vec::new()), docs_of(s))
+            }
+            _ => {
+                if let (Some((property, _, _)), TagOmitted::Field) = (tag, omitted) {
+                    self.omit_tag = Some((bptr.clone(), property.to_string()));
+                }
+                let r = self.src(
+                    Src::from(b),
+                    &bptr,
+                    &format!("{}{rust_name}", site.type_name),
+                );
+                self.omit_tag = None;
+                r
+            }
+        };
+        let tag_omitted = omitted != TagOmitted::No;
         let tag = site
             .discriminator
             .and_then(|d| discriminator_tag(d, b, variant_shape));

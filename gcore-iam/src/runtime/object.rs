@@ -50,7 +50,8 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for ObjectOnly<D> {
 /// Encodes `value` (a struct, so a JSON object) with `property: tag` first: a union's
 /// variant whose struct has no field for the tag, because the tag is the one value the
 /// variant allows (`{"type": "bool", "datum": true}` from `Datum::Bool(DatumBool { datum:
-/// true })`). Goes through a `serde_json::Value` (one allocation per encoded variant,
+/// true })`); `&()` for a variant that is nothing but its tag (`{"state": "creating"}` from
+/// `DiskState::Creating`). Goes through a `serde_json::Value` (one allocation per encoded variant,
 /// against a serializer wrapper that would be compiled for every variant type).
 pub fn serialize_tagged<S: Serializer, T: Serialize>(
     serializer: S,
@@ -60,6 +61,7 @@ pub fn serialize_tagged<S: Serializer, T: Serialize>(
 ) -> Result<S::Ok, S::Error> {
     let fields = match serde_json::to_value(value).map_err(S::Error::custom)? {
         serde_json::Value::Object(fields) => fields,
+        serde_json::Value::Null => serde_json::Map::new(),
         other => {
             return Err(S::Error::custom(format_args!(
                 "a tagged variant encodes as an object, not as {other}"
@@ -103,6 +105,8 @@ mod tests {
             String::from_utf8(out).unwrap(),
             r#"{"type":"bool","datum":true}"#
         );
+        let unit = serialize_tagged(serde_json::value::Serializer, "state", "creating", &());
+        assert_eq!(unit.unwrap(), serde_json::json!({"state": "creating"}));
         let err = serialize_tagged(serde_json::value::Serializer, "type", "x", &1).unwrap_err();
         assert!(err.to_string().contains("not as 1"), "{err}");
     }
