@@ -634,11 +634,11 @@ fn decoder(o: &OneOf, here: &TokenStream) -> TokenStream {
         OneOfDecoding::Tagged { property } => {
             let arms = o.variants.iter().filter_map(|v| {
                 let vn = to_ident(&v.rust_name);
-                let vty = ty(&v.ty, here);
                 let tag = v.tag.as_ref()?.as_str()?;
                 if v.is_unit() {
                     return Some(quote!(Some(#tag) => Self::#vn,));
                 }
+                let vty = ty(&v.ty, here);
                 Some(quote!(Some(#tag) => serde_json::from_value::<#vty>(value.clone()).map(Self::#vn).unwrap_or(Self::Other(value)),))
             });
             quote! {
@@ -745,7 +745,6 @@ fn one_of_def(
     };
     let variants = o.variants.iter().map(|v| {
         let vn = to_ident(&v.rust_name);
-        let vty = ty(&v.ty, here);
         let fallback = match (tag_property, &v.tag) {
             (Some(property), Some(tag)) => format!("The value whose `{property}` is `{tag}`."),
             _ => format!("The `{}` variant.", v.rust_name),
@@ -754,6 +753,7 @@ fn one_of_def(
         if v.is_unit() {
             return quote!(#vdocs #vn,);
         }
+        let vty = ty(&v.ty, here);
         quote!(#vdocs #vn(#vty),)
     });
     let ser_arms = o.variants.iter().map(|v| {

@@ -233,10 +233,12 @@ fn omits_tag(b: &ReferenceOr<Schema>, shape: &Shape, property: &str, tag: &str) 
         && matches!(v.additional, None | Some(AdditionalProperties::Any(false)))
         && v.properties.is_some_and(|p| p.contains_key(property))
         && shape.tag(property).and_then(serde_json::Value::as_str) == Some(tag);
-    match v.properties.map(|p| p.len()) {
-        _ if !omitted => TagOmitted::No,
-        Some(1) => TagOmitted::Whole,
-        _ => TagOmitted::Field,
+    if !omitted {
+        TagOmitted::No
+    } else if v.properties.is_some_and(|p| p.len() == 1) {
+        TagOmitted::Whole
+    } else {
+        TagOmitted::Field
     }
 }
 
@@ -1230,24 +1232,20 @@ impl<'a> Lowerer<'a> {
             .iter()
             .map(|b| self.shape(Src::from(b), 0))
             .collect();
-        let tags = upfront_tags(site.discriminator, branches, &shapes);
+        let (property, tags) = match upfront_tags(site.discriminator, branches, &shapes) {
+            Some((property, tags)) => (Some(property), tags),
+            None => (None, vec![None; branches.len()]),
+        };
         let mut titles = Vec::new();
-        for (i, b) in branches.iter().enumerate() {
-            let tag = tags.as_ref().and_then(|(property, tags)| {
-                let tag = tags[i].as_ref()?.as_str()?;
-                Some((
-                    property.as_str(),
-                    tag,
-                    omits_tag(b, &shapes[i], property, tag),
-                ))
-            });
+        for ((i, b), tag) in branches.iter().enumerate().zip(tags) {
+            let tag = property.as_deref().zip(tag);
             let (variant, title) = self.one_of_variant(&site, i, b, &shapes[i], tag, &mut namer);
             titles.push(title.unwrap_or_else(|| variant.rust_name.clone()));
             variants.push(variant);
         }
         let checked: Vec<Shape> = shapes.iter().map(Shape::checked).collect();
         let try_order = shape::try_order(&checked);
-        let kind = match self.one_of_decoding(&site, &mut variants, &shapes, &checked, &titles) {
+        let kind = match self.one_of_decoding(&site, property, &variants, &checked, &titles) {
             Some(how) => union(variants, how, try_order),
             // Strings that only formats or patterns the decoder cannot check tell apart
             // (`ipvanyaddress` beside `uri`): the value is a string.
@@ -1258,18 +1256,19 @@ impl<'a> Lowerer<'a> {
 
     /// The `i`th variant of a union: its name (settings, its own title, the schema it
     /// refers to, that schema's title, the tag that selects it, `VariantN`), its lowered
-    /// type, the discriminator value that selects it, what the decoder checks; also its
-    /// title. `tag`: the union's tag property, this variant's value of it, and whether its
-    /// struct leaves the property out ([`omits_tag`]).
+    /// type, the tag value that selects it, what the decoder checks; also its title.
+    /// `tag`: the union's tag property and this variant's value of it; a string value may
+    /// leave the property out of the variant's type ([`omits_tag`]).
     fn one_of_variant(
         &mut self,
         site: &UnionSite<'_, 'a>,
         i: usize,
         b: &'a ReferenceOr<Schema>,
         variant_shape: &Shape,
-        tag: Option<(&str, &str, TagOmitted)>,
+        tag: Option<(&str, serde_json::Value)>,
         namer: &mut Namer,
     ) -> (OneOfVariant, Option<String>) {
+        let string_tag = tag.as_ref().and_then(|(p, v)| Some((*p, v.as_str()?)));
         let (title, own_title, ref_name) = self.variant_title(b);
         if let Some(t) = &title {
             if self.settings.variant_names.contains_key(t) {
@@ -1284,21 +1283,23 @@ impl<'a> Lowerer<'a> {
             (_, Some(r)) => r.clone(),
             (Some(t), None) => ident::type_name(t),
             // the value that selects it, as typify names them: `Datum::Bool`, not `Variant1`
-            (None, None) => match tag {
-                Some((_, value, _)) => ident::type_name(value),
+            (None, None) => match string_tag {
+                Some((_, value)) => ident::type_name(value),
                 None => format!("Variant{}", i + 1),
             },
         };
         let rust_name = namer.claim(&base);
         let bptr = format!("{}/{}/{i}", site.ptr, site.key);
-        let omitted = tag.map_or(TagOmitted::No, |(_, _, omitted)| omitted);
+        let omitted = string_tag.map_or(TagOmitted::No, |(property, value)| {
+            omits_tag(b, variant_shape, property, value)
+        });
         let r = match (omitted, b) {
             // nothing but its tag: a unit variant, no type of its own
             (TagOmitted::Whole, ReferenceOr::Item(s)) => {
                 resolved(s, TypeRef::Tuple(Vec::new()), docs_of(s))
             }
             _ => {
-                if let (Some((property, _, _)), TagOmitted::Field) = (tag, omitted) {
+                if let (Some((property, _)), TagOmitted::Field) = (string_tag, omitted) {
                     self.omit_tag = Some((bptr.clone(), property.to_string()));
                 }
                 let r = self.src(
@@ -1311,9 +1312,7 @@ impl<'a> Lowerer<'a> {
             }
         };
         let tag_omitted = omitted != TagOmitted::No;
-        let tag = site
-            .discriminator
-            .and_then(|d| discriminator_tag(d, b, variant_shape));
+        let tag = tag.map(|(_, value)| value);
         let variant = OneOfVariant {
             rust_name,
             ty: r.ty,
@@ -1355,14 +1354,14 @@ impl<'a> Lowerer<'a> {
     }
 
     /// How a union's variants are told apart: a discriminator, an implicit tag, a content
-    /// rule, or shape (reporting the groups nothing tells apart). Sets each variant's
-    /// `tag`. `None`: every variant is a string the decoder cannot tell apart from the
-    /// others, so the union is a `String`.
+    /// rule, or shape (reporting the groups nothing tells apart). `property` and each
+    /// variant's `tag` are [`upfront_tags`]'. `None`: every variant is a string the
+    /// decoder cannot tell apart from the others, so the union is a `String`.
     fn one_of_decoding(
         &mut self,
         site: &UnionSite<'_, 'a>,
-        variants: &mut [OneOfVariant],
-        shapes: &[Shape],
+        property: Option<String>,
+        variants: &[OneOfVariant],
         checked: &[Shape],
         titles: &[String],
     ) -> Option<OneOfDecoding> {
@@ -1370,32 +1369,18 @@ impl<'a> Lowerer<'a> {
             self.settings_used
                 .insert(format!("{kind}.{}", site.spec_name));
         }
-        // A value two variants share tells neither apart: they are decoded by shape.
-        let tags: Vec<Option<serde_json::Value>> = variants.iter().map(|v| v.tag.clone()).collect();
-        for v in variants.iter_mut() {
-            if v.tag.is_some() && tags.iter().filter(|t| **t == v.tag).count() > 1 {
-                v.tag = None;
-            }
-        }
         let all_tagged_by_strings = variants
             .iter()
             .all(|v| v.tag.as_ref().is_some_and(serde_json::Value::is_string));
         // A discriminator that tags every variant; else the discriminator's property for
         // the variants it tags, or the property the spec narrows to one value per variant.
-        let property = match site.discriminator {
-            Some(d) if all_tagged_by_strings => {
-                return Some(OneOfDecoding::Tagged {
-                    property: d.property_name.clone(),
-                });
-            }
-            Some(d) => Some(d.property_name.clone()),
-            None => shape::implicit_tag(shapes).map(|(property, tags)| {
-                for (v, tag) in variants.iter_mut().zip(tags) {
-                    v.tag = tag;
-                }
-                property
-            }),
-        };
+        if let (Some(property), Some(_), true) =
+            (&property, site.discriminator, all_tagged_by_strings)
+        {
+            return Some(OneOfDecoding::Tagged {
+                property: property.clone(),
+            });
+        }
         // Variants the tag does not pick are told apart by shape.
         let untagged: Vec<usize> = (0..variants.len())
             .filter(|&i| variants[i].tag.is_none())
