@@ -27,24 +27,39 @@ pub fn head_text(api: &Api) -> String {
         .iter()
         .any(|t| matches!(&t.kind, TypeKind::Struct(s) if s.additional.is_none()));
     super::macro_text(STRING_ENUM_MACRO, any, api)
-        + &super::macro_text(OBJECT_SERDE_MACRO, objects, api)
+        + &super::macro_text(DESERIALIZE_OBJECT_MACRO, objects, api)
 }
 
-const OBJECT_SERDE_MACRO: &str = r#"/// serde for a struct, which keeps its derived impls (`#[serde(remote = "Self")]`) and
-/// asks the decoder for an object only (`runtime::ObjectOnly`): the derive's code for a
-/// struct sent as an array is never compiled.
-macro_rules! object_serde {
-    ($name:ident) => {
-        #[allow(deprecated)]
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                $name::serialize(self, serializer)
-            }
-        }
+const DESERIALIZE_OBJECT_MACRO: &str = r#"/// serde's `Deserialize` for a struct, from an object only (the derive's also takes an
+/// array and writes several times the code): `deserialize_object!(Name { field = "wire"
+/// required, other = "other" })`. A missing `required` field is an error; any other
+/// missing field takes its default (`None`, `Nullable::Absent`). Its own names start with
+/// `__`, which no generated type's does: a struct may be called `A` or `Visitor`.
+macro_rules! deserialize_object {
+    (@get $f:ident $w:literal) => { $f.unwrap_or_default() };
+    (@get $f:ident $w:literal required) => { crate::runtime::required($f, $w)? };
+    ($name:ident { $($field:ident = $wire:literal $($req:ident)?),* $(,)? }) => {
         #[allow(deprecated)]
         impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                $name::deserialize(crate::runtime::ObjectOnly(deserializer))
+            fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+                struct __Visitor;
+                impl<'de> serde::de::Visitor<'de> for __Visitor {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(concat!("struct ", stringify!($name)))
+                    }
+                    fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut map: __A) -> Result<$name, __A::Error> {
+                        $(let mut $field = None;)*
+                        while let Some(key) = map.next_key_seed(crate::runtime::Key(&[$($wire),*]))? {
+                            match key {
+                                $(Some($wire) => crate::runtime::field(&mut map, &mut $field, $wire)?,)*
+                                _ => crate::runtime::skip(&mut map)?,
+                            }
+                        }
+                        Ok($name { $($field: deserialize_object!(@get $field $wire $($req)?),)* })
+                    }
+                }
+                deserializer.deserialize_map(__Visitor)
             }
         }
     };
@@ -241,7 +256,14 @@ fn struct_def(
     deprecated: Option<TokenStream>,
 ) -> TokenStream {
     let name = to_ident(&t.name);
-    let mut fields: Vec<TokenStream> = s.fields.iter().map(|f| field(f, cx, here)).collect();
+    // decoded from an object only, by `deserialize_object!`; a struct with a flattened
+    // map of further properties keeps the derive, which collects them
+    let object_only = s.additional.is_none();
+    let mut fields: Vec<TokenStream> = s
+        .fields
+        .iter()
+        .map(|f| field(f, object_only, cx, here))
+        .collect();
     if let Some(extra) = &s.additional {
         let vty = ty(extra, here);
         let fname = additional_name(s);
@@ -265,42 +287,59 @@ fn struct_def(
         .is_input
         .then(|| setters(&name, s, here, allow.as_ref()))
         .flatten();
-    // decoded from an object only (see `object_serde!`); a flattened field already makes
-    // the derive ask for a map
-    let object_only = s.additional.is_none();
-    let remote = object_only.then(|| quote!(#[serde(remote = "Self")]));
-    let object_serde = object_only.then(|| quote!(object_serde!(#name);));
+    let derive_deserialize = (!object_only).then(|| quote!(, serde::Deserialize));
+    let deserialize = object_only.then(|| {
+        let entries = s.fields.iter().map(|f| {
+            let fname = to_ident(&f.rust_name);
+            let wire = &f.wire_name;
+            let required = (f.presence == Presence::Required && !write_only_default(f))
+                .then(|| quote!(required));
+            quote!(#fname = #wire #required)
+        });
+        quote!(deserialize_object!(#name { #( #entries ),* });)
+    });
     quote! {
         #docs
         #deprecated
-        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize, serde::Deserialize)]
-        #remote
+        #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize #derive_deserialize)]
         #[non_exhaustive]
         #allow
         pub struct #name {
             #( #fields )*
         }
-        #object_serde
+        #deserialize
         #ctor
         #setters_impl
     }
 }
 
-/// One field: docs (presence, read/write-only), deprecation, wire name, serde presence.
-fn field(f: &crate::ir::Field, cx: &Cx, here: &TokenStream) -> TokenStream {
+/// Decoding a response must not fail for the absence of a write-only field that is
+/// required when sent: it takes its default (lowering made the non-defaultable ones
+/// optional).
+fn write_only_default(f: &crate::ir::Field) -> bool {
+    f.write_only && f.presence == Presence::Required
+}
+
+/// One field: docs (presence, read/write-only), deprecation, wire name, serde presence
+/// (only how it is encoded when `deserialize_object!` decodes the struct).
+fn field(f: &crate::ir::Field, object_only: bool, cx: &Cx, here: &TokenStream) -> TokenStream {
     let fname = to_ident(&f.rust_name);
     let wire = &f.wire_name;
     let rename = (f.rust_name.trim_start_matches("r#") != f.wire_name)
         .then(|| quote!(#[serde(rename = #wire)]));
-    // Write-only: required when sent, never in a response. Decoding a response must not
-    // fail for its absence (lowering made the non-defaultable ones optional).
-    let write_only_default = f.write_only && f.presence == Presence::Required;
     let presence = match f.presence {
-        Presence::Required if write_only_default => quote!(#[serde(default)]),
-        Presence::Required => quote!(),
-        Presence::RequiredNullable => quote!(),
+        Presence::Required if write_only_default(f) && !object_only => {
+            quote!(#[serde(default)])
+        }
+        Presence::Required | Presence::RequiredNullable => quote!(),
+        Presence::Optional if object_only => {
+            quote!(#[serde(skip_serializing_if = "Option::is_none")])
+        }
         Presence::Optional => {
             quote!(#[serde(default, skip_serializing_if = "Option::is_none")])
+        }
+        Presence::OptionalNullable if object_only => {
+            quote!(#[serde(skip_serializing_if = "crate::Nullable::is_absent")])
         }
         Presence::OptionalNullable => {
             quote!(#[serde(default, skip_serializing_if = "crate::Nullable::is_absent")])

@@ -43,21 +43,36 @@ macro_rules! string_enum {
         }
     };
 }
-/// serde for a struct, which keeps its derived impls (`#[serde(remote = "Self")]`) and
-/// asks the decoder for an object only (`runtime::ObjectOnly`): the derive's code for a
-/// struct sent as an array is never compiled.
-macro_rules! object_serde {
-    ($name:ident) => {
-        #[allow(deprecated)]
-        impl serde::Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                $name::serialize(self, serializer)
-            }
-        }
+/// serde's `Deserialize` for a struct, from an object only (the derive's also takes an
+/// array and writes several times the code): `deserialize_object!(Name { field = "wire"
+/// required, other = "other" })`. A missing `required` field is an error; any other
+/// missing field takes its default (`None`, `Nullable::Absent`). Its own names start with
+/// `__`, which no generated type's does: a struct may be called `A` or `Visitor`.
+macro_rules! deserialize_object {
+    (@get $f:ident $w:literal) => { $f.unwrap_or_default() };
+    (@get $f:ident $w:literal required) => { crate::runtime::required($f, $w)? };
+    ($name:ident { $($field:ident = $wire:literal $($req:ident)?),* $(,)? }) => {
         #[allow(deprecated)]
         impl<'de> serde::Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                $name::deserialize(crate::runtime::ObjectOnly(deserializer))
+            fn deserialize<__D: serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+                struct __Visitor;
+                impl<'de> serde::de::Visitor<'de> for __Visitor {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(concat!("struct ", stringify!($name)))
+                    }
+                    fn visit_map<__A: serde::de::MapAccess<'de>>(self, mut map: __A) -> Result<$name, __A::Error> {
+                        $(let mut $field = None;)*
+                        while let Some(key) = map.next_key_seed(crate::runtime::Key(&[$($wire),*]))? {
+                            match key {
+                                $(Some($wire) => crate::runtime::field(&mut map, &mut $field, $wire)?,)*
+                                _ => crate::runtime::skip(&mut map)?,
+                            }
+                        }
+                        Ok($name { $($field: deserialize_object!(@get $field $wire $($req)?),)* })
+                    }
+                }
+                deserializer.deserialize_map(__Visitor)
             }
         }
     };
@@ -89,50 +104,49 @@ string_enum!(
 /// System field. Ways of signing in that the account allows.
 pub type AuthTypes = Vec<AuthType>;
 /// `BaseUser` of the API description.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct BaseUser {
     /// ID of the user.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Email address of the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Name of the user.
     ///
     /// Optional and nullable: left out when `Absent`, sent as `null` when `Null`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
     /// Language of the user.
     ///
     /// Used for the control panel and for emails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lang: Option<Language>,
     /// Phone number of the user.
     ///
     /// Optional and nullable: left out when `Absent`, sent as `null` when `Null`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub phone: crate::Nullable<String>,
     /// Company of the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// ID of the service provider (reseller).
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reseller: Option<i64>,
     /// ID of the user's account.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client: Option<f64>,
     /// `true` if the user has been deleted.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// Groups of the user in the current account.
     ///
@@ -143,37 +157,41 @@ pub struct BaseUser {
     /// - Engineers
     /// - Purge and Prefetch only (API)
     /// - Purge and Prefetch only (API+Web)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<Group>>,
     /// Whether the email address is confirmed:
     /// - `true` – confirmed;
     /// - `false` – not confirmed yet.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub activated: Option<bool>,
     /// `true` if the user may sign in through SAML SSO.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sso_auth: Option<bool>,
     /// Whether two-factor authentication is on:
     /// - `true` – enabled;
     /// - `false` – disabled.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub two_fa: Option<bool>,
     /// System field. Ways of signing in that the account allows.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_types: Option<Vec<AuthType>>,
 }
-object_serde!(BaseUser);
+deserialize_object!(
+    BaseUser { id = "id", email = "email", name = "name", lang = "lang", phone = "phone",
+    company = "company", reseller = "reseller", client = "client", deleted = "deleted",
+    groups = "groups", activated = "activated", sso_auth = "sso_auth", two_fa = "two_fa",
+    auth_types = "auth_types" }
+);
 /// `ChangePasswordError` of the API description.
 pub type ChangePasswordError = ValidationError;
 /// `ChangePasswordRequest` of the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ChangePasswordRequest {
     /// Current password.
@@ -183,7 +201,10 @@ pub struct ChangePasswordRequest {
     /// New password once more, as a check.
     pub double: crate::SecretString,
 }
-object_serde!(ChangePasswordRequest);
+deserialize_object!(
+    ChangePasswordRequest { old = "old" required, new = "new" required, double = "double"
+    required }
+);
 impl ChangePasswordRequest {
     /// A `ChangePasswordRequest` with its required fields; optional fields start unset.
     pub fn new(
@@ -199,21 +220,20 @@ impl ChangePasswordRequest {
     }
 }
 /// `ClientBase` of the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ClientBase {
     /// ID of the account.
     pub id: i64,
     /// Users of the account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<BaseUser>>,
     /// Email address of the account.
     pub email: String,
     /// Phone number of the person who registered the account.
     ///
     /// Optional and nullable: left out when `Absent`, sent as `null` when `Null`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub phone: crate::Nullable<String>,
     /// Name of the person who registered the account.
     ///
@@ -225,7 +245,7 @@ pub struct ClientBase {
     #[serde(rename = "companyName")]
     pub company_name: String,
     /// Website of the company.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
     /// ID of the user making the request.
     #[serde(rename = "currentUser")]
@@ -249,7 +269,7 @@ pub struct ClientBase {
     /// System field. How the account was registered.
     ///
     /// Optional and nullable: left out when `Absent`, sent as `null` when `Null`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub signup_process: crate::Nullable<SignupProcess>,
     /// Whether the account is deleted:
     /// - `true` – deleted;
@@ -262,10 +282,10 @@ pub struct ClientBase {
     /// Custom identifier of the account.
     ///
     /// Optional and nullable: left out when `Absent`, sent as `null` when `Null`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub custom_id: crate::Nullable<String>,
     /// System field. Country of the company as an ISO 3166-1 alpha-2 code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// System field:
     /// - `true` — test account;
@@ -274,7 +294,17 @@ pub struct ClientBase {
     /// System field.
     pub has_active_admin: bool,
 }
-object_serde!(ClientBase);
+deserialize_object!(
+    ClientBase { id = "id" required, users = "users", email = "email" required, phone =
+    "phone", name = "name", status = "status" required, company_name = "companyName"
+    required, website = "website", current_user = "currentUser" required, capabilities =
+    "capabilities" required, service_statuses = "serviceStatuses" required, paid_features
+    = "paidFeatures" required, free_features = "freeFeatures" required, entry_base_domain
+    = "entryBaseDomain", signup_process = "signup_process", deleted = "deleted" required,
+    bill_type = "bill_type" required, custom_id = "custom_id", country_code =
+    "country_code", is_test = "is_test" required, has_active_admin = "has_active_admin"
+    required }
+);
 /// System field. How the account is billed.
 pub type ClientBillType = String;
 /// System field. Services the account may use.
@@ -331,8 +361,7 @@ string_enum!(
     "preparation", Ready => "ready" }
 );
 /// API token role and issuer data.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ClientUser {
     /// Deletion flag. If true, then the API token was deleted.
@@ -348,25 +377,28 @@ pub struct ClientUser {
     /// `role`
     pub role: Group,
 }
-object_serde!(ClientUser);
+deserialize_object!(
+    ClientUser { deleted = "deleted" required, user_id = "user_id" required, user_name =
+    "user_name" required, user_email = "user_email" required, client_id = "client_id"
+    required, role = "role" required }
+);
 /// Website of the company.
 pub type ClientWebsite = String;
 /// `CreateAccountError` of the API description.
 pub type CreateAccountError = ValidationError;
 /// `CreateAccountRequest` of the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateAccountRequest {
     /// ID of the new account.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Name of the company.
     pub company: String,
 }
-object_serde!(CreateAccountRequest);
+deserialize_object!(CreateAccountRequest { id = "id", company = "company" required });
 impl CreateAccountRequest {
     /// A `CreateAccountRequest` with its required fields; optional fields start unset.
     pub fn new(company: impl Into<String>) -> Self {
@@ -435,39 +467,36 @@ impl<'de> serde::Deserialize<'de> for CreateTokenError {
     }
 }
 /// Invalid role
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateTokenErrorInvalidRole {
     /// The specified role does not exist. Please check the role name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<serde_json::Map<String, serde_json::Value>>,
 }
-object_serde!(CreateTokenErrorInvalidRole);
+deserialize_object!(CreateTokenErrorInvalidRole { errors = "errors" });
 /// You can't create an API token with the specified role.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateTokenErrorRoleTooHigh {
     /// The specified role is higher than yours. Try using another role.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<serde_json::Map<String, serde_json::Value>>,
 }
-object_serde!(CreateTokenErrorRoleTooHigh);
+deserialize_object!(CreateTokenErrorRoleTooHigh { errors = "errors" });
 /// `CreateTokenResponse` of the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateTokenResponse {
     /// API token.
     /// Copy it, because you will not be able to get it again.
     /// We do not store tokens. All responsibility for token storage and usage is on the issuer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<crate::SecretString>,
     /// API token name.
     pub name: String,
     /// API token description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Date when the API token becomes expired (ISO 8086/RFC 3339 format), UTC.
     /// If null, then the API token will never expire.
@@ -488,19 +517,23 @@ pub struct CreateTokenResponse {
     /// Date when the API token was last used (ISO 8086/RFC 3339 format), UTC.
     pub last_usage: String,
 }
-object_serde!(CreateTokenResponse);
+deserialize_object!(
+    CreateTokenResponse { token = "token", name = "name" required, description =
+    "description", exp_date = "exp_date", client_user = "client_user" required, id = "id"
+    required, deleted = "deleted" required, expired = "expired" required, created =
+    "created" required, last_usage = "last_usage" required }
+);
 /// `CreateTokenResponseV2` of the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateTokenResponseV2 {
     /// The API token, with `_` as separator. It is shown this one time only: Gcore keeps no copy, so store it now; keeping it safe is up to whoever issued it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<crate::SecretString>,
     /// API token name.
     pub name: String,
     /// API token description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Date when the API token becomes expired (ISO 8086/RFC 3339 format), UTC.
     /// If null, then the API token will never expire.
@@ -521,7 +554,12 @@ pub struct CreateTokenResponseV2 {
     /// Date when the API token was last used (ISO 8086/RFC 3339 format), UTC.
     pub last_usage: String,
 }
-object_serde!(CreateTokenResponseV2);
+deserialize_object!(
+    CreateTokenResponseV2 { token = "token", name = "name" required, description =
+    "description", exp_date = "exp_date", client_user = "client_user" required, id = "id"
+    required, deleted = "deleted" required, expired = "expired" required, created =
+    "created" required, last_usage = "last_usage" required }
+);
 /// ID of the user making the request.
 pub type CurrentUser = i64;
 /// Whether the account is deleted:
@@ -529,14 +567,13 @@ pub type CurrentUser = i64;
 /// - `false` – not deleted.
 pub type Deleted = bool;
 /// `EmailRequest` of the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EmailRequest {
     /// Email address of the user.
     pub email: String,
 }
-object_serde!(EmailRequest);
+deserialize_object!(EmailRequest { email = "email" required });
 impl EmailRequest {
     /// A `EmailRequest` with its required fields; optional fields start unset.
     pub fn new(email: impl Into<String>) -> Self {
@@ -546,58 +583,62 @@ impl EmailRequest {
 /// `ForgotPasswordError` of the API description.
 pub type ForgotPasswordError = ValidationError;
 /// A feature enabled for the account.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct FreeFeature {
     /// ID of the feature.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub feature_id: Option<i64>,
     /// Name of a service.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<ServiceName>,
     /// Feature name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// When the feature was activated (RFC 3339 date and time).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_date: Option<String>,
     /// Internal ID of this activation of the feature.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub free_feature_id: Option<i64>,
 }
-object_serde!(FreeFeature);
+deserialize_object!(
+    FreeFeature { feature_id = "feature_id", service = "service", name = "name",
+    create_date = "create_date", free_feature_id = "free_feature_id" }
+);
 /// Free features of the account, one array per service.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct FreeFeatureList {
     /// `CDN`
     #[serde(rename = "CDN")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cdn: Option<Vec<FreeFeature>>,
     /// `CLOUD`
     #[serde(rename = "CLOUD")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cloud: Option<Vec<FreeFeature>>,
     /// `DDOS`
     #[serde(rename = "DDOS")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ddos: Option<Vec<FreeFeature>>,
     /// `DNS`
     #[serde(rename = "DNS")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dns: Option<Vec<FreeFeature>>,
     /// `STORAGE`
     #[serde(rename = "STORAGE")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub storage: Option<Vec<FreeFeature>>,
     /// `STREAMING`
     #[serde(rename = "STREAMING")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub streaming: Option<Vec<FreeFeature>>,
 }
-object_serde!(FreeFeatureList);
+deserialize_object!(
+    FreeFeatureList { cdn = "CDN", cloud = "CLOUD", ddos = "DDOS", dns = "DNS", storage =
+    "STORAGE", streaming = "STREAMING" }
+);
 /// `GetLastLoginTimeBadRequestBody` of the API description.
 ///
 /// Decoded by shape: the variant that holds the whole value; a value that fits none decodes to `Other`. Variants are tried in this order: `ValidationError`, `JsonParseError`; a value that several hold only in part decodes to `Other`.
@@ -656,8 +697,7 @@ impl<'de> serde::Deserialize<'de> for GetLastLoginTimeBadRequestBody {
     }
 }
 /// `Group` of the API description.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct Group {
     /// The role's id. The roles Gcore documents (`gcore_iam::Role` names them; a token cannot
@@ -670,13 +710,13 @@ pub struct Group {
     /// | 5 | Engineers |
     /// | 3009 | Purge and Prefetch only (API+Web) |
     /// | 3022 | Purge and Prefetch only (API) |
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Group's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<GroupName>,
 }
-object_serde!(Group);
+deserialize_object!(Group { id = "id", name = "name" });
 impl Group {
     /// Sets `id`.
     pub fn with_id(mut self, value: i64) -> Self {
@@ -845,8 +885,7 @@ string_enum!(
     "User {user ID} has already been invited to client {account ID}" }
 );
 /// `InviteUserRequest` of the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct InviteUserRequest {
     /// Email address to send the invitation to.
@@ -858,13 +897,16 @@ pub struct InviteUserRequest {
     /// Language of the user.
     ///
     /// Used for the control panel and for emails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lang: Option<Language>,
     /// Name of the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
-object_serde!(InviteUserRequest);
+deserialize_object!(
+    InviteUserRequest { email = "email" required, user_role = "user_role" required,
+    client_id = "client_id" required, lang = "lang", name = "name" }
+);
 impl InviteUserRequest {
     /// A `InviteUserRequest` with its required fields; optional fields start unset.
     pub fn new(email: impl Into<String>, user_role: Group, client_id: i64) -> Self {
@@ -890,8 +932,7 @@ impl InviteUserRequest {
     }
 }
 /// `InviteUserResponseSchema` of the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct InviteUserResponseSchema {
     /// State of the invitation.
@@ -899,17 +940,18 @@ pub struct InviteUserResponseSchema {
     /// ID of the invited user.
     pub user_id: i64,
 }
-object_serde!(InviteUserResponseSchema);
+deserialize_object!(
+    InviteUserResponseSchema { status = "status" required, user_id = "user_id" required }
+);
 /// Invalid request JSON schema
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct JsonParseError {
     /// Says why the request body is not valid JSON.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
-object_serde!(JsonParseError);
+deserialize_object!(JsonParseError { message = "message" });
 /// Language of the user.
 ///
 /// Used for the control panel and for emails.
@@ -934,8 +976,7 @@ pub enum Language {
 }
 string_enum!(Language { De => "de", En => "en", Ru => "ru", Zh => "zh", Az => "az" });
 /// `LastLoginTimeItem` of the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct LastLoginTimeItem {
     /// Account ID.
@@ -953,24 +994,30 @@ pub struct LastLoginTimeItem {
     /// ID of the user.
     pub user: i64,
 }
-object_serde!(LastLoginTimeItem);
+deserialize_object!(
+    LastLoginTimeItem { id = "id" required, login_at = "login_at" required, ip_address =
+    "ip_address" required, user_agent = "user_agent" required, is_successful =
+    "is_successful" required, auth_type = "auth_type" required, user = "user" required }
+);
 /// `LastLoginTimeSchema` of the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct LastLoginTimeSchema {
     /// Total number of entries.
     pub count: f64,
     /// Link to the next page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
     /// Link to the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     /// `result`
     pub result: Vec<LastLoginTimeItem>,
 }
-object_serde!(LastLoginTimeSchema);
+deserialize_object!(
+    LastLoginTimeSchema { count = "count" required, next = "next", previous = "previous",
+    result = "result" required }
+);
 /// `LoginError` of the API description.
 ///
 /// Decoded by shape: the variant that holds the whole value; a value that fits none decodes to `Other`. Variants are tried in this order: `ValidationError`, `JsonParseError`, `LoginFailureNoActiveAccountFound`; a value that several hold only in part decodes to `Other`.
@@ -1042,25 +1089,23 @@ impl<'de> serde::Deserialize<'de> for LoginError {
     }
 }
 /// No active account found
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct LoginFailureNoActiveAccountFound {
     /// Wrong username or password; check both and try again.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<LoginFailureNoActiveAccountFoundErrors>,
 }
-object_serde!(LoginFailureNoActiveAccountFound);
+deserialize_object!(LoginFailureNoActiveAccountFound { errors = "errors" });
 /// Wrong username or password; check both and try again.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct LoginFailureNoActiveAccountFoundErrors {
     /// `errors`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<LoginFailureNoActiveAccountFoundErrorsErrorsItem>>,
 }
-object_serde!(LoginFailureNoActiveAccountFoundErrors);
+deserialize_object!(LoginFailureNoActiveAccountFoundErrors { errors = "errors" });
 /// `LoginFailureNoActiveAccountFoundErrorsErrorsItem` of the API description.
 ///
 /// Values the API description does not list yet decode to `Unknown`, so a
@@ -1079,8 +1124,7 @@ string_enum!(
     "No active account found with the given credentials." }
 );
 /// `LoginRequest` of the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct LoginRequest {
     /// Email address of the user.
@@ -1088,10 +1132,13 @@ pub struct LoginRequest {
     /// Password of the user.
     pub password: crate::SecretString,
     /// One-time code from the authenticator app; needed when two-factor authentication is on.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub one_time_password: Option<crate::SecretString>,
 }
-object_serde!(LoginRequest);
+deserialize_object!(
+    LoginRequest { username = "username" required, password = "password" required,
+    one_time_password = "one_time_password" }
+);
 impl LoginRequest {
     /// A `LoginRequest` with its required fields; optional fields start unset.
     pub fn new(
@@ -1116,157 +1163,168 @@ impl LoginRequest {
     }
 }
 /// `PaginatedUsersArray` of the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PaginatedUsersArray {
     /// Total number of users.
     pub count: i64,
     /// Link to the next page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
     /// Link to the previous page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous: Option<String>,
     /// `results`
     pub results: Vec<User>,
 }
-object_serde!(PaginatedUsersArray);
+deserialize_object!(
+    PaginatedUsersArray { count = "count" required, next = "next", previous = "previous",
+    results = "results" required }
+);
 /// A feature enabled for the account.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct PaidFeature {
     /// ID of the feature.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub feature_id: Option<i64>,
     /// Name of a service.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<ServiceName>,
     /// Feature name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// When the feature was activated (RFC 3339 date and time).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_date: Option<String>,
     /// Internal ID of this activation of the feature.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub paid_feature_id: Option<i64>,
 }
-object_serde!(PaidFeature);
+deserialize_object!(
+    PaidFeature { feature_id = "feature_id", service = "service", name = "name",
+    create_date = "create_date", paid_feature_id = "paid_feature_id" }
+);
 /// Paid features of the account, one array per service.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct PaidFeatureList {
     /// `CDN`
     #[serde(rename = "CDN")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cdn: Option<Vec<PaidFeature>>,
     /// `CLOUD`
     #[serde(rename = "CLOUD")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cloud: Option<Vec<PaidFeature>>,
     /// `DDOS`
     #[serde(rename = "DDOS")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ddos: Option<Vec<PaidFeature>>,
     /// `DNS`
     #[serde(rename = "DNS")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dns: Option<Vec<PaidFeature>>,
     /// `STORAGE`
     #[serde(rename = "STORAGE")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub storage: Option<Vec<PaidFeature>>,
     /// `STREAMING`
     #[serde(rename = "STREAMING")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub streaming: Option<Vec<PaidFeature>>,
 }
-object_serde!(PaidFeatureList);
+deserialize_object!(
+    PaidFeatureList { cdn = "CDN", cloud = "CLOUD", ddos = "DDOS", dns = "DNS", storage =
+    "STORAGE", streaming = "STREAMING" }
+);
 /// `PutUser` of the API description.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct PutUser {
     /// ID of the user.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Email address of the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Name of the user.
     ///
     /// Optional and nullable: left out when `Absent`, sent as `null` when `Null`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
     /// Language of the user.
     ///
     /// Used for the control panel and for emails.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lang: Option<Language>,
     /// Phone number of the user.
     ///
     /// Optional and nullable: left out when `Absent`, sent as `null` when `Null`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub phone: crate::Nullable<String>,
     /// ID of the service provider (reseller).
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reseller: Option<i64>,
     /// ID of the user's account.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client: Option<f64>,
     /// `true` if the user has been deleted.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted: Option<bool>,
     /// Whether the email address is confirmed:
     /// - `true` – confirmed;
     /// - `false` – not confirmed yet.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub activated: Option<bool>,
     /// `true` if the user may sign in through SAML SSO.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sso_auth: Option<bool>,
     /// Whether two-factor authentication is on:
     /// - `true` – enabled;
     /// - `false` – disabled.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub two_fa: Option<bool>,
     /// System field. Ways of signing in that the account allows.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_types: Option<Vec<AuthType>>,
     /// Kind of user.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_type: Option<UserType>,
     /// `true` while the user is active.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_active: Option<bool>,
     /// Accounts the user can access; there may be several.
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_and_roles: Option<Vec<UserClientAndRolesItem>>,
 }
-object_serde!(PutUser);
+deserialize_object!(
+    PutUser { id = "id", email = "email", name = "name", lang = "lang", phone = "phone",
+    reseller = "reseller", client = "client", deleted = "deleted", activated =
+    "activated", sso_auth = "sso_auth", two_fa = "two_fa", auth_types = "auth_types",
+    user_type = "user_type", is_active = "is_active", client_and_roles =
+    "client_and_roles" }
+);
 impl PutUser {
     /// Sets `id`.
     pub fn with_id(mut self, value: i64) -> Self {
@@ -1345,14 +1403,13 @@ impl PutUser {
     }
 }
 /// `RefreshRequest` of the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RefreshRequest {
     /// JWT refresh token; trade it for a new access token with `/auth/jwt/refresh` (`POST /auth/jwt/refresh`).
     pub refresh: crate::SecretString,
 }
-object_serde!(RefreshRequest);
+deserialize_object!(RefreshRequest { refresh = "refresh" required });
 impl RefreshRequest {
     /// A `RefreshRequest` with its required fields; optional fields start unset.
     pub fn new(refresh: impl Into<crate::SecretString>) -> Self {
@@ -1417,49 +1474,50 @@ impl<'de> serde::Deserialize<'de> for RevokeUserAccessForbiddenError {
     }
 }
 /// `ServiceEnabledStatus` of the API description.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServiceEnabledStatus {
     /// State of a service.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ServiceStatus>,
     /// `true` if the service is offered in the control panel.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
 }
-object_serde!(ServiceEnabledStatus);
+deserialize_object!(ServiceEnabledStatus { status = "status", enabled = "enabled" });
 /// State of every service the account can use, keyed by service.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServiceEnabledStatusObject {
     /// `CDN`
     #[serde(rename = "CDN")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cdn: Option<ServiceEnabledStatus>,
     /// `CLOUD`
     #[serde(rename = "CLOUD")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cloud: Option<ServiceEnabledStatus>,
     /// `DDOS`
     #[serde(rename = "DDOS")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ddos: Option<ServiceEnabledStatus>,
     /// `DNS`
     #[serde(rename = "DNS")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dns: Option<ServiceEnabledStatus>,
     /// `STORAGE`
     #[serde(rename = "STORAGE")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub storage: Option<ServiceEnabledStatus>,
     /// `STREAMING`
     #[serde(rename = "STREAMING")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub streaming: Option<ServiceEnabledStatus>,
 }
-object_serde!(ServiceEnabledStatusObject);
+deserialize_object!(
+    ServiceEnabledStatusObject { cdn = "CDN", cloud = "CLOUD", ddos = "DDOS", dns =
+    "DNS", storage = "STORAGE", streaming = "STREAMING" }
+);
 /// Name of a service.
 ///
 /// Values the API description does not list yet decode to `Unknown`, so a
@@ -1532,8 +1590,7 @@ string_enum!(
     SignupProcess { SignUpFull => "sign_up_full", SignUpSimple => "sign_up_simple" }
 );
 /// `Token` of the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Token {
     /// JWT refresh token; trade it for a new access token with `/auth/jwt/refresh` (`POST /auth/jwt/refresh`).
@@ -1541,16 +1598,15 @@ pub struct Token {
     /// JWT access token; send it with API requests.
     pub access: crate::SecretString,
 }
-object_serde!(Token);
+deserialize_object!(Token { refresh = "refresh" required, access = "access" required });
 /// `Token2` of the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Token2 {
     /// API token name.
     pub name: String,
     /// API token description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Date when the API token becomes expired (ISO 8086/RFC 3339 format), UTC.
     /// If null, then the API token will never expire.
@@ -1560,7 +1616,10 @@ pub struct Token2 {
     /// API token role.
     pub client_user: Token2ClientUser,
 }
-object_serde!(Token2);
+deserialize_object!(
+    Token2 { name = "name" required, description = "description", exp_date = "exp_date",
+    client_user = "client_user" required }
+);
 impl Token2 {
     /// A `Token2` with its required fields; optional fields start unset.
     pub fn new(
@@ -1584,15 +1643,14 @@ impl Token2 {
     }
 }
 /// API token role.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct Token2ClientUser {
     /// `role`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<Group>,
 }
-object_serde!(Token2ClientUser);
+deserialize_object!(Token2ClientUser { role = "role" });
 impl Token2ClientUser {
     /// Sets `role`.
     pub fn with_role(mut self, value: Group) -> Self {
@@ -1601,24 +1659,22 @@ impl Token2ClientUser {
     }
 }
 /// The specified user has API tokens.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct TokenConstrainsDeletion {
     /// The user still owns API tokens. Delete them (`DELETE /clients/{clientId}/tokens/{tokenId}`) before deleting the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
-object_serde!(TokenConstrainsDeletion);
+deserialize_object!(TokenConstrainsDeletion { message = "message" });
 /// `TokenResponse` of the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TokenResponse {
     /// API token name.
     pub name: String,
     /// API token description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Date when the API token becomes expired (ISO 8086/RFC 3339 format), UTC.
     /// If null, then the API token will never expire.
@@ -1639,7 +1695,12 @@ pub struct TokenResponse {
     /// Date when the API token was last used (ISO 8086/RFC 3339 format), UTC.
     pub last_usage: String,
 }
-object_serde!(TokenResponse);
+deserialize_object!(
+    TokenResponse { name = "name" required, description = "description", exp_date =
+    "exp_date", client_user = "client_user" required, id = "id" required, deleted =
+    "deleted" required, expired = "expired" required, created = "created" required,
+    last_usage = "last_usage" required }
+);
 /// `TokenResponseArray` of the API description.
 pub type TokenResponseArray = Vec<TokenResponse>;
 /// `UpdateUserEmailError` of the API description.
@@ -1721,88 +1782,89 @@ impl<'de> serde::Deserialize<'de> for UpdateUserEmailError {
     }
 }
 /// `UpdateUserEmailErrorInvalidEmailAddressItem` of the API description.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateUserEmailErrorInvalidEmailAddressItem {
     /// `errors`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<UpdateUserEmailErrorInvalidEmailAddressItemErrors>,
 }
-object_serde!(UpdateUserEmailErrorInvalidEmailAddressItem);
+deserialize_object!(UpdateUserEmailErrorInvalidEmailAddressItem { errors = "errors" });
 /// `UpdateUserEmailErrorInvalidEmailAddressItemErrors` of the API description.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateUserEmailErrorInvalidEmailAddressItemErrors {
     /// Address not valid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_email: Option<String>,
 }
-object_serde!(UpdateUserEmailErrorInvalidEmailAddressItemErrors);
+deserialize_object!(
+    UpdateUserEmailErrorInvalidEmailAddressItemErrors { new_email = "new_email" }
+);
 /// `UpdateUserEmailErrorPasswordIsIncorrectItem` of the API description.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateUserEmailErrorPasswordIsIncorrectItem {
     /// `errors`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<UpdateUserEmailErrorPasswordIsIncorrectItemErrors>,
 }
-object_serde!(UpdateUserEmailErrorPasswordIsIncorrectItem);
+deserialize_object!(UpdateUserEmailErrorPasswordIsIncorrectItem { errors = "errors" });
 /// `UpdateUserEmailErrorPasswordIsIncorrectItemErrors` of the API description.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateUserEmailErrorPasswordIsIncorrectItemErrors {
     /// Wrong password.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
 }
-object_serde!(UpdateUserEmailErrorPasswordIsIncorrectItemErrors);
+deserialize_object!(
+    UpdateUserEmailErrorPasswordIsIncorrectItemErrors { password = "password" }
+);
 /// `UpdateUserEmailErrorSameEmailAddressItem` of the API description.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateUserEmailErrorSameEmailAddressItem {
     /// `errors`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<UpdateUserEmailErrorSameEmailAddressItemErrors>,
 }
-object_serde!(UpdateUserEmailErrorSameEmailAddressItem);
+deserialize_object!(UpdateUserEmailErrorSameEmailAddressItem { errors = "errors" });
 /// `UpdateUserEmailErrorSameEmailAddressItemErrors` of the API description.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateUserEmailErrorSameEmailAddressItemErrors {
     /// Address unchanged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_email: Option<String>,
 }
-object_serde!(UpdateUserEmailErrorSameEmailAddressItemErrors);
+deserialize_object!(
+    UpdateUserEmailErrorSameEmailAddressItemErrors { new_email = "new_email" }
+);
 /// `UpdateUserEmailErrorUserWithEmailAlreadyExistsItem` of the API description.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateUserEmailErrorUserWithEmailAlreadyExistsItem {
     /// `errors`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<UpdateUserEmailErrorUserWithEmailAlreadyExistsItemErrors>,
 }
-object_serde!(UpdateUserEmailErrorUserWithEmailAlreadyExistsItem);
+deserialize_object!(
+    UpdateUserEmailErrorUserWithEmailAlreadyExistsItem { errors = "errors" }
+);
 /// `UpdateUserEmailErrorUserWithEmailAlreadyExistsItemErrors` of the API description.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateUserEmailErrorUserWithEmailAlreadyExistsItemErrors {
     /// Address {`new_email`} is taken by another account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_email: Option<String>,
 }
-object_serde!(UpdateUserEmailErrorUserWithEmailAlreadyExistsItemErrors);
+deserialize_object!(
+    UpdateUserEmailErrorUserWithEmailAlreadyExistsItemErrors { new_email = "new_email" }
+);
 /// `UpdateUserEmailRequest` of the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateUserEmailRequest {
     /// New email address.
@@ -1810,7 +1872,10 @@ pub struct UpdateUserEmailRequest {
     /// The user's password, to confirm the change.
     pub password: crate::SecretString,
 }
-object_serde!(UpdateUserEmailRequest);
+deserialize_object!(
+    UpdateUserEmailRequest { new_email = "new_email" required, password = "password"
+    required }
+);
 impl UpdateUserEmailRequest {
     /// A `UpdateUserEmailRequest` with its required fields; optional fields start unset.
     pub fn new(
@@ -1824,15 +1889,14 @@ impl UpdateUserEmailRequest {
     }
 }
 /// `UpdateUserEmailResponse` of the API description.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct UpdateUserEmailResponse {
     /// New email address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_email: Option<String>,
 }
-object_serde!(UpdateUserEmailResponse);
+deserialize_object!(UpdateUserEmailResponse { new_email = "new_email" });
 /// `UpdateUserError` of the API description.
 ///
 /// Decoded by shape: the variant that holds the whole value; a value that fits none decodes to `Other`. Variants are tried in this order: `ValidationError`, `JsonParseError`; a value that several hold only in part decodes to `Other`.
@@ -1891,8 +1955,7 @@ impl<'de> serde::Deserialize<'de> for UpdateUserError {
     }
 }
 /// `User` of the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct User {
     /// ID of the user.
@@ -1968,12 +2031,19 @@ pub struct User {
     /// Read-only: set by the server.
     pub client_and_roles: Vec<UserClientAndRolesItem>,
 }
-object_serde!(User);
+deserialize_object!(
+    User { id = "id" required, email = "email" required, name = "name", lang = "lang"
+    required, phone = "phone", company = "company" required, reseller = "reseller"
+    required, client = "client" required, deleted = "deleted" required, groups = "groups"
+    required, activated = "activated" required, sso_auth = "sso_auth" required, two_fa =
+    "two_fa" required, auth_types = "auth_types" required, user_type = "user_type"
+    required, is_active = "is_active" required, client_and_roles = "client_and_roles"
+    required }
+);
 /// Accounts the user can access; there may be several.
 pub type UserClientAndRoles = Vec<UserClientAndRolesItem>;
 /// `UserClientAndRolesItem` of the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UserClientAndRolesItem {
     /// `client_id`
@@ -1985,7 +2055,11 @@ pub struct UserClientAndRolesItem {
     /// ID of the user.
     pub user_id: i64,
 }
-object_serde!(UserClientAndRolesItem);
+deserialize_object!(
+    UserClientAndRolesItem { client_id = "client_id" required, client_company_name =
+    "client_company_name" required, user_roles = "user_roles" required, user_id =
+    "user_id" required }
+);
 impl UserClientAndRolesItem {
     /// A `UserClientAndRolesItem` with its required fields; optional fields start unset.
     pub fn new(
@@ -2021,8 +2095,7 @@ pub type UserName = String;
 /// Phone number of the user.
 pub type UserPhone = String;
 /// `UserPublic` of the API description.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct UserPublic {
     /// ID of the user.
@@ -2094,17 +2167,23 @@ pub struct UserPublic {
     /// Read-only: set by the server.
     pub is_active: bool,
 }
-object_serde!(UserPublic);
+deserialize_object!(
+    UserPublic { id = "id" required, email = "email" required, name = "name", lang =
+    "lang" required, phone = "phone", company = "company" required, reseller = "reseller"
+    required, client = "client" required, deleted = "deleted" required, groups = "groups"
+    required, activated = "activated" required, sso_auth = "sso_auth" required, two_fa =
+    "two_fa" required, auth_types = "auth_types" required, user_type = "user_type"
+    required, is_active = "is_active" required }
+);
 /// Group of the user.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct UserRole {
     /// `user_role`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_role: Option<Group>,
 }
-object_serde!(UserRole);
+deserialize_object!(UserRole { user_role = "user_role" });
 impl UserRole {
     /// Sets `user_role`.
     pub fn with_user_role(mut self, value: Group) -> Self {
@@ -2113,25 +2192,23 @@ impl UserRole {
     }
 }
 /// `UserRoleValidationError` of the API description.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct UserRoleValidationError {
     /// Problems found in the request, keyed by field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<UserRoleValidationErrorErrors>,
 }
-object_serde!(UserRoleValidationError);
+deserialize_object!(UserRoleValidationError { errors = "errors" });
 /// Problems found in the request, keyed by field.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct UserRoleValidationErrorErrors {
     /// Messages for one field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub property_name: Option<Vec<String>>,
 }
-object_serde!(UserRoleValidationErrorErrors);
+deserialize_object!(UserRoleValidationErrorErrors { property_name = "property_name" });
 /// Kind of user.
 ///
 /// Values the API description does not list yet decode to `Unknown`, so a
@@ -2152,15 +2229,14 @@ string_enum!(
     UserType { Common => "common", Reseller => "reseller", Seller => "seller" }
 );
 /// Validation error
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(remote = "Self")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ValidationError {
     /// Problems found in the request, keyed by field name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<std::collections::BTreeMap<String, Vec<String>>>,
 }
-object_serde!(ValidationError);
+deserialize_object!(ValidationError { errors = "errors" });
 /// Decodes `value` as `T`; `Some((v, true))` when nothing of `value` was lost,
 /// `Some((v, false))` when something was but `v` still holds some of it, `None`
 /// when `T` cannot hold it or keeps none of it (every field optional and absent).

@@ -21,7 +21,7 @@ pub(crate) mod sending;
 pub(crate) mod service;
 
 pub use credentials::{SchemeKind, SecurityScheme};
-pub use object::{ObjectOnly, serialize_tagged};
+pub use object::{Key, field, required, serialize_tagged, skip};
 pub use operation::{
     Deprecation, Failure, OperationInfo, Request, Response, encode_path, format_matches,
     json_path_at, object_entries, param_string,
