@@ -216,7 +216,10 @@ pub fn load_bytes(file: &str, bytes: &[u8]) -> Result<LoadedSpec, Diagnostics> {
             *slot = Value::Object(known);
         }
     }
-    let parsed = serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw);
+    // Without the path first: tracking it costs a seventh of this step on a valid document
+    // (5,000 operations: 139 -> 120 ms); only a document that fails is read again for it.
+    let parsed = <openapiv3::OpenAPI as serde::Deserialize>::deserialize(&raw)
+        .or_else(|_| serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw));
     if let (Some(all), Some(slot)) = (schemes, raw.pointer_mut("/components/securitySchemes")) {
         *slot = all;
     }
