@@ -7,6 +7,7 @@
 
 mod client_runtime;
 mod diff;
+mod generated_types;
 mod hostile_input;
 mod invalid_specs;
 mod load;
