@@ -327,23 +327,19 @@ fn field(f: &crate::ir::Field, object_only: bool, cx: &Cx, here: &TokenStream) -
     let wire = &f.wire_name;
     let rename = (f.rust_name.trim_start_matches("r#") != f.wire_name)
         .then(|| quote!(#[serde(rename = #wire)]));
-    let presence = match f.presence {
-        Presence::Required if write_only_default(f) && !object_only => {
-            quote!(#[serde(default)])
-        }
-        Presence::Required | Presence::RequiredNullable => quote!(),
-        Presence::Optional if object_only => {
-            quote!(#[serde(skip_serializing_if = "Option::is_none")])
-        }
-        Presence::Optional => {
-            quote!(#[serde(default, skip_serializing_if = "Option::is_none")])
-        }
-        Presence::OptionalNullable if object_only => {
-            quote!(#[serde(skip_serializing_if = "crate::Nullable::is_absent")])
-        }
-        Presence::OptionalNullable => {
-            quote!(#[serde(default, skip_serializing_if = "crate::Nullable::is_absent")])
-        }
+    // `deserialize_object!` takes a missing property's default unless it is `required`;
+    // the derive needs `default` said
+    let skip = match f.presence {
+        Presence::Optional => Some("Option::is_none"),
+        Presence::OptionalNullable => Some("crate::Nullable::is_absent"),
+        Presence::Required | Presence::RequiredNullable => None,
+    };
+    let default = !object_only && (skip.is_some() || write_only_default(f));
+    let presence = match (default, skip) {
+        (true, Some(skip)) => quote!(#[serde(default, skip_serializing_if = #skip)]),
+        (false, Some(skip)) => quote!(#[serde(skip_serializing_if = #skip)]),
+        (true, None) => quote!(#[serde(default)]),
+        (false, None) => quote!(),
     };
     let note = match f.presence {
         Presence::Required => None,

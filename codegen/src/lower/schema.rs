@@ -1369,17 +1369,15 @@ impl<'a> Lowerer<'a> {
             self.settings_used
                 .insert(format!("{kind}.{}", site.spec_name));
         }
-        let all_tagged_by_strings = variants
-            .iter()
-            .all(|v| v.tag.as_ref().is_some_and(serde_json::Value::is_string));
-        // A discriminator that tags every variant; else the discriminator's property for
-        // the variants it tags, or the property the spec narrows to one value per variant.
-        if let (Some(property), Some(_), true) =
-            (&property, site.discriminator, all_tagged_by_strings)
+        // A discriminator that tags every variant decodes by it alone; any other tag
+        // property picks the variants it tags, and the rest are told apart by shape.
+        if site.discriminator.is_some()
+            && variants
+                .iter()
+                .all(|v| v.tag.as_ref().is_some_and(serde_json::Value::is_string))
+            && let Some(property) = property
         {
-            return Some(OneOfDecoding::Tagged {
-                property: property.clone(),
-            });
+            return Some(OneOfDecoding::Tagged { property });
         }
         // Variants the tag does not pick are told apart by shape.
         let untagged: Vec<usize> = (0..variants.len())
